@@ -1,0 +1,10 @@
+import { router } from './app.ts'
+
+const server = Bun.serve({
+  port: Number(process.env.PORT ?? 3000),
+  hostname: process.env.HOST ?? '127.0.0.1',
+  // Bun passes the server as a second argument, so hand the router the request only.
+  fetch: (request) => router.fetch(request),
+})
+
+console.log(`Listening on http://${server.hostname}:${server.port} (Bun ${Bun.version})`)

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import * as main from './index.ts'
+import * as routes from './routes.ts'
+import * as validate from './validate.ts'
+
+// The public surface changes only on purpose: update these lists together with the README.
+describe('package exports', () => {
+  it('@x/fetch-router', () => {
+    expect(Object.keys(main).sort()).toMatchInlineSnapshot(`
+      [
+        "HttpError",
+        "RequestContext",
+        "RequestMethods",
+        "createAction",
+        "createContextKey",
+        "createController",
+        "createHref",
+        "createMiddleware",
+        "createRouter",
+        "escapeHtml",
+        "html",
+        "isRequestMethod",
+        "json",
+        "redirect",
+      ]
+    `)
+  })
+
+  it('@x/fetch-router/routes', () => {
+    expect(Object.keys(routes).sort()).toMatchInlineSnapshot(`
+      [
+        "RequestBodyMethods",
+        "RequestMethods",
+        "Route",
+        "createDeleteRoute",
+        "createFormRoutes",
+        "createGetRoute",
+        "createHeadRoute",
+        "createOptionsRoute",
+        "createPatchRoute",
+        "createPostRoute",
+        "createPutRoute",
+        "createResourceRoutes",
+        "createResourcesRoutes",
+        "createRoutes",
+        "del",
+        "form",
+        "get",
+        "head",
+        "options",
+        "patch",
+        "post",
+        "put",
+        "resource",
+        "resources",
+        "route",
+      ]
+    `)
+  })
+
+  it('@x/fetch-router/validate', () => {
+    expect(Object.keys(validate).sort()).toMatchInlineSnapshot(`
+      [
+        "ValidationError",
+        "validate",
+      ]
+    `)
+  })
+})

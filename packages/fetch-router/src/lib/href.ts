@@ -1,0 +1,105 @@
+import type { Params } from './params.ts'
+import { decodePatternText, encodePathText } from './path-encoding.ts'
+import { type PatternToken, parsePattern } from './route-pattern.ts'
+
+/** A param value accepted by `href`: numbers are written in base 10. */
+export type HrefParamValue = string | number
+
+/** Search params appended by `href`: a `URLSearchParams`, or an object whose arrays repeat a key. */
+export type HrefSearchParams =
+  | URLSearchParams
+  | Record<string, HrefParamValue | null | undefined | (HrefParamValue | null | undefined)[]>
+
+/** Options for `href`. */
+export interface HrefOptions {
+  /** Appended as the query string; `null` and `undefined` values are left out. */
+  searchParams?: HrefSearchParams
+}
+
+type HrefParams<Pattern extends string> = {
+  [Key in keyof Params<Pattern> as undefined extends Params<Pattern>[Key]
+    ? never
+    : Key]: HrefParamValue
+} & {
+  [Key in keyof Params<Pattern> as undefined extends Params<Pattern>[Key]
+    ? Key
+    : never]?: HrefParamValue | null
+}
+
+/**
+ * The arguments of `href` for a pattern: params are required when the pattern has a required
+ * param, optional otherwise.
+ */
+export type HrefArgs<Pattern extends string> =
+  {} extends HrefParams<Pattern>
+    ? [params?: HrefParams<Pattern> | null, options?: HrefOptions]
+    : [params: HrefParams<Pattern>, options?: HrefOptions]
+
+/**
+ * Builds a pathname from a pattern and params: params are percent-encoded (a wildcard keeps its
+ * `/`), an optional group appears only when every param in it is given, and a group without params
+ * is left out.
+ *
+ * @throws {TypeError} when a required param is missing or empty, or the pattern has an unnamed
+ * wildcard outside an optional group (there is no value to put there).
+ */
+export function createHref<Pattern extends string>(
+  pattern: Pattern,
+  ...[params, options]: HrefArgs<Pattern>
+): string {
+  let values = (params ?? {}) as Record<string, HrefParamValue | null | undefined>
+  let path = writeTokens(pattern, parsePattern(pattern), values, true) as string
+  let href = path.startsWith('/') ? path : `/${path}`
+  let search = writeSearch(options?.searchParams)
+  return search === '' ? href : `${href}?${search}`
+}
+
+function writeTokens(
+  pattern: string,
+  tokens: PatternToken[],
+  values: Record<string, HrefParamValue | null | undefined>,
+  required: boolean,
+): string | undefined {
+  let out = ''
+  let wroteParam = false
+  for (let token of tokens) {
+    if (token.type === 'text') {
+      out += token.value
+        .split('/')
+        .map((piece) => encodePathText(decodePatternText(piece, pattern)))
+        .join('/')
+      continue
+    }
+    if (token.type === 'optional') {
+      let group = writeTokens(pattern, token.tokens, values, false)
+      if (group !== undefined) wroteParam = true
+      out += group ?? ''
+      continue
+    }
+    let value = token.name === undefined ? undefined : values[token.name]
+    if (value === undefined || value === null || value === '') {
+      if (!required) return undefined
+      let what = token.name === undefined ? 'an unnamed wildcard' : `param "${token.name}"`
+      throw new TypeError(`Cannot build an href for "${pattern}": missing ${what}`)
+    }
+    let text = String(value)
+    wroteParam = true
+    out +=
+      token.type === 'wildcard'
+        ? text.split('/').map(encodePathText).join('/')
+        : encodePathText(text)
+  }
+  return required || wroteParam ? out : undefined
+}
+
+function writeSearch(searchParams: HrefSearchParams | undefined): string {
+  if (searchParams === undefined) return ''
+  if (searchParams instanceof URLSearchParams) return searchParams.toString()
+  let search = new URLSearchParams()
+  for (let [key, value] of Object.entries(searchParams)) {
+    for (let item of Array.isArray(value) ? value : [value]) {
+      if (item !== null && item !== undefined) search.append(key, String(item))
+    }
+  }
+  return search.toString()
+}

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest'
+import { createRouter, type RouterOptions } from './router.ts'
+
+/** A router that answers every route with its pattern and the params it captured, as JSON. */
+function routerFor(patterns: string[], options?: RouterOptions) {
+  let router = createRouter(options)
+  for (let pattern of patterns) {
+    router.get(pattern, ({ params }) =>
+      Response.json({ pattern, params, names: Object.keys(params) }),
+    )
+  }
+  return async (path: string) => {
+    let response = await router.fetch(`http://x.test${path}`)
+    if (response.status !== 200) return response.status
+    return (await response.json()) as { pattern: string; params: object; names: string[] }
+  }
+}
+
+describe('pattern syntax', () => {
+  it('matches static text exactly, with or without a leading slash in the pattern', async () => {
+    let match = routerFor(['/about', 'contact/us', '/'])
+    expect(await match('/about')).toMatchObject({ pattern: '/about' })
+    expect(await match('/contact/us')).toMatchObject({ pattern: 'contact/us' })
+    expect(await match('/')).toMatchObject({ pattern: '/' })
+    expect(await match('/about/more')).toBe(404)
+    expect(await match('/abou')).toBe(404)
+  })
+
+  it('captures :params from whole segments, dots included', async () => {
+    let match = routerFor(['/users/:id', '/users/:id/posts/:post'])
+    expect(await match('/users/john.doe')).toMatchObject({ params: { id: 'john.doe' } })
+    expect(await match('/users/1/posts/2')).toMatchObject({ params: { id: '1', post: '2' } })
+    expect(await match('/users/')).toBe(404)
+  })
+
+  it('captures params that share a segment with text, stopping at "."', async () => {
+    let match = routerFor(['/files/:name.:ext', '/v:major'])
+    expect(await match('/files/report.pdf')).toMatchObject({
+      params: { name: 'report', ext: 'pdf' },
+    })
+    expect(await match('/v2')).toMatchObject({ params: { major: '2' } })
+    expect(await match('/files/archive.tar.gz')).toBe(404)
+  })
+
+  it('captures named wildcards across segments and skips unnamed ones', async () => {
+    let match = routerFor(['/files/*path', '/assets/*', '/docs/*slug/edit', '/dl/*file.:ext'])
+    expect(await match('/files/a/b/c.txt')).toMatchObject({ params: { path: 'a/b/c.txt' } })
+    expect(await match('/files/')).toMatchObject({ params: { path: '' } })
+    expect(await match('/assets/img/logo.png')).toMatchObject({ params: {} })
+    expect(await match('/docs/guide/intro/edit')).toMatchObject({ params: { slug: 'guide/intro' } })
+    expect(await match('/dl/a/archive.tar.gz')).toMatchObject({
+      params: { file: 'a/archive.tar', ext: 'gz' },
+    })
+    expect(await match('/files')).toBe(404)
+  })
+
+  it('makes ( … ) groups optional, nested ones too', async () => {
+    let match = routerFor(['/api(/v:major(.:minor))/status', '/blog/:slug(.html)'])
+    expect(await match('/api/status')).toMatchObject({ params: {}, names: ['major', 'minor'] })
+    expect(await match('/api/v2/status')).toMatchObject({ params: { major: '2' } })
+    expect(await match('/api/v2.1/status')).toMatchObject({ params: { major: '2', minor: '1' } })
+    expect(await match('/blog/hello.html')).toMatchObject({ params: { slug: 'hello' } })
+    expect(await match('/blog/hello')).toMatchObject({ params: { slug: 'hello' } })
+  })
+
+  it('treats \\-escaped characters as text', async () => {
+    let match = routerFor([
+      '/time/12\\:30',
+      '/calc/2\\*3',
+      '/wiki/Mercury_\\(planet\\)',
+      '/AC\\/DC',
+    ])
+    expect(await match('/time/12:30')).toMatchObject({ params: {} })
+    expect(await match('/calc/2*3')).toMatchObject({ params: {} })
+    expect(await match('/wiki/Mercury_(planet)')).toMatchObject({ params: {} })
+    expect(await match('/AC%2FDC')).toMatchObject({ pattern: '/AC\\/DC' })
+    expect(await match('/AC/DC')).toBe(404)
+  })
+
+  it('percent-decodes params and matches encoded or decoded static text', async () => {
+    let match = routerFor(['/tags/:tag', '/café', '/files/*path'])
+    expect(await match('/tags/hello%20world')).toMatchObject({ params: { tag: 'hello world' } })
+    expect(await match('/tags/a%2Fb')).toMatchObject({ params: { tag: 'a/b' } })
+    expect(await match('/caf%C3%A9')).toMatchObject({ pattern: '/café' })
+    expect(await match('/caf%c3%a9')).toMatchObject({ pattern: '/café' })
+    expect(await match('/files/a%20b/c')).toMatchObject({ params: { path: 'a b/c' } })
+  })
+
+  it.each([
+    ['/users/:', /":" must be followed by a param name at index 7/],
+    ['/a(b', /an optional group is never closed at index 2/],
+    ['/a)b', /"\)" closes no optional group at index 2/],
+    ['/a()', /an optional group is empty at index 2/],
+    ['/a\\', /a trailing "\\" escapes nothing/],
+    ['/*a/*b', /a pattern may hold one wildcard/],
+    ['/:a-:b', /param ":a" must be followed by "\/", "." or the end of the pattern/],
+    ['/search?q', /"\?" is not allowed in a pathname pattern/],
+    ['/100%', /malformed percent-encoding/],
+  ])('rejects %s with a TypeError naming the problem', (pattern, message) => {
+    let router = createRouter()
+    expect(() => router.get(pattern, () => new Response())).toThrow(message)
+    expect(() => router.get(pattern, () => new Response())).toThrow(TypeError)
+  })
+})
+
+describe('ranking', () => {
+  it('prefers static text over params over wildcards, whatever the registration order', async () => {
+    let match = routerFor(['/users/*rest', '/users/:id', '/users/new'])
+    expect(await match('/users/new')).toMatchObject({ pattern: '/users/new' })
+    expect(await match('/users/42')).toMatchObject({ pattern: '/users/:id' })
+    expect(await match('/users/42/posts')).toMatchObject({ pattern: '/users/*rest' })
+  })
+
+  it('decides by the earliest difference, left to right', async () => {
+    let match = routerFor(['/:a/static', '/static/:b', '/v:x', '/:y'])
+    expect(await match('/static/static')).toMatchObject({ pattern: '/static/:b' })
+    expect(await match('/v1')).toMatchObject({ pattern: '/v:x' })
+    expect(await match('/w1')).toMatchObject({ pattern: '/:y' })
+  })
+
+  it('falls back to a less specific route when the more specific branch dead-ends', async () => {
+    let match = routerFor(['/a/b/c', '/a/:x/d', '/*rest'])
+    expect(await match('/a/b/d')).toMatchObject({ pattern: '/a/:x/d', params: { x: 'b' } })
+    expect(await match('/a/b/e')).toMatchObject({ pattern: '/*rest', params: { rest: 'a/b/e' } })
+  })
+
+  it('prefers a wildcard with more text after it', async () => {
+    let match = routerFor(['/files/*path', '/files/*path.:ext'])
+    expect(await match('/files/a/b.txt')).toMatchObject({ pattern: '/files/*path.:ext' })
+    expect(await match('/files/a/b')).toMatchObject({ pattern: '/files/*path' })
+  })
+})
+
+describe('trailingSlash and ignoreCase options', () => {
+  it("'exact' (default) treats /a and /a/ as different URLs", async () => {
+    let match = routerFor(['/about', '/list/'])
+    expect(await match('/about/')).toBe(404)
+    expect(await match('/list')).toBe(404)
+    expect(await match('/list/')).toMatchObject({ pattern: '/list/' })
+  })
+
+  it("'ignore' matches with or without the trailing slash", async () => {
+    let match = routerFor(['/about', '/list/'], { trailingSlash: 'ignore' })
+    expect(await match('/about/')).toMatchObject({ pattern: '/about' })
+    expect(await match('/list')).toMatchObject({ pattern: '/list/' })
+    expect(await match('/')).toBe(404)
+  })
+
+  it("'redirect' answers 308 to the URL that matches, keeping the query", async () => {
+    let router = createRouter({ trailingSlash: 'redirect' })
+    router.get('/about', () => new Response('about'))
+    router.post('/list/', () => new Response('list'))
+    let response = await router.fetch('http://x.test/about/?a=1')
+    expect(response.status).toBe(308)
+    expect(response.headers.get('Location')).toBe('http://x.test/about?a=1')
+    let post = await router.fetch('http://x.test/list', { method: 'POST' })
+    expect(post.headers.get('Location')).toBe('http://x.test/list/')
+    expect((await router.fetch('http://x.test/other/')).status).toBe(404)
+  })
+
+  it('ignoreCase matches static text in any case and keeps the case of params', async () => {
+    let match = routerFor(['/Users/:id', '/v:Major'], { ignoreCase: true })
+    expect(await match('/users/ABC')).toMatchObject({ params: { id: 'ABC' } })
+    expect(await match('/V2')).toMatchObject({ params: { Major: '2' } })
+    let exact = routerFor(['/Users/:id'])
+    expect(await exact('/users/ABC')).toBe(404)
+  })
+})
+
+describe('scale', () => {
+  it('routes correctly among thousands of routes', async () => {
+    let router = createRouter()
+    for (let index = 0; index < 5000; index++) {
+      router.get(
+        `/r${index}/:id/items/:item`,
+        ({ params }) => new Response(`${index}:${params.id}:${params.item}`),
+      )
+    }
+    let response = await router.fetch('http://x.test/r4321/u/items/9')
+    expect(await response.text()).toBe('4321:u:9')
+    expect((await router.fetch('http://x.test/r5000/u/items/9')).status).toBe(404)
+  })
+})

@@ -1,0 +1,340 @@
+import { decodePatternText, encodePathText } from './path-encoding.ts'
+import {
+  collectParamNames,
+  expandVariants,
+  type PatternVariant,
+  parsePattern,
+} from './route-pattern.ts'
+
+/** Options that change which pathnames a {@link Matcher} considers equal. */
+export interface MatcherOptions {
+  /** Compare static text without regard to case (`/About` matches `/about`). Default `false`. */
+  ignoreCase?: boolean
+  /** Treat `/users/` and `/users` as the same pathname. Default `false`. */
+  ignoreTrailingSlash?: boolean
+}
+
+/** A successful lookup: the data registered for the route and the params it captured. */
+export interface Match<Data> {
+  data: Data
+  params: Record<string, string | undefined>
+}
+
+interface Registration<Data> {
+  data: Data
+  pattern: string
+  captureNames: (string | undefined)[]
+  missingNames: string[]
+}
+
+type Leaf<Data> = Map<string, Registration<Data>>
+
+interface Node<Data> {
+  statics: Map<string, Node<Data>> | undefined
+  dynamic: Dynamic<Data>[]
+  leaf: Leaf<Data> | undefined
+}
+
+interface SegmentDynamic<Data> {
+  kind: 'segment'
+  key: string
+  rank: number[]
+  /** Undefined for a param that fills the whole segment. */
+  regex: RegExp | undefined
+  node: Node<Data>
+}
+
+interface TailDynamic<Data> {
+  kind: 'tail'
+  key: string
+  rank: number[]
+  regex: RegExp
+  leaf: Leaf<Data>
+}
+
+type Dynamic<Data> = SegmentDynamic<Data> | TailDynamic<Data>
+
+type Part = PatternVariant[number]
+
+type Visit<Data> = (leaf: Leaf<Data>, captures: string[]) => boolean
+
+const textRank = 3
+const paramRank = 2
+const wildcardRank = 1
+
+/**
+ * Compiles route patterns into a segment tree so that a lookup walks the pathname once instead of
+ * testing every route: static segments are found by hash, then segments with params and wildcard
+ * tails are tried from most to least specific (static text beats a param, a param beats a
+ * wildcard, and the earliest difference decides). A lookup visits each tree node at most once.
+ */
+export class Matcher<Data> {
+  #root: Node<Data> = createNode()
+  #staticPaths = new Map<string, Leaf<Data>>()
+  #ignoreCase: boolean
+  #ignoreTrailingSlash: boolean
+
+  constructor(options: MatcherOptions = {}) {
+    this.#ignoreCase = options.ignoreCase ?? false
+    this.#ignoreTrailingSlash = options.ignoreTrailingSlash ?? false
+  }
+
+  /**
+   * Registers `data` for `method` (or `'ANY'`) on every URL the pattern matches.
+   *
+   * @throws {TypeError} when the pattern is malformed, or when the same method already has a route
+   * that matches exactly the same URLs (the same pattern, or one that differs only in param names).
+   */
+  add(method: string, pattern: string, data: Data): void {
+    let tokens = parsePattern(pattern)
+    let allNames = collectParamNames(tokens)
+    for (let variant of expandVariants(pattern, tokens)) {
+      let captureNames: (string | undefined)[] = []
+      for (let token of variant) if (token.type !== 'text') captureNames.push(token.name)
+      let missingNames = allNames.filter((name) => !captureNames.includes(name))
+      let registration = {
+        data,
+        pattern,
+        captureNames: captureNames.filter(isDefined),
+        missingNames,
+      }
+      this.#addVariant(method, variant, registration)
+    }
+  }
+
+  /**
+   * Finds the most specific route for `pathname` that accepts `method` (routes registered for
+   * `'ANY'` accept every method).
+   *
+   * @throws {URIError} when a segment that must be decoded holds malformed percent-encoding.
+   */
+  find(pathname: string, method: string): Match<Data> | undefined {
+    let found: Match<Data> | undefined
+    this.#search(pathname, (leaf, captures) => {
+      let registration = leaf.get(method) ?? leaf.get('ANY')
+      if (registration === undefined) return false
+      found = { data: registration.data, params: buildParams(registration, captures) }
+      return true
+    })
+    return found
+  }
+
+  /**
+   * The methods of every route whose pattern matches `pathname`, whatever its method; empty when no
+   * pattern matches. Contains `'ANY'` when a route accepts every method.
+   */
+  methodsFor(pathname: string): Set<string> {
+    let methods = new Set<string>()
+    this.#search(pathname, (leaf) => {
+      for (let method of leaf.keys()) methods.add(method)
+      return false
+    })
+    return methods
+  }
+
+  #search(pathname: string, visit: Visit<Data>): boolean {
+    let path = pathname.startsWith('/') ? pathname.slice(1) : pathname
+    if (this.#ignoreTrailingSlash && path.endsWith('/')) path = path.slice(0, -1)
+    let fast = this.#staticPaths.get(this.#ignoreCase ? path.toLowerCase() : path)
+    if (fast !== undefined && visit(fast, [])) return true
+    let segments = path.split('/')
+    let keys = segments.map((segment) => this.#segmentKey(segment))
+    return this.#walk(this.#root, 0, 0, path, segments, keys, [], visit)
+  }
+
+  #walk(
+    node: Node<Data>,
+    index: number,
+    offset: number,
+    path: string,
+    segments: string[],
+    keys: string[],
+    captures: string[],
+    visit: Visit<Data>,
+  ): boolean {
+    if (index === segments.length) return node.leaf !== undefined && visit(node.leaf, captures)
+    let segment = segments[index] as string
+    let nextOffset = offset + segment.length + 1
+    let child = node.statics?.get(keys[index] as string)
+    if (child && this.#walk(child, index + 1, nextOffset, path, segments, keys, captures, visit)) {
+      return true
+    }
+    for (let dynamic of node.dynamic) {
+      if (dynamic.kind === 'tail') {
+        let match = dynamic.regex.exec(offset === 0 ? path : path.slice(offset))
+        if (match !== null && visit(dynamic.leaf, captures.concat(match.slice(1) as string[]))) {
+          return true
+        }
+        continue
+      }
+      let count = 1
+      if (dynamic.regex === undefined) {
+        if (segment === '') continue
+        captures.push(segment)
+      } else {
+        let match = dynamic.regex.exec(segment)
+        if (match === null) continue
+        count = match.length - 1
+        for (let group = 1; group <= count; group++) captures.push(match[group] as string)
+      }
+      if (this.#walk(dynamic.node, index + 1, nextOffset, path, segments, keys, captures, visit)) {
+        return true
+      }
+      captures.length -= count
+    }
+    return false
+  }
+
+  #segmentKey(segment: string): string {
+    let key = segment.includes('%') ? decodeURIComponent(segment) : segment
+    return this.#ignoreCase ? key.toLowerCase() : key
+  }
+
+  #addVariant(method: string, variant: PatternVariant, registration: Registration<Data>): void {
+    let { pattern } = registration
+    let segments = splitSegments(variant)
+    if (this.#ignoreTrailingSlash && segments.length > 1 && segments.at(-1)?.length === 0) {
+      segments.pop()
+    }
+    let node = this.#root
+    let plainPath: string[] | undefined = []
+    for (let [index, segment] of segments.entries()) {
+      if (segment.some((part) => part.type === 'wildcard')) {
+        let tail = segments.slice(index)
+        let source = tail.map((parts) => segmentSource(parts, pattern, tail.length > 1)).join('/')
+        let dynamic = this.#dynamicChild(node, 'tail', source, tail.flatMap(rankParts))
+        addToLeaf((dynamic as TailDynamic<Data>).leaf, method, registration)
+        return
+      }
+      let [only] = segment
+      if (segment.length <= 1 && only?.type !== 'param') {
+        let text = decodePatternText(only?.type === 'text' ? only.value : '', pattern)
+        let key = this.#ignoreCase ? text.toLowerCase() : text
+        node.statics ??= new Map()
+        let child = node.statics.get(key) ?? createNode()
+        node.statics.set(key, child)
+        node = child
+        plainPath = plainPath && encodePathText(text) === text ? [...plainPath, key] : undefined
+        continue
+      }
+      plainPath = undefined
+      let source = segment.length === 1 ? undefined : segmentSource(segment, pattern, false)
+      let dynamic = this.#dynamicChild(node, 'segment', source, rankParts(segment))
+      node = (dynamic as SegmentDynamic<Data>).node
+    }
+    node.leaf ??= new Map()
+    addToLeaf(node.leaf, method, registration)
+    if (plainPath) this.#staticPaths.set(plainPath.join('/'), node.leaf)
+  }
+
+  #dynamicChild(
+    node: Node<Data>,
+    kind: Dynamic<Data>['kind'],
+    source: string | undefined,
+    rank: number[],
+  ): Dynamic<Data> {
+    let key = `${kind}:${source ?? ''}`
+    let existing = node.dynamic.find((dynamic) => dynamic.key === key)
+    if (existing) return existing
+    let flags = this.#ignoreCase ? 'i' : ''
+    let regex = source === undefined ? undefined : new RegExp(`^${source}$`, flags)
+    let dynamic: Dynamic<Data> =
+      kind === 'tail'
+        ? { kind, key, rank, regex: regex as RegExp, leaf: new Map() }
+        : { kind, key, rank, regex, node: createNode() }
+    node.dynamic.push(dynamic)
+    node.dynamic.sort((a, b) => compareRanks(b.rank, a.rank))
+    return dynamic
+  }
+}
+
+function createNode<Data>(): Node<Data> {
+  return { statics: undefined, dynamic: [], leaf: undefined }
+}
+
+function isDefined<Value>(value: Value | undefined): value is Value {
+  return value !== undefined
+}
+
+function addToLeaf<Data>(leaf: Leaf<Data>, method: string, registration: Registration<Data>): void {
+  let existing = leaf.get(method)
+  if (existing !== undefined) {
+    let what =
+      existing.pattern === registration.pattern
+        ? `is registered twice`
+        : `matches the same URLs as ${method} ${existing.pattern}, which was registered first`
+    throw new TypeError(`Route ${method} ${registration.pattern} ${what}`)
+  }
+  leaf.set(method, registration)
+}
+
+function buildParams<Data>(
+  registration: Registration<Data>,
+  captures: string[],
+): Record<string, string | undefined> {
+  let params: Record<string, string | undefined> = {}
+  for (let name of registration.missingNames) params[name] = undefined
+  let names = registration.captureNames
+  for (let index = 0; index < names.length; index++) {
+    let value = captures[index] as string
+    params[names[index] as string] = value.includes('%') ? decodeURIComponent(value) : value
+  }
+  return params
+}
+
+function splitSegments(variant: PatternVariant): Part[][] {
+  let segments: Part[][] = [[]]
+  for (let token of variant) {
+    if (token.type !== 'text') {
+      segments[segments.length - 1]?.push(token)
+      continue
+    }
+    for (let [index, value] of token.value.split('/').entries()) {
+      if (index > 0) segments.push([])
+      if (value !== '') segments[segments.length - 1]?.push({ type: 'text', value })
+    }
+  }
+  return segments
+}
+
+/**
+ * Regex source that matches one raw (still percent-encoded) segment. A param that fills its whole
+ * segment may contain dots; a param sharing its segment with text stops at `.`, so no two
+ * quantifiers compete for the same characters and matching never backtracks quadratically.
+ */
+function segmentSource(parts: Part[], pattern: string, inTail: boolean): string {
+  if (inTail && parts.length === 1 && parts[0]?.type === 'param') return '([^/]+)'
+  return parts
+    .map((part) => {
+      if (part.type === 'param') return '([^/.]+)'
+      if (part.type === 'wildcard') return part.name === undefined ? '(?:.*)' : '(.*)'
+      return textSource(decodePatternText(part.value, pattern))
+    })
+    .join('')
+}
+
+function textSource(text: string): string {
+  return encodePathText(text)
+    .replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    .replace(/%([0-9A-F])([0-9A-F])/g, (_, high: string, low: string) => {
+      let either = (digit: string) =>
+        /[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit
+      return `%${either(high)}${either(low)}`
+    })
+}
+
+function rankParts(parts: Part[]): number[] {
+  return parts.flatMap((part) => {
+    if (part.type === 'param') return [paramRank]
+    if (part.type === 'wildcard') return [wildcardRank]
+    return Array.from(part.value, () => textRank)
+  })
+}
+
+function compareRanks(a: number[], b: number[]): number {
+  for (let index = 0; index < Math.min(a.length, b.length); index++) {
+    let difference = (a[index] as number) - (b[index] as number)
+    if (difference !== 0) return difference
+  }
+  return a.length - b.length
+}

@@ -1,0 +1,105 @@
+import { isResponse } from './is-response.ts'
+import type { AnyParams, RequestContext } from './request-context.ts'
+
+declare const provided: unique symbol
+
+/**
+ * Runs the rest of the chain (later middleware, then the handler) and resolves to its response.
+ * Call it at most once.
+ */
+export type NextFunction = () => Promise<Response>
+
+/**
+ * A step around the handler: `(context, next) => Response`. Return a response to answer early,
+ * `return next()` to pass the request on, or `await next()` to act on the response (and return
+ * it, a new one, or nothing to keep it). Errors thrown downstream reach it from `await next()`.
+ *
+ * `Provided` types the context properties the middleware installs with
+ * `context.set(key, value, { property })`, so handlers behind it see them:
+ *
+ * @example
+ * function currentUser(): Middleware<{ user: User }> {
+ *   return async (context, next) => {
+ *     context.set(UserKey, await loadUser(context), { property: 'user' })
+ *     return next()
+ *   }
+ * }
+ */
+export interface Middleware<Provided extends object = object> {
+  (
+    context: RequestContext<AnyParams>,
+    next: NextFunction,
+    // biome-ignore lint/suspicious/noConfusingVoidType: `void` lets `await next()` end a middleware
+  ): Response | void | Promise<Response | void>
+  /** Type-only: the properties this middleware installs on the context. Never set at runtime. */
+  readonly [provided]?: Provided
+}
+
+/**
+ * Any middleware, whatever it provides: the constraint for middleware lists. (`any` rather than
+ * `object`: with `object`, TypeScript infers nothing from a list holding a generic call.)
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+export type AnyMiddleware = Middleware<any>
+
+/** The context properties a list of middleware installs, merged into one object type. */
+export type ProvidedBy<List extends readonly AnyMiddleware[]> = UnionToIntersection<
+  ProvidedOf<List[number]>
+>
+
+/** What one middleware provides; `{}` for plain functions and untyped (`any`) middleware. */
+type ProvidedOf<Item> = Item extends { readonly [provided]?: infer Provided }
+  ? [Provided] extends [never]
+    ? {}
+    : unknown extends Provided
+      ? {}
+      : Exclude<Provided, undefined>
+  : {}
+
+type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends (
+  value: infer Intersection,
+) => void
+  ? Intersection & object
+  : never
+
+/**
+ * Returns its arguments as a typed tuple: keeps what each middleware provides when a chain is
+ * stored in a variable before it reaches `createRouter` or an action.
+ */
+export function createMiddleware<const List extends readonly Middleware<object>[]>(
+  ...middleware: List
+): List {
+  return middleware
+}
+
+/**
+ * Runs `middleware` in order around `handler`. Checks the request's abort signal before each step,
+ * so an aborted request runs no further code.
+ *
+ * @throws {Error} when a middleware calls `next()` twice, or returns without a response and
+ * without calling `next()`.
+ */
+export function runMiddleware(
+  middleware: readonly Middleware<object>[],
+  context: RequestContext<AnyParams>,
+  handler: (context: RequestContext<AnyParams>) => Response | Promise<Response>,
+): Promise<Response> {
+  let step = async (index: number): Promise<Response> => {
+    context.request.signal.throwIfAborted()
+    let current = middleware[index]
+    if (current === undefined) return handler(context)
+    let downstream: Promise<Response> | undefined
+    let next: NextFunction = () => {
+      if (downstream !== undefined) throw new Error('next() was called more than once')
+      downstream = step(index + 1)
+      return downstream
+    }
+    let response = await current(context, next)
+    if (isResponse(response)) return response
+    if (downstream !== undefined) return downstream
+    throw new Error(
+      `Middleware ${current.name || `#${index + 1}`} returned no Response and did not call next()`,
+    )
+  }
+  return step(0)
+}

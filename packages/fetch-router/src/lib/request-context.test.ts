@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest'
+import { createContextKey, RequestContext } from './request-context.ts'
+import { createRouter } from './router.ts'
+
+describe('RequestContext', () => {
+  it('exposes request, url, method, params and a mutable copy of the headers', async () => {
+    let router = createRouter()
+    router.post('/users/:id', (context) => {
+      context.headers.set('X-Added', '1')
+      return Response.json({
+        method: context.method,
+        path: context.url.pathname,
+        query: context.url.searchParams.get('q'),
+        params: context.params,
+        header: context.headers.get('X-Test'),
+        added: context.headers.get('X-Added'),
+        original: context.request.headers.get('X-Added'),
+      })
+    })
+    let response = await router.fetch('http://x.test/users/5?q=hi', {
+      method: 'post',
+      headers: { 'X-Test': 'yes' },
+    })
+    expect(await response.json()).toEqual({
+      method: 'POST',
+      path: '/users/5',
+      query: 'hi',
+      params: { id: '5' },
+      header: 'yes',
+      added: '1',
+      original: null,
+    })
+  })
+
+  it('lets router middleware rewrite the URL before matching', async () => {
+    let router = createRouter({
+      middleware: [
+        (context, next) => {
+          context.url = new URL('/rewritten', context.url)
+          return next()
+        },
+      ],
+    })
+    router.get('/rewritten', () => new Response('rewritten'))
+    expect(await (await router.fetch('http://x.test/original')).text()).toBe('rewritten')
+  })
+})
+
+describe('context keys', () => {
+  it('stores values by key identity, shared between middleware and handler', async () => {
+    let User = createContextKey<{ name: string }>()
+    let Other = createContextKey<{ name: string }>()
+    let router = createRouter({
+      middleware: [
+        (context, next) => {
+          context.set(User, { name: 'ada' })
+          return next()
+        },
+      ],
+    })
+    router.get('/', (context) =>
+      Response.json({
+        user: context.get(User)?.name,
+        other: context.get(Other) ?? null,
+        has: [context.has(User), context.has(Other)],
+      }),
+    )
+    let body = await (await router.fetch('http://x.test/')).json()
+    expect(body).toEqual({ user: 'ada', other: null, has: [true, false] })
+  })
+
+  it('returns the default value until a value is set; has() ignores defaults', () => {
+    let Locale = createContextKey('en-US')
+    let context = new RequestContext(new Request('http://x.test/'))
+    expect(context.get(Locale)).toBe('en-US')
+    expect(context.has(Locale)).toBe(false)
+    context.set(Locale, 'fr-FR')
+    expect(context.get(Locale)).toBe('fr-FR')
+  })
+
+  it('accepts a class as its own key', () => {
+    let context = new RequestContext(new Request('http://x.test/'))
+    let form = new FormData()
+    context.set(FormData, form)
+    expect(context.get(FormData)).toBe(form)
+    expect(context.get(URLSearchParams)).toBeUndefined()
+  })
+
+  it('installs a read-only property with { property }', () => {
+    let Session = createContextKey<{ id: string }>()
+    let context = new RequestContext(new Request('http://x.test/'))
+    context.set(Session, { id: 'a' }, { property: 'session' })
+    context.set(Session, { id: 'b' }, { property: 'session' })
+    expect((context as unknown as { session: { id: string } }).session).toEqual({ id: 'b' })
+  })
+
+  it('refuses a property that is empty, built in, or owned by another key', () => {
+    let First = createContextKey<number>()
+    let Second = createContextKey<number>()
+    let context = new RequestContext(new Request('http://x.test/'))
+    context.set(First, 1, { property: 'count' })
+    expect(() => context.set(Second, 2, { property: 'count' })).toThrow(
+      'Context property "count" is already installed by another key',
+    )
+    expect(() => context.set(Second, 2, { property: 'url' })).toThrow(
+      'Context property "url" would shadow a built-in property',
+    )
+    expect(() => context.set(Second, 2, { property: '' })).toThrow(TypeError)
+  })
+
+  it('throws when a context outside a router asks for its router', () => {
+    let context = new RequestContext(new Request('http://x.test/'))
+    expect(() => context.router).toThrow('This request context has no router')
+  })
+})

@@ -1,0 +1,189 @@
+import type { Router } from './router.ts'
+
+/**
+ * A typed key for values kept in a {@link RequestContext}, made by {@link createContextKey}. Keys
+ * are compared by identity, so two keys never collide, whatever they are called.
+ */
+export interface ContextKey<Value> {
+  /** The value `context.get(key)` returns while nothing was set for the key. */
+  readonly defaultValue?: Value
+}
+
+/**
+ * Creates a context key. With a `defaultValue`, `context.get(key)` returns it (typed as never
+ * `undefined`) until a value is set; without one, `get` returns `undefined` until then.
+ *
+ * @example
+ * const CurrentUser = createContextKey<User>()
+ * const Locale = createContextKey('en-US')
+ */
+export function createContextKey<Value>(): ContextKey<Value>
+export function createContextKey<Value>(
+  defaultValue: Value,
+): ContextKey<Value> & { readonly defaultValue: Value }
+export function createContextKey<Value>(...args: [defaultValue?: Value]): ContextKey<Value> {
+  return args.length === 0 ? {} : { defaultValue: args[0] }
+}
+
+/**
+ * The value type stored under a key: `Value` for a `ContextKey<Value>`, the instance type when a
+ * class is its own key (`context.set(FormData, form)`).
+ */
+export type ContextValue<Key> = Key extends abstract new (
+  ...args: never[]
+) => infer Instance
+  ? Instance
+  : Key extends ContextKey<infer Value>
+    ? Value
+    : unknown
+
+/** What `context.get(key)` returns: the value type, or `undefined` too when the key has no default. */
+export type GetContextValue<Key> = Key extends { readonly defaultValue: infer Value }
+  ? Value
+  : ContextValue<Key> | undefined
+
+/** The params a route captured: a name for each param, `undefined` for an unmatched optional one. */
+export type AnyParams = Record<string, string | undefined>
+
+/** Options for {@link RequestContext.set}. */
+export interface SetContextOptions {
+  /**
+   * Also install the value as a read-only property of the context under this name, e.g.
+   * `'session'` for `context.session`. The name must not clash with a built-in property or with a
+   * property another key installed.
+   */
+  property: string
+}
+
+let readPathname: (context: RequestContext<AnyParams>) => string
+
+/**
+ * Everything about one request that handlers and middleware share: the request, its URL, method,
+ * matched params, and values middleware stores by key. Every middleware and the handler of a
+ * request receive the same context object.
+ */
+export class RequestContext<Params extends AnyParams = AnyParams> {
+  static {
+    readPathname = (context) => context.#url?.pathname ?? pathnameOf(context.request.url)
+  }
+
+  /**
+   * The request as the router received it. Prefer the context's own `method`, `url` and `headers`:
+   * middleware may have changed those.
+   */
+  readonly request: Request
+  /**
+   * The request method, upper case. Router middleware may change it (method override for HTML
+   * forms) before routes are matched.
+   */
+  method: string
+  /** The params the matched route captured, percent-decoded. Empty in router middleware. */
+  params: Params
+  #url: URL | undefined
+  #headers: Headers | undefined
+  #values = new Map<object, unknown>()
+  #properties = new Map<string, object>()
+  #router: Router<object> | undefined
+
+  /** @param request The incoming request. */
+  constructor(request: Request) {
+    this.request = request
+    this.method = request.method.toUpperCase()
+    this.params = {} as Params
+  }
+
+  /**
+   * The request URL, parsed on first use. Router middleware may replace it to rewrite which route
+   * matches.
+   */
+  get url(): URL {
+    this.#url ??= new URL(this.request.url)
+    return this.#url
+  }
+
+  set url(url: URL) {
+    this.#url = url
+  }
+
+  /** A mutable copy of the request headers, made on first use. */
+  get headers(): Headers {
+    this.#headers ??= new Headers(this.request.headers)
+    return this.#headers
+  }
+
+  set headers(headers: Headers) {
+    this.#headers = headers
+  }
+
+  /** The router handling this request. */
+  get router(): Router<object> {
+    if (this.#router === undefined) throw new Error('This request context has no router')
+    return this.#router
+  }
+
+  set router(router: Router<object>) {
+    this.#router = router
+  }
+
+  /**
+   * The value stored under `key`; when none was set, the key's default value, or `undefined` for a
+   * key without one.
+   */
+  get<Key extends object>(key: Key): GetContextValue<Key> {
+    if (this.#values.has(key)) return this.#values.get(key) as GetContextValue<Key>
+    return (key as ContextKey<unknown>).defaultValue as GetContextValue<Key>
+  }
+
+  /** Whether a value was set for `key` (a default value does not count). */
+  has(key: object): boolean {
+    return this.#values.has(key)
+  }
+
+  /**
+   * Stores `value` under `key`, replacing any earlier value.
+   *
+   * @throws {TypeError} when `options.property` is empty, already a property of the context, or
+   * installed by another key.
+   */
+  set<Key extends object>(key: Key, value: ContextValue<Key>, options?: SetContextOptions): void {
+    if (options !== undefined) this.#installProperty(key, options.property)
+    this.#values.set(key, value)
+  }
+
+  #installProperty(key: object, property: string): void {
+    if (typeof property !== 'string' || property === '') {
+      throw new TypeError('A context property name must be a non-empty string')
+    }
+    let owner = this.#properties.get(property)
+    if (owner === key) return
+    if (owner !== undefined) {
+      throw new TypeError(`Context property "${property}" is already installed by another key`)
+    }
+    if (property in this) {
+      throw new TypeError(`Context property "${property}" would shadow a built-in property`)
+    }
+    this.#properties.set(property, key)
+    Object.defineProperty(this, property, { get: () => this.get(key), enumerable: true })
+  }
+}
+
+/** The pathname the router matches: the context's URL if middleware touched it, else the request's. */
+export function routingPathname(context: RequestContext<AnyParams>): string {
+  return readPathname(context)
+}
+
+/** The raw (still percent-encoded) pathname of a serialized absolute URL, without parsing it. */
+function pathnameOf(href: string): string {
+  let authority = href.indexOf('//')
+  let start = href.indexOf('/', authority === -1 ? 0 : authority + 2)
+  if (start === -1) return '/'
+  let end = href.length
+  for (let index = start; index < href.length; index++) {
+    let char = href.charCodeAt(index)
+    if (char === 63 /* ? */ || char === 35 /* # */) {
+      end = index
+      break
+    }
+  }
+  return href.slice(start, end)
+}

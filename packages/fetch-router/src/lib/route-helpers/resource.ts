@@ -1,0 +1,54 @@
+import type { BuildRouteMap } from '../route-map.ts'
+import {
+  type ActionName,
+  buildResourceMap,
+  type ResourceMapOptions,
+  type SelectedActions,
+} from './resource-map.ts'
+
+/** The actions of a singleton resource (one per user, like a profile). */
+export type ResourceMethod = 'new' | 'show' | 'create' | 'edit' | 'update' | 'destroy'
+
+/** Options for {@link createResourceRoutes}. */
+export interface ResourceOptions extends ResourceMapOptions<ResourceMethod> {}
+
+type ResourceTable = {
+  new: { method: 'GET'; pattern: '/new' }
+  show: { method: 'GET'; pattern: '/' }
+  create: { method: 'POST'; pattern: '/' }
+  edit: { method: 'GET'; pattern: '/edit' }
+  update: { method: 'PUT'; pattern: '/' }
+  destroy: { method: 'DELETE'; pattern: '/' }
+}
+
+/** The route map {@link createResourceRoutes} returns. */
+export type ResourceRoutes<Base extends string, Options> = BuildRouteMap<
+  Base,
+  {
+    [Action in SelectedActions<Options, ResourceMethod> as ActionName<
+      Options,
+      Action
+    >]: ResourceTable[Action]
+  }
+>
+
+/**
+ * The six routes of a singleton resource under `base`: `new` GET `/new`, `show` GET `/`, `create`
+ * POST `/`, `edit` GET `/edit`, `update` PUT `/`, `destroy` DELETE `/`. Exported from
+ * `@x/fetch-router/routes` as `resource`.
+ *
+ * @throws {TypeError} when both `only` and `exclude` are given.
+ */
+export function createResourceRoutes<
+  Base extends string,
+  const Options extends ResourceOptions = {},
+>(base: Base, options?: Options): ResourceRoutes<Base, Options> {
+  return buildResourceMap(base, options, [
+    ['new', 'GET', '/new'],
+    ['show', 'GET', '/'],
+    ['create', 'POST', '/'],
+    ['edit', 'GET', '/edit'],
+    ['update', 'PUT', '/'],
+    ['destroy', 'DELETE', '/'],
+  ]) as ResourceRoutes<Base, Options>
+}

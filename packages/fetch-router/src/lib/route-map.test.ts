@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest'
+import { createHref } from './href.ts'
+import { createFormRoutes } from './route-helpers/form.ts'
+import {
+  createDeleteRoute,
+  createGetRoute,
+  createHeadRoute,
+  createOptionsRoute,
+  createPatchRoute,
+  createPostRoute,
+  createPutRoute,
+} from './route-helpers/method.ts'
+import { createResourceRoutes } from './route-helpers/resource.ts'
+import { createResourcesRoutes } from './route-helpers/resources.ts'
+import { Route, route } from './route-map.ts'
+
+function describeRoutes(map: object): Record<string, string> {
+  let out: Record<string, string> = {}
+  for (let [name, value] of Object.entries(map)) {
+    if (value instanceof Route) out[name] = `${value.method} ${value.pattern}`
+    else
+      for (let [inner, text] of Object.entries(describeRoutes(value)))
+        out[`${name}.${inner}`] = text
+  }
+  return out
+}
+
+describe('route()', () => {
+  it('builds nested routes from patterns, { method, pattern } and Routes, under a base', () => {
+    let routes = route('/app', {
+      home: '/',
+      login: { method: 'POST', pattern: '/login' },
+      search: createGetRoute('search'),
+      admin: { users: '/admin/users', audit: { method: 'GET', pattern: 'admin/audit/' } },
+    })
+    expect(describeRoutes(routes)).toEqual({
+      home: 'ANY /app',
+      login: 'POST /app/login',
+      search: 'GET /app/search',
+      'admin.users': 'ANY /app/admin/users',
+      'admin.audit': 'GET /app/admin/audit/',
+    })
+  })
+
+  it('throws a TypeError for a malformed pattern or definition', () => {
+    expect(() => route({ bad: '/a(' })).toThrow(TypeError)
+    expect(() => route({ bad: 42 as never })).toThrow(
+      'Route definition "bad" must be a pattern, { method, pattern } or a map',
+    )
+  })
+})
+
+describe('method helpers', () => {
+  it.each([
+    [createGetRoute, 'GET'],
+    [createHeadRoute, 'HEAD'],
+    [createPostRoute, 'POST'],
+    [createPutRoute, 'PUT'],
+    [createPatchRoute, 'PATCH'],
+    [createDeleteRoute, 'DELETE'],
+    [createOptionsRoute, 'OPTIONS'],
+  ])('%o creates a %s route', (create, method) => {
+    expect(create('/x')).toMatchObject({ method, pattern: '/x' })
+  })
+})
+
+describe('form()', () => {
+  it('creates an index GET and an action POST route on one URL', () => {
+    expect(describeRoutes(createFormRoutes('/contact'))).toEqual({
+      index: 'GET /contact',
+      action: 'POST /contact',
+    })
+  })
+
+  it('takes another form method and other names', () => {
+    let routes = createFormRoutes('/settings', {
+      formMethod: 'PUT',
+      names: { index: 'edit', action: 'save' },
+    })
+    expect(describeRoutes(routes)).toEqual({ edit: 'GET /settings', save: 'PUT /settings' })
+  })
+})
+
+describe('resources()', () => {
+  it('creates the seven collection routes', () => {
+    expect(describeRoutes(createResourcesRoutes('/books'))).toEqual({
+      index: 'GET /books',
+      new: 'GET /books/new',
+      show: 'GET /books/:id',
+      create: 'POST /books',
+      edit: 'GET /books/:id/edit',
+      update: 'PUT /books/:id',
+      destroy: 'DELETE /books/:id',
+    })
+  })
+
+  it('honours only, exclude, param and names', () => {
+    let only = createResourcesRoutes('/books', { only: ['show'], param: 'slug' })
+    expect(describeRoutes(only)).toEqual({ show: 'GET /books/:slug' })
+    let renamed = createResourcesRoutes('/books', {
+      exclude: ['new', 'edit', 'index', 'create', 'update'],
+      names: { destroy: 'remove' },
+    })
+    expect(describeRoutes(renamed)).toEqual({ show: 'GET /books/:id', remove: 'DELETE /books/:id' })
+  })
+
+  it('refuses only together with exclude', () => {
+    expect(() => createResourcesRoutes('/x', { only: ['show'], exclude: ['new'] })).toThrow(
+      'Pass either `only` or `exclude`, not both',
+    )
+  })
+})
+
+describe('resource()', () => {
+  it('creates the six singleton routes', () => {
+    expect(describeRoutes(createResourceRoutes('/profile'))).toEqual({
+      new: 'GET /profile/new',
+      show: 'GET /profile',
+      create: 'POST /profile',
+      edit: 'GET /profile/edit',
+      update: 'PUT /profile',
+      destroy: 'DELETE /profile',
+    })
+  })
+})
+
+describe('Route.href', () => {
+  it('fills params, percent-encoding them', () => {
+    let show = createGetRoute('/users/:id/files/*path')
+    expect(show.href({ id: 'a b', path: 'docs/ré sumé.pdf' })).toBe(
+      '/users/a%20b/files/docs/r%C3%A9%20sum%C3%A9.pdf',
+    )
+    expect(createGetRoute('/tags/:tag').href({ tag: 'a/b?c#d' })).toBe('/tags/a%2Fb%3Fc%23d')
+    expect(createGetRoute('/page/:n').href({ n: 2 })).toBe('/page/2')
+  })
+
+  it('keeps optional groups whose params are given and drops the others', () => {
+    let api = createGetRoute('/api(/v:major(.:minor))/items(.json)')
+    expect(api.href()).toBe('/api/items')
+    expect(api.href({ major: 2 })).toBe('/api/v2/items')
+    expect(api.href({ major: 2, minor: 1 })).toBe('/api/v2.1/items')
+    expect(api.href({ minor: 1 })).toBe('/api/items')
+  })
+
+  it('appends search params, repeating arrays and skipping null', () => {
+    let list = createGetRoute('/books')
+    expect(list.href(null, { searchParams: { q: 'a&b', tag: ['x', 'y'], page: null } })).toBe(
+      '/books?q=a%26b&tag=x&tag=y',
+    )
+    expect(list.href(undefined, { searchParams: new URLSearchParams('a=1') })).toBe('/books?a=1')
+  })
+
+  it('is available as createHref(pattern, params, options) without a Route', () => {
+    expect(createHref('/users/:id', { id: 3 }, { searchParams: { tab: 'x' } })).toBe(
+      '/users/3?tab=x',
+    )
+  })
+
+  it('writes escaped text as text', () => {
+    expect(createGetRoute('/AC\\/DC/12\\:30').href()).toBe('/AC%2FDC/12:30')
+  })
+
+  it('throws a TypeError for a missing required param', () => {
+    let show = createGetRoute('/users/:id')
+    expect(() => show.href({} as never)).toThrow(
+      'Cannot build an href for "/users/:id": missing param "id"',
+    )
+    expect(() => createGetRoute('/files/*').href()).toThrow(/missing an unnamed wildcard/)
+  })
+})

@@ -1,0 +1,8 @@
+export type {
+  RequestPart,
+  RequestSchemas,
+  ValidatedValues,
+  ValidateOptions,
+  ValidationIssue,
+} from './lib/validate.ts'
+export { ValidationError, validate } from './lib/validate.ts'
