@@ -11,6 +11,13 @@ export const projects: TestProjectInlineConfiguration[] = [
   },
   {
     test: {
+      name: 'session',
+      root: './packages/session',
+      include: ['src/**/*.test.ts'],
+    },
+  },
+  {
+    test: {
       name: 'examples',
       root: './examples',
       include: ['*/**/*.test.ts'],

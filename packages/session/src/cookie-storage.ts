@@ -1,0 +1,2 @@
+export type { CookieSessionStorageOptions } from './lib/session-storage/cookie.ts'
+export { createCookieSessionStorage } from './lib/session-storage/cookie.ts'

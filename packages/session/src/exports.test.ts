@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import * as cookie from './cookie.ts'
+import * as cookieStorage from './cookie-storage.ts'
+import * as fsStorage from './fs-storage.ts'
+import * as main from './index.ts'
+import * as memoryStorage from './memory-storage.ts'
+
+// The public surface changes only on purpose: update these lists together with the README.
+describe('package exports', () => {
+  it.each([
+    ['@x/session', main],
+    ['@x/session/cookie', cookie],
+    ['@x/session/cookie-storage', cookieStorage],
+    ['@x/session/memory-storage', memoryStorage],
+    ['@x/session/fs-storage', fsStorage],
+  ])('%s', (_, entry) => {
+    expect(Object.keys(entry).sort()).toMatchSnapshot()
+  })
+})

@@ -1,0 +1,17 @@
+/** Encodes bytes as unpadded base64url (`A–Z a–z 0–9 - _`), safe in a cookie value. */
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = ''
+  for (let index = 0; index < bytes.length; index += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(index, index + 0x8000))
+  }
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** Decodes unpadded base64url; `null` for anything else (other characters, impossible lengths). */
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null
+  let binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
+  let bytes = new Uint8Array(binary.length)
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index)
+  return bytes
+}

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest'
+import { createCookie } from './cookie.ts'
+
+const secret = 'first-secret-that-is-32-characters'
+const older = 'older-secret-that-is-32-characters'
+
+/** The `name=value` part of a Set-Cookie header, as a browser sends it back. */
+const sent = (setCookie: string) => setCookie.split(';')[0] as string
+
+describe('createCookie', () => {
+  it('defaults to Path=/, SameSite=Lax and HttpOnly', async () => {
+    let cookie = createCookie('prefs')
+    expect(await cookie.serialize('dark')).toBe('prefs=ZGFyaw; HttpOnly; Path=/; SameSite=Lax')
+    expect([cookie.httpOnly, cookie.sameSite, cookie.path, cookie.signed]).toEqual([
+      true,
+      'Lax',
+      '/',
+      false,
+    ])
+  })
+
+  it('writes the attributes given, and lets serialize override them', async () => {
+    let cookie = createCookie('s', {
+      domain: 'example.com',
+      path: '/app',
+      maxAge: 3600,
+      secure: true,
+      sameSite: 'Strict',
+      httpOnly: false,
+    })
+    let header = await cookie.serialize('v', { maxAge: 60 })
+    expect(header).toBe('s=dg; Domain=example.com; Max-Age=60; Path=/app; SameSite=Strict; Secure')
+  })
+
+  it('round-trips any text through parse', async () => {
+    let cookie = createCookie('s')
+    let text = 'héllo; wörld = "quoted" ✓'
+    expect(await cookie.parse(sent(await cookie.serialize(text)))).toBe(text)
+    expect(await cookie.parse('other=1; s=')).toBe('')
+    expect(await cookie.parse('other=1')).toBeNull()
+    expect(await cookie.parse(null)).toBeNull()
+  })
+
+  it('signs with the first secret and verifies with any (rotation)', async () => {
+    let before = createCookie('s', { secrets: [older] })
+    let after = createCookie('s', { secrets: [secret, older] })
+    let oldCookie = sent(await before.serialize('user-1'))
+    expect(await after.parse(oldCookie)).toBe('user-1')
+    let newCookie = sent(await after.serialize('user-2'))
+    expect(await createCookie('s', { secrets: [secret] }).parse(newCookie)).toBe('user-2')
+    expect(await before.parse(newCookie)).toBeNull()
+  })
+
+  it('rejects a tampered, truncated or foreign signature', async () => {
+    let cookie = createCookie('s', { secrets: [secret] })
+    let value = sent(await cookie.serialize('user-1')).slice(2)
+    let [payload, signature] = value.split('.') as [string, string]
+    let flipped = `${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`
+    for (let bad of [
+      flipped,
+      value.slice(0, -3),
+      payload,
+      `${payload}x.${signature}`,
+      `${value}%%`,
+    ]) {
+      expect(await cookie.parse(`s=${bad}`)).toBeNull()
+    }
+    let renamed = createCookie('t', { secrets: [secret] })
+    expect(await renamed.parse(`t=${value}`)).toBeNull()
+  })
+
+  it('tries each cookie of the same name and takes the first valid one', async () => {
+    let cookie = createCookie('s', { secrets: [secret] })
+    let valid = sent(await cookie.serialize('real')).slice(2)
+    expect(await cookie.parse(`s=forged.AAAA; s=${valid}`)).toBe('real')
+  })
+
+  it('encrypts so the value cannot be read, and decrypts with any secret', async () => {
+    let cookie = createCookie('s', { secrets: [older], encrypted: true })
+    let header = await cookie.serialize('card 4242')
+    expect(header).not.toContain('card')
+    let value = sent(header)
+    expect(await cookie.parse(value)).toBe('card 4242')
+    let rotated = createCookie('s', { secrets: [secret, older], encrypted: true })
+    expect(await rotated.parse(value)).toBe('card 4242')
+    expect(await createCookie('s', { secrets: [secret], encrypted: true }).parse(value)).toBeNull()
+    let sealed = value.slice(2)
+    let flipped = `${sealed.slice(0, 20)}${sealed[20] === 'A' ? 'B' : 'A'}${sealed.slice(21)}`
+    expect(await cookie.parse(`s=${flipped}`)).toBeNull()
+    expect(cookie.encrypted).toBe(true)
+  })
+
+  it('writes a deleting Set-Cookie for an empty value', async () => {
+    let cookie = createCookie('s', { secrets: [secret], maxAge: 3600 })
+    expect(await cookie.serialize('')).toBe(
+      's=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=0; Path=/; SameSite=Lax',
+    )
+  })
+
+  it('refuses to write a Set-Cookie over 4096 bytes, naming its size', async () => {
+    let cookie = createCookie('s')
+    await expect(cookie.serialize('x'.repeat(4000))).rejects.toThrow(
+      /Cookie "s" would be 53\d\d bytes, over the 4096 bytes browsers keep/,
+    )
+  })
+
+  it('ignores values over 4096 characters when parsing', async () => {
+    let cookie = createCookie('s')
+    expect(await cookie.parse(`s=${'QUFB'.repeat(1100)}`)).toBeNull()
+  })
+
+  it('refuses secrets shorter than 32 characters and encryption without secrets', () => {
+    expect(() => createCookie('s', { secrets: ['short'] })).toThrow(/at least 32 characters/)
+    expect(() => createCookie('s', { secrets: [secret, 'x'.repeat(31)] })).toThrow(TypeError)
+    expect(() => createCookie('s', { encrypted: true })).toThrow(
+      'Cookie "s": encrypted cookies need secrets',
+    )
+  })
+
+  it('refuses names and attributes that would inject other attributes or headers', async () => {
+    for (let name of ['a b', 'a;b', 'a=b', 'a\r\nSet-Cookie: x', '']) {
+      expect(() => createCookie(name)).toThrow(TypeError)
+    }
+    expect(() => createCookie('s', { domain: 'x.com; Secure' })).toThrow(TypeError)
+    expect(() => createCookie('s', { path: '/\r\nX: y' })).toThrow(TypeError)
+    let cookie = createCookie('s', { encode: (value) => value })
+    await expect(cookie.serialize('a; Domain=evil.com')).rejects.toThrow(TypeError)
+    await expect(createCookie('s').serialize('v', { path: '/; Domain=evil' })).rejects.toThrow(
+      TypeError,
+    )
+  })
+
+  it('enforces the __Host- and __Secure- prefix rules', () => {
+    expect(() => createCookie('__Host-s', { secure: true })).not.toThrow()
+    expect(() => createCookie('__Host-s')).toThrow(/__Host- cookie needs secure: true/)
+    expect(() => createCookie('__Host-s', { secure: true, domain: 'example.com' })).toThrow(
+      TypeError,
+    )
+    expect(() => createCookie('__Host-s', { secure: true, path: '/app' })).toThrow(TypeError)
+    expect(() => createCookie('__Secure-s')).toThrow(/__Secure- cookie needs secure: true/)
+  })
+})

@@ -1,0 +1,256 @@
+import { Cookie as CookieHeader } from '@remix-run/headers/cookie'
+import { type CookieProperties, SetCookie } from '@remix-run/headers/set-cookie'
+import { fromBase64Url, toBase64Url } from './base64url.ts'
+import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
+
+/** Options for {@link createCookie}: the `Set-Cookie` attributes and how values are protected. */
+export interface CookieOptions extends CookieProperties {
+  /**
+   * Secrets that sign (or, with `encrypted`, encrypt) the value. The first signs new cookies; all
+   * of them verify, so a new secret goes first and an old one stays until its cookies expired
+   * (rotation). Each must be at least 32 characters: shorter ones can be guessed offline from a
+   * single cookie. Default: none, an unsigned cookie (refused by session middleware).
+   */
+  secrets?: readonly string[]
+  /**
+   * Encrypt the value with AES-256-GCM (a key derived from each secret with HKDF-SHA256) instead of
+   * signing it, so the client can neither read nor change it. Requires `secrets`. Default `false`.
+   */
+  encrypted?: boolean
+  /** Turns the value into cookie-safe text. Default: UTF-8 then base64url. */
+  encode?: (value: string) => string
+  /** Reverses `encode`; a throw means an invalid cookie (`parse` returns `null`). */
+  decode?: (value: string) => string
+  /** The `Path` attribute. Default `'/'`. */
+  path?: string
+  /** The `SameSite` attribute. Default `'Lax'`. */
+  sameSite?: 'Strict' | 'Lax' | 'None'
+  /** The `HttpOnly` attribute: hides the cookie from page scripts. Default `true`. */
+  httpOnly?: boolean
+  /** The `Max-Age` attribute, in seconds. Default: none (the cookie ends with the browser session). */
+  maxAge?: number
+}
+
+/** The largest `Set-Cookie` value browsers keep, in bytes (name, value and attributes). */
+export const maxCookieSize = 4096
+
+const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+const cookieOctets = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
+const attributeUnsafe = /[;\x00-\x1F\x7F]/
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * An HTTP cookie: reads its value from a `Cookie` header and writes `Set-Cookie` headers, signing
+ * or encrypting the value when it has secrets.
+ */
+export class Cookie {
+  /** The cookie name. */
+  readonly name: string
+  /** The attributes written with every `Set-Cookie`. */
+  readonly attributes: Readonly<CookieProperties>
+  #crypto: CookieCrypto | undefined
+  #encrypted: boolean
+  #encode: (value: string) => string
+  #decode: (value: string) => string
+
+  /**
+   * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
+   * secret shorter than 32 characters, `encrypted` without secrets, or a `__Host-`/`__Secure-`
+   * name whose attributes break the prefix rules.
+   */
+  constructor(name: string, options: CookieOptions = {}) {
+    let { secrets = [], encrypted = false, encode, decode, ...attributes } = options
+    if (typeof name !== 'string' || !tokenPattern.test(name)) {
+      throw new TypeError(
+        `Invalid cookie name ${JSON.stringify(name)}: use letters, digits and !#$%&'*+-.^_\`|~`,
+      )
+    }
+    for (let secret of secrets) {
+      if (typeof secret !== 'string' || secret.length < minSecretLength) {
+        throw new TypeError(
+          `Cookie "${name}": every secret must be at least ${minSecretLength} characters (a shorter one can be brute-forced offline from one cookie); generate one with: node -e "console.log(crypto.randomBytes(32).toString('base64url'))"`,
+        )
+      }
+    }
+    if (encrypted && secrets.length === 0) {
+      throw new TypeError(`Cookie "${name}": encrypted cookies need secrets`)
+    }
+    let properties: CookieProperties = { path: '/', sameSite: 'Lax', httpOnly: true, ...attributes }
+    if (properties.partitioned) properties.secure = true
+    checkAttributes(name, properties)
+    this.name = name
+    this.attributes = Object.freeze(properties)
+    this.#crypto = secrets.length > 0 ? new CookieCrypto([...secrets]) : undefined
+    this.#encrypted = encrypted
+    this.#encode = encode ?? encodeText
+    this.#decode = decode ?? decodeText
+  }
+
+  /** Whether values are signed or encrypted with secrets. */
+  get signed(): boolean {
+    return this.#crypto !== undefined
+  }
+
+  /** Whether values are encrypted (and so unreadable by the client). */
+  get encrypted(): boolean {
+    return this.#encrypted
+  }
+
+  /** The `HttpOnly` attribute. */
+  get httpOnly(): boolean {
+    return this.attributes.httpOnly ?? false
+  }
+
+  /** The `Secure` attribute. */
+  get secure(): boolean {
+    return this.attributes.secure ?? false
+  }
+
+  /** The `SameSite` attribute. */
+  get sameSite(): 'Strict' | 'Lax' | 'None' | undefined {
+    return this.attributes.sameSite
+  }
+
+  /** The `Path` attribute. */
+  get path(): string | undefined {
+    return this.attributes.path
+  }
+
+  /** The `Domain` attribute. */
+  get domain(): string | undefined {
+    return this.attributes.domain
+  }
+
+  /** The `Max-Age` attribute, in seconds. */
+  get maxAge(): number | undefined {
+    return this.attributes.maxAge
+  }
+
+  /** The `Expires` attribute. */
+  get expires(): Date | undefined {
+    return this.attributes.expires
+  }
+
+  /** The `Partitioned` attribute. */
+  get partitioned(): boolean {
+    return this.attributes.partitioned ?? false
+  }
+
+  /**
+   * This cookie's value from a `Cookie` header: verified (or decrypted) and decoded. When the
+   * header holds several cookies of this name, each is tried in order and the first valid one wins.
+   * Never throws: a missing, tampered, truncated, undecodable or oversized (over 4096 characters)
+   * value gives `null`; an empty value gives `''`.
+   */
+  async parse(cookieHeader: string | null | undefined): Promise<string | null> {
+    if (!cookieHeader) return null
+    let candidates: string[]
+    try {
+      candidates = new CookieHeader(cookieHeader).getAll(this.name)
+    } catch {
+      return null
+    }
+    for (let candidate of candidates) {
+      if (candidate === '') return ''
+      if (candidate.length > maxCookieSize) continue
+      let value = await this.#unprotect(candidate)
+      if (value !== null) return value
+    }
+    return null
+  }
+
+  /**
+   * A `Set-Cookie` header value for `value`, signed or encrypted when the cookie has secrets.
+   * `props` override the cookie's attributes for this header. An empty `value` writes a header that
+   * deletes the cookie (`Max-Age=0` and an `Expires` in the past).
+   *
+   * @throws {TypeError} when a custom `encode` returns characters a cookie value cannot hold, or an
+   * attribute in `props` could inject others.
+   * @throws {RangeError} when the header would exceed 4096 bytes, which browsers drop.
+   */
+  async serialize(value: string, props?: CookieProperties): Promise<string> {
+    let properties: CookieProperties = { ...this.attributes, ...props }
+    if (props) checkAttributes(this.name, properties)
+    if (value === '') {
+      properties.maxAge = 0
+      properties.expires = new Date(0)
+    }
+    let written = value === '' ? '' : await this.#protect(value)
+    let header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
+    let size = encoder.encode(header).length
+    if (size > maxCookieSize) {
+      throw new RangeError(
+        `Cookie "${this.name}" would be ${size} bytes, over the ${maxCookieSize} bytes browsers keep: store less in it, or keep the data in a server-side session storage (memory, file, Redis) and only an id in the cookie`,
+      )
+    }
+    return header
+  }
+
+  async #protect(value: string): Promise<string> {
+    if (this.#encrypted) return (this.#crypto as CookieCrypto).encrypt(this.name, value)
+    let encoded = this.#encode(value)
+    if (!cookieOctets.test(encoded)) {
+      throw new TypeError(
+        `Cookie "${this.name}": encode() returned characters a cookie value cannot hold`,
+      )
+    }
+    return this.#crypto ? this.#crypto.sign(this.name, encoded) : encoded
+  }
+
+  async #unprotect(candidate: string): Promise<string | null> {
+    if (this.#encrypted) return (this.#crypto as CookieCrypto).decrypt(this.name, candidate)
+    let encoded = this.#crypto ? await this.#crypto.verify(this.name, candidate) : candidate
+    if (encoded === null) return null
+    try {
+      return this.#decode(encoded)
+    } catch {
+      return null
+    }
+  }
+}
+
+/**
+ * Creates a cookie. Sessions need a signed one:
+ *
+ * @example
+ * const cookie = createCookie('__session', { secrets: [process.env.SESSION_SECRET], secure: true })
+ * @throws {TypeError} see {@link Cookie}.
+ */
+export function createCookie(name: string, options?: CookieOptions): Cookie {
+  return new Cookie(name, options)
+}
+
+function checkAttributes(name: string, properties: CookieProperties): void {
+  for (let key of ['domain', 'path'] as const) {
+    let value = properties[key]
+    if (value !== undefined && (typeof value !== 'string' || attributeUnsafe.test(value))) {
+      throw new TypeError(`Cookie "${name}": ${key} must not contain ";" or control characters`)
+    }
+  }
+  if (properties.maxAge !== undefined && !Number.isInteger(properties.maxAge)) {
+    throw new TypeError(`Cookie "${name}": maxAge must be a whole number of seconds`)
+  }
+  if (name.startsWith('__Secure-') && !properties.secure) {
+    throw new TypeError(`Cookie "${name}": a __Secure- cookie needs secure: true`)
+  }
+  if (
+    name.startsWith('__Host-') &&
+    (!properties.secure || properties.path !== '/' || properties.domain !== undefined)
+  ) {
+    throw new TypeError(
+      `Cookie "${name}": a __Host- cookie needs secure: true, path '/' and no domain`,
+    )
+  }
+}
+
+function encodeText(value: string): string {
+  return toBase64Url(encoder.encode(value))
+}
+
+function decodeText(value: string): string {
+  let bytes = fromBase64Url(value)
+  if (bytes === null) throw new TypeError('Not base64url')
+  return decoder.decode(bytes)
+}

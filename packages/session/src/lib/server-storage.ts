@@ -1,0 +1,151 @@
+import { createSession, type Session, sessionChanges, setSessionTimes } from './session.ts'
+import { isSessionId } from './session-id.ts'
+import {
+  type ExpiryOptions,
+  expiresAt,
+  isExpired,
+  needsRenewal,
+  resolveLifetime,
+} from './session-lifetime.ts'
+import {
+  applyChanges,
+  decodeRecord,
+  encodeRecord,
+  type InvalidDataPolicy,
+  validRecord,
+} from './session-record.ts'
+import type { InferData, KeySchemas, SessionSchema } from './session-schema.ts'
+import type { SessionStorage } from './session-storage.ts'
+
+/**
+ * Where a server-side storage keeps session records: four functions over ids and serialized
+ * records. The storage built on it handles ids, expiry, schemas, merging and locking.
+ */
+export interface SessionDataStore {
+  /** The record stored under `id`, or `null` when there is none. */
+  readData(id: string): Promise<string | null>
+  /** Stores a record under a new `id`; `expires` is when it may be discarded. */
+  createData(id: string, data: string, expires: Date): Promise<void>
+  /** Replaces the record under `id`; `expires` is when it may be discarded. */
+  updateData(id: string, data: string, expires: Date): Promise<void>
+  /** Deletes the record under `id`; no error when there is none. */
+  deleteData(id: string): Promise<void>
+}
+
+/** Options shared by every storage. */
+export interface SessionStorageOptions<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+> extends ExpiryOptions {
+  /**
+   * Schemas for what the session holds (see {@link SessionSchema}): `get`/`set` are typed from
+   * them, `set` refuses a bad value, and stored data that fails is handled by `invalidData`.
+   */
+  schema?: SessionSchema<Values, Flash>
+  /**
+   * What to do with stored data that fails the schema when it is read: `'drop'` (default) leaves
+   * out the failing keys; `'reset'` starts a fresh session. Either way the request goes on.
+   */
+  invalidData?: InvalidDataPolicy
+}
+
+/** Options for server-side storages (memory, file, Redis, your own). */
+export interface ServerStorageOptions<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+> extends SessionStorageOptions<Values, Flash> {
+  /**
+   * Adopt a well-formed id sent by the client that is not in the store, instead of starting a
+   * session with a new id. Default `false`: adopting client-chosen ids allows session fixation.
+   */
+  useUnknownIds?: boolean
+}
+
+/** The storage type a schema gives: values and flash typed from their key schemas. */
+export type TypedSessionStorage<Values, Flash> = SessionStorage<InferData<Values>, InferData<Flash>>
+
+/**
+ * Builds a server-side session storage on a {@link SessionDataStore}: the cookie holds only the
+ * session id; the store holds the data. Saves of one session in this process are serialized and
+ * merged key by key, so concurrent requests that change different keys all persist (the same key:
+ * the last save wins).
+ *
+ * @example
+ * const storage = createSessionStorage({
+ *   readData: (id) => db.get(id),
+ *   createData: (id, data, expires) => db.insert(id, data, expires),
+ *   updateData: (id, data, expires) => db.update(id, data, expires),
+ *   deleteData: (id) => db.delete(id),
+ * })
+ * @throws {TypeError} for invalid expiry options.
+ */
+export function createSessionStorage<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+>(
+  store: SessionDataStore,
+  options: ServerStorageOptions<Values, Flash> = {},
+): TypedSessionStorage<Values, Flash> {
+  let lifetime = resolveLifetime(options)
+  let schema = options.schema as SessionSchema | undefined
+  let policy = options.invalidData ?? 'drop'
+  let useUnknownIds = options.useUnknownIds ?? false
+  let locks = new Map<string, Promise<unknown>>()
+  let maxDate = 8.64e15
+
+  let fresh = (id?: string) => createSession(id, undefined, { schema })
+
+  async function withLock<Result>(id: string, task: () => Promise<Result>): Promise<Result> {
+    let previous = locks.get(id) ?? Promise.resolve()
+    let current = previous.then(task, task)
+    let settled = current.catch(() => {})
+    locks.set(id, settled)
+    try {
+      return await current
+    } finally {
+      if (locks.get(id) === settled) locks.delete(id)
+    }
+  }
+
+  async function read(cookieValue: string | null): Promise<Session> {
+    if (!isSessionId(cookieValue)) return fresh()
+    let text = await store.readData(cookieValue)
+    if (text === null) return fresh(useUnknownIds ? cookieValue : undefined)
+    let record = decodeRecord(text)
+    if (record !== null && isExpired(record, lifetime, Date.now())) {
+      await store.deleteData(cookieValue)
+      record = null
+    }
+    let valid = record && (await validRecord(record, schema, policy))
+    if (valid === null) return fresh()
+    let session = createSession(cookieValue, [valid.values, valid.flash], { schema })
+    setSessionTimes(session, valid.createdAt, valid.touchedAt)
+    return session
+  }
+
+  async function save(session: Session): Promise<string | null> {
+    let changes = sessionChanges(session)
+    if (session.deleteId !== undefined) await store.deleteData(session.deleteId)
+    if (session.destroyed) {
+      await store.deleteData(session.id)
+      if (changes.originalId !== session.id) await store.deleteData(changes.originalId)
+      return ''
+    }
+    let now = Date.now()
+    if (!session.dirty && !needsRenewal(changes.touchedAt, lifetime, now)) return null
+    let stored = changes.createdAt !== undefined && changes.originalId === session.id
+    return withLock(session.id, async () => {
+      let base = stored ? await store.readData(session.id) : null
+      // The record vanished since it was read (a logout elsewhere, or expiry): do not revive it.
+      if (stored && base === null) return ''
+      let record = applyChanges(base === null ? null : decodeRecord(base), session, now)
+      let expires = new Date(Math.min(expiresAt(record, lifetime), maxDate))
+      let data = encodeRecord(record)
+      if (base === null) await store.createData(session.id, data, expires)
+      else await store.updateData(session.id, data, expires)
+      return session.id
+    })
+  }
+
+  return { read, save } as unknown as TypedSessionStorage<Values, Flash>
+}

@@ -1,0 +1,93 @@
+import * as devalue from 'devalue'
+import { type Data, type Session, sessionChanges } from './session.ts'
+import type { Timestamps } from './session-lifetime.ts'
+import { filterValid, type SessionSchema } from './session-schema.ts'
+
+/** A session as storages keep it: its data and timestamps. */
+export interface SessionRecord extends Timestamps {
+  values: Data
+  flash: Data
+}
+
+/** What a storage does with stored data that fails the session schema. */
+export type InvalidDataPolicy = 'drop' | 'reset'
+
+/**
+ * Serializes a record with devalue, so Date, Map, Set, BigInt, URL, RegExp, `undefined` and
+ * repeated or cyclic references survive.
+ *
+ * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
+ */
+export function encodeRecord(record: SessionRecord): string {
+  return devalue.stringify([record.values, record.flash, record.createdAt, record.touchedAt])
+}
+
+/**
+ * Parses what {@link encodeRecord} wrote. Never throws: anything else (truncated, tampered,
+ * `__proto__` keys, wrong shape) gives `null`.
+ */
+export function decodeRecord(text: string): SessionRecord | null {
+  let parsed: unknown
+  try {
+    parsed = devalue.parse(text)
+  } catch {
+    return null
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 4) return null
+  let [values, flash, createdAt, touchedAt] = parsed
+  if (!isPlainObject(values) || !isPlainObject(flash)) return null
+  if (!Number.isFinite(createdAt) || !Number.isFinite(touchedAt)) return null
+  return { values, flash, createdAt, touchedAt }
+}
+
+/**
+ * The record to store for a session: `base` (what is stored now, freshly read) with the session's
+ * changes applied, so concurrent saves that change different keys all survive. Without a base (a
+ * new session, or one with a new id) the session's whole data is written.
+ */
+export function applyChanges(
+  base: SessionRecord | null,
+  session: Session<Data, Data>,
+  now: number,
+): SessionRecord {
+  let changes = sessionChanges(session)
+  let [values, flash] = session.data
+  if (base === null) {
+    return { values, flash, createdAt: changes.createdAt ?? now, touchedAt: now }
+  }
+  let merged: SessionRecord = {
+    values: { ...base.values },
+    flash: { ...base.flash },
+    createdAt: base.createdAt,
+    touchedAt: now,
+  }
+  for (let key of changes.values) {
+    if (Object.hasOwn(values, key)) merged.values[key] = values[key]
+    else delete merged.values[key]
+  }
+  for (let key of changes.readFlash) delete merged.flash[key]
+  for (let [key, value] of changes.newFlash) merged.flash[key] = value
+  return merged
+}
+
+/**
+ * The record's data that passes the schema. `null` when something failed and the policy is
+ * `'reset'`; with `'drop'` the failing keys are left out.
+ */
+export async function validRecord(
+  record: SessionRecord,
+  schema: SessionSchema | undefined,
+  policy: InvalidDataPolicy,
+): Promise<SessionRecord | null> {
+  if (schema === undefined) return record
+  let values = await filterValid(schema.values, record.values)
+  let flash = await filterValid(schema.flash, record.flash)
+  if ((values.rejected || flash.rejected) && policy === 'reset') return null
+  return { ...record, values: values.valid, flash: flash.valid }
+}
+
+function isPlainObject(value: unknown): value is Data {
+  if (typeof value !== 'object' || value === null) return false
+  let prototype = Object.getPrototypeOf(value)
+  return prototype === Object.prototype || prototype === null
+}

@@ -1,0 +1,77 @@
+import { maxCookieSize } from '../cookie.ts'
+import type { SessionStorageOptions, TypedSessionStorage } from '../server-storage.ts'
+import { createSession, type Session, sessionChanges, setSessionTimes } from '../session.ts'
+import { isSessionId } from '../session-id.ts'
+import { isExpired, needsRenewal, resolveLifetime } from '../session-lifetime.ts'
+import { applyChanges, decodeRecord, encodeRecord, validRecord } from '../session-record.ts'
+import type { KeySchemas, SessionSchema } from '../session-schema.ts'
+
+/** Options for {@link createCookieSessionStorage}. */
+export interface CookieSessionStorageOptions<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+> extends SessionStorageOptions<Values, Flash> {}
+
+/**
+ * Keeps the whole session in the cookie: no server state, so it scales without shared storage.
+ * Pair it with a signed cookie (the client can read the data but not change it) or an
+ * `encrypted: true` cookie (the client can do neither). The creation and last-use times travel
+ * inside the protected value, so an old cookie replayed after it expired is refused. A destroyed
+ * session clears the cookie, but a copy of an earlier cookie stays valid until it expires: use a
+ * server storage when logout must end every copy at once.
+ *
+ * @throws {TypeError} for invalid expiry options.
+ */
+export function createCookieSessionStorage<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+>(options: CookieSessionStorageOptions<Values, Flash> = {}): TypedSessionStorage<Values, Flash> {
+  let lifetime = resolveLifetime(options)
+  let schema = options.schema as SessionSchema | undefined
+  let policy = options.invalidData ?? 'drop'
+  // The payload each session was read from: saves start again from it, so objects changed through
+  // get() without set() are not written.
+  let payloads = new WeakMap<Session, string>()
+
+  async function read(cookieValue: string | null): Promise<Session> {
+    let parsed = cookieValue ? parsePayload(cookieValue) : null
+    let record = parsed && decodeRecord(parsed.record)
+    let valid =
+      record && !isExpired(record, lifetime, Date.now())
+        ? await validRecord(record, schema, policy)
+        : null
+    if (parsed === null || valid === null) return createSession(undefined, undefined, { schema })
+    let session = createSession(parsed.id, [valid.values, valid.flash], { schema })
+    setSessionTimes(session, valid.createdAt, valid.touchedAt)
+    payloads.set(session, parsed.record)
+    return session
+  }
+
+  async function save(session: Session): Promise<string | null> {
+    if (session.destroyed) return ''
+    let now = Date.now()
+    if (!session.dirty && !needsRenewal(sessionChanges(session).touchedAt, lifetime, now))
+      return null
+    let payload = payloads.get(session)
+    let base =
+      payload !== undefined && sessionChanges(session).originalId === session.id
+        ? decodeRecord(payload)
+        : null
+    let record = encodeRecord(applyChanges(base, session, now))
+    let value = session.id + record
+    if (value.length > maxCookieSize) {
+      throw new RangeError(
+        `The session is ${value.length} bytes, more than a cookie can hold (${maxCookieSize} bytes): store less in it, or use a server-side session storage (memory, file, Redis) that keeps only an id in the cookie`,
+      )
+    }
+    return value
+  }
+
+  return { read, save } as unknown as TypedSessionStorage<Values, Flash>
+}
+
+/** The cookie value is the session id (32 characters) followed by the encoded record. */
+function parsePayload(value: string): { id: string; record: string } | null {
+  let id = value.slice(0, 32)
+  return isSessionId(id) ? { id, record: value.slice(32) } : null
+}

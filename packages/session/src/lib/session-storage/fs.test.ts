@@ -1,0 +1,102 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { describeSessionStorage } from '../../test/storage-conformance.ts'
+import { createFsSessionStorage } from './fs.ts'
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'x-session-fs-'))
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
+
+describeSessionStorage(
+  'createFsSessionStorage',
+  (options) => createFsSessionStorage(path.join(root, 'suite'), options),
+  {
+    serverSide: true,
+    reopens: true,
+  },
+)
+
+/** Every file under a directory, relative to it. */
+function filesIn(directory: string): string[] {
+  return fs
+    .readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(directory, path.join(entry.parentPath, entry.name)))
+}
+
+async function savedSession(directory: string) {
+  let storage = createFsSessionStorage(directory)
+  let session = await storage.read(null)
+  session.set('user', 'ada')
+  let id = (await storage.save(session)) as string
+  let [file] = filesIn(directory)
+  return { storage, id, file: path.join(directory, file as string) }
+}
+
+describe('createFsSessionStorage', () => {
+  it('writes one file per session, named by a hash of the id, and no temporary file remains', async () => {
+    let directory = path.join(root, 'layout')
+    let { id, file } = await savedSession(directory)
+    expect(filesIn(directory)).toHaveLength(1)
+    expect(file).not.toContain(id)
+    expect(path.relative(directory, file)).toMatch(/^[0-9a-f]{2}\/[0-9a-f]{62}$/)
+  })
+
+  it('treats a corrupt file as a fresh session', async () => {
+    let { storage, id, file } = await savedSession(path.join(root, 'corrupt'))
+    fs.writeFileSync(file, '{ this is not devalue')
+    let session = await storage.read(id)
+    expect(session.size).toBe(0)
+    expect(session.id).not.toBe(id)
+  })
+
+  it('throws real I/O errors instead of starting a fresh session, and keeps the session intact', async () => {
+    let { storage, id, file } = await savedSession(path.join(root, 'io-error'))
+    let contents = fs.readFileSync(file, 'utf8')
+    fs.rmSync(file)
+    fs.mkdirSync(file)
+    await expect(storage.read(id)).rejects.toThrow(/EISDIR/)
+    fs.rmSync(file, { recursive: true })
+    fs.writeFileSync(file, contents)
+
+    let session = await storage.read(id)
+    session.set('cart', 1)
+    let bucket = path.dirname(file)
+    fs.rmSync(bucket, { recursive: true })
+    fs.writeFileSync(bucket, 'a file where the directory should be')
+    await expect(storage.save(session)).rejects.toThrow(/EEXIST|ENOTDIR/)
+    fs.rmSync(bucket)
+    fs.mkdirSync(bucket)
+    fs.writeFileSync(file, contents)
+    let after = await storage.read(id)
+    expect(after.data[0]).toEqual({ user: 'ada' })
+  })
+
+  it('prune() deletes the files of expired sessions only', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      let directory = path.join(root, 'prune')
+      let storage = createFsSessionStorage(directory, { idleTimeout: 60 })
+      let old = await storage.read(null)
+      old.set('n', 1)
+      let oldId = (await storage.save(old)) as string
+      vi.advanceTimersByTime(120_000)
+      let fresh = await storage.read(null)
+      fresh.set('n', 2)
+      let freshId = (await storage.save(fresh)) as string
+      expect(await storage.prune()).toBe(1)
+      expect(filesIn(directory)).toHaveLength(1)
+      expect((await storage.read(freshId)).get('n')).toBe(2)
+      expect((await storage.read(oldId)).size).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('refuses a path that is a file', () => {
+    let file = path.join(root, 'not-a-directory')
+    fs.writeFileSync(file, '')
+    expect(() => createFsSessionStorage(file)).toThrow()
+  })
+})

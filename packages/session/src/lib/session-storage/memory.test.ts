@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest'
+import { describeSessionStorage } from '../../test/storage-conformance.ts'
+import { createMemorySessionStorage } from './memory.ts'
+
+describeSessionStorage(
+  'createMemorySessionStorage',
+  (options) => createMemorySessionStorage(options),
+  {
+    serverSide: true,
+    reopens: false,
+  },
+)
+
+describe('createMemorySessionStorage', () => {
+  it('keeps at most maxSessions, dropping the least recently used', async () => {
+    let storage = createMemorySessionStorage({ maxSessions: 3 })
+    let ids: string[] = []
+    for (let index = 0; index < 5; index++) {
+      let session = await storage.read(null)
+      session.set('n', index)
+      ids.push((await storage.save(session)) as string)
+    }
+    let survivors = await Promise.all(ids.map(async (id) => (await storage.read(id)).get('n')))
+    expect(survivors).toEqual([undefined, undefined, 2, 3, 4])
+  })
+
+  it('does not grow on requests that never change their session', async () => {
+    let storage = createMemorySessionStorage({ maxSessions: 1 })
+    let kept = await storage.read(null)
+    kept.set('user', 'ada')
+    let id = (await storage.save(kept)) as string
+    for (let index = 0; index < 1000; index++) {
+      let session = await storage.read(index % 2 === 0 ? null : `bogus-${index}`)
+      expect(await storage.save(session)).toBeNull()
+    }
+    expect((await storage.read(id)).get('user')).toBe('ada')
+  })
+
+  it('refuses a maxSessions that is not a positive integer', () => {
+    expect(() => createMemorySessionStorage({ maxSessions: 0 })).toThrow(TypeError)
+  })
+})

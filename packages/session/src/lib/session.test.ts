@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { createSession, Session } from './session.ts'
+import { createSessionId, isSessionId } from './session-id.ts'
+
+describe('createSessionId', () => {
+  it('makes 192-bit base64url ids that are all different', () => {
+    let ids = new Set(Array.from({ length: 1000 }, createSessionId))
+    expect(ids.size).toBe(1000)
+    for (let id of ids) expect(isSessionId(id)).toBe(true)
+  })
+
+  it('recognises only ids of that form', () => {
+    expect(isSessionId('A'.repeat(32))).toBe(true)
+    for (let id of ['A'.repeat(31), `${'A'.repeat(31)}=`, '../../etc/passwd', null, 42]) {
+      expect(isSessionId(id)).toBe(false)
+    }
+  })
+})
+
+describe('Session', () => {
+  it('starts with a new id and no data, clean', () => {
+    let session = createSession()
+    expect(isSessionId(session.id)).toBe(true)
+    expect([session.size, session.dirty, session.destroyed, session.deleteId]).toEqual([
+      0,
+      false,
+      false,
+      undefined,
+    ])
+    expect(session.data).toEqual([{}, {}])
+  })
+
+  it('reads initial [values, flash] data, values first', () => {
+    let session = new Session('id', [
+      { user: 'ada', same: 'value' },
+      { notice: 'hi', same: 'flash' },
+    ])
+    expect([session.get('user'), session.get('notice'), session.get('same')]).toEqual([
+      'ada',
+      'hi',
+      'value',
+    ])
+    expect(session.has('notice')).toBe(true)
+    expect(session.size).toBe(4)
+  })
+
+  it('sets, unsets and removes with null or undefined, marking the session dirty', () => {
+    let session = createSession()
+    session.set('a', 1)
+    expect(session.dirty).toBe(true)
+    session.set('b', 2)
+    session.set('c', 3)
+    session.unset('a')
+    session.set('b', null)
+    session.set('c', undefined)
+    expect(session.data).toEqual([{}, {}])
+  })
+
+  it('consumes a stored flash value when it is read: it leaves data and marks the session dirty', () => {
+    let session = new Session('id', [{}, { notice: 'Saved', other: 'kept' }])
+    expect(session.dirty).toBe(false)
+    expect(session.has('notice')).toBe(true)
+    expect(session.dirty).toBe(false)
+    expect(session.get('notice')).toBe('Saved')
+    expect(session.get('notice')).toBe('Saved')
+    expect(session.dirty).toBe(true)
+    expect(session.data).toEqual([{}, { other: 'kept' }])
+  })
+
+  it('puts flash values for the next request into data, not into get()', () => {
+    let session = createSession()
+    session.flash('notice', 'Added')
+    expect(session.get('notice')).toBeUndefined()
+    expect(session.data).toEqual([{}, { notice: 'Added' }])
+  })
+
+  it('regenerates the id, keeping data, and remembers the old id to delete when asked', () => {
+    let session = new Session('old', [{ user: 'ada' }, {}])
+    session.regenerateId()
+    expect(session.id).not.toBe('old')
+    expect(session.deleteId).toBeUndefined()
+    session.regenerateId(true)
+    expect(session.deleteId).toBe('old')
+    expect(session.get('user')).toBe('ada')
+  })
+
+  it('reads as empty once destroyed and refuses changes', () => {
+    let session = new Session<{ user: string }, { x?: number }>('id', [{ user: 'ada' }, {}])
+    session.destroy()
+    expect([
+      session.destroyed,
+      session.dirty,
+      session.size,
+      session.get('user'),
+      session.has('user'),
+    ]).toEqual([true, true, 0, undefined, false])
+    expect(session.data).toEqual([{}, {}])
+    expect(() => session.set('user', 'bob')).toThrow('The session has been destroyed')
+    expect(() => session.flash('x', 1)).toThrow('The session has been destroyed')
+    expect(() => session.regenerateId()).toThrow('The session has been destroyed')
+  })
+})

@@ -1,0 +1,244 @@
+import { createSessionId } from './session-id.ts'
+import { checkValue, type KeySchemas, type SessionSchema } from './session-schema.ts'
+
+/** Any session data: string keys to values devalue can serialize. */
+export type Data = Record<string, unknown>
+
+/** A session's raw data as storages keep it: `[values, flash]`. */
+export type SessionData<Values extends Data = Data, Flash extends Data = Data> = [Values, Flash]
+
+/** Options for {@link createSession} and the `Session` constructor. */
+export interface SessionOptions {
+  /** Schemas that `set()` and `flash()` check values against; see {@link SessionSchema}. */
+  schema?: SessionSchema
+}
+
+/** What a storage needs to know about a session to save it: its changes and its age. */
+export interface SessionChanges {
+  /** The id the session was created or read with (before any `regenerateId`). */
+  originalId: string
+  /** Value keys given to `set()` or `unset()` since the session was read. */
+  values: ReadonlySet<string>
+  /** Flash values set with `flash()` since the session was read. */
+  newFlash: ReadonlyMap<string, unknown>
+  /** Stored flash keys read with `get()` since the session was read: they are removed on save. */
+  readFlash: ReadonlySet<string>
+  /** When the session was first stored (ms since the epoch); `undefined` if never stored. */
+  createdAt: number | undefined
+  /** When the session was last stored or renewed (ms since the epoch); `undefined` if never. */
+  touchedAt: number | undefined
+}
+
+let readChanges: (session: Session<Data, Data>) => SessionChanges
+let restoreTimes: (session: Session<Data, Data>, createdAt: number, touchedAt: number) => void
+
+/**
+ * A user's data across requests: values that stay until changed, and flash values that stay until
+ * they are read. Storages read it from a cookie value and save it back.
+ */
+export class Session<Values extends Data = Data, Flash extends Data = Data> {
+  static {
+    readChanges = (session) => ({
+      originalId: session.#originalId,
+      values: session.#changedValues,
+      newFlash: session.#newFlash,
+      readFlash: session.#readFlash,
+      createdAt: session.#createdAt,
+      touchedAt: session.#touchedAt,
+    })
+    restoreTimes = (session, createdAt, touchedAt) => {
+      session.#createdAt = createdAt
+      session.#touchedAt = touchedAt
+    }
+  }
+
+  #originalId: string
+  #id: string
+  #deleteId: string | undefined
+  #values: Map<string, unknown>
+  #flash: Map<string, unknown>
+  #newFlash = new Map<string, unknown>()
+  #readFlash = new Set<string>()
+  #changedValues = new Set<string>()
+  #destroyed = false
+  #dirty = false
+  #schema: SessionSchema | undefined
+  #createdAt: number | undefined
+  #touchedAt: number | undefined
+
+  /**
+   * @param id The session id. Default: a new one from {@link createSessionId}.
+   * @param initialData `[values, flash]` as read from storage: the flash values are readable now.
+   */
+  constructor(
+    id: string = createSessionId(),
+    initialData?: SessionData<Values, Flash>,
+    options?: SessionOptions,
+  ) {
+    this.#originalId = id
+    this.#id = id
+    this.#values = new Map(Object.entries(initialData?.[0] ?? {}))
+    this.#flash = new Map(Object.entries(initialData?.[1] ?? {}))
+    this.#schema = options?.schema
+  }
+
+  /** The session id. Changes with {@link Session.regenerateId}. */
+  get id(): string {
+    return this.#id
+  }
+
+  /** The id whose stored record the next save deletes, set by `regenerateId(true)`. */
+  get deleteId(): string | undefined {
+    return this.#deleteId
+  }
+
+  /** Whether anything changed that the next save must write. */
+  get dirty(): boolean {
+    return this.#dirty
+  }
+
+  /** Whether {@link Session.destroy} was called. */
+  get destroyed(): boolean {
+    return this.#destroyed
+  }
+
+  /**
+   * The data to store, `[values, flash]`: flash holds the stored flash values not read yet and the
+   * ones flashed during this request. `[{}, {}]` once destroyed. For storages; use `get` to read.
+   */
+  get data(): SessionData<Values, Flash> {
+    if (this.#destroyed) return [{}, {}] as unknown as SessionData<Values, Flash>
+    let flash = new Map([...this.#flash].filter(([key]) => !this.#readFlash.has(key)))
+    for (let [key, value] of this.#newFlash) flash.set(key, value)
+    return [Object.fromEntries(this.#values), Object.fromEntries(flash)] as SessionData<
+      Values,
+      Flash
+    >
+  }
+
+  /** The number of values and stored flash values. `0` once destroyed. */
+  get size(): number {
+    return this.#destroyed ? 0 : this.#values.size + this.#flash.size
+  }
+
+  /**
+   * A value, or a stored flash value. Reading a flash value removes it from storage at the next save
+   * (until then it can be read again); flash values set during this request are readable from the
+   * next one. `undefined` when absent or once destroyed.
+   */
+  get<Key extends keyof Values & string>(key: Key): Values[Key] | undefined
+  get<Key extends keyof Flash & string>(key: Key): Flash[Key] | undefined
+  get(key: string): unknown {
+    if (this.#destroyed) return undefined
+    if (this.#values.has(key)) return this.#values.get(key)
+    if (!this.#flash.has(key)) return undefined
+    if (!this.#readFlash.has(key)) {
+      this.#readFlash.add(key)
+      this.#dirty = true
+    }
+    return this.#flash.get(key)
+  }
+
+  /** Whether a value or stored flash value exists for `key` (does not consume a flash value). */
+  has(key: (keyof Values | keyof Flash) & string): boolean {
+    return !this.#destroyed && (this.#values.has(key) || this.#flash.has(key))
+  }
+
+  /**
+   * Sets a value. `null` or `undefined` removes the key, as `unset` does.
+   *
+   * @throws {SessionValueError} when a schema is set and refuses the value (or has no such key).
+   * @throws {Error} once the session is destroyed.
+   */
+  set<Key extends keyof Values & string>(key: Key, value: Values[Key] | null | undefined): void {
+    this.#checkLive()
+    if (value === null || value === undefined) {
+      this.unset(key)
+      return
+    }
+    let checked = this.#schema?.values ? checkValue(this.#schema.values, key, value) : value
+    this.#values.set(key, checked)
+    this.#changedValues.add(key)
+    this.#dirty = true
+  }
+
+  /**
+   * Removes a value.
+   *
+   * @throws {Error} once the session is destroyed.
+   */
+  unset(key: keyof Values & string): void {
+    this.#checkLive()
+    this.#values.delete(key)
+    this.#changedValues.add(key)
+    this.#dirty = true
+  }
+
+  /**
+   * Sets a flash value: readable from the next request on, until it is read (a request that does
+   * not read it, such as one for `/favicon.ico`, leaves it in place).
+   *
+   * @throws {SessionValueError} when a schema is set and refuses the value.
+   * @throws {Error} once the session is destroyed.
+   */
+  flash<Key extends keyof Flash & string>(key: Key, value: Flash[Key]): void {
+    this.#checkLive()
+    let checked = this.#schema?.flash
+      ? checkValue(this.#schema.flash as KeySchemas, key, value)
+      : value
+    this.#newFlash.set(key, checked)
+    this.#dirty = true
+  }
+
+  /**
+   * Gives the session a new id and keeps its data. Call it when privileges change (at login), so a
+   * session id planted before cannot follow the user in (fixation).
+   *
+   * @param deleteOld Delete the record stored under the old id at the next save. Default `false`.
+   * @throws {Error} once the session is destroyed.
+   */
+  regenerateId(deleteOld = false): void {
+    this.#checkLive()
+    if (deleteOld) this.#deleteId = this.#originalId
+    this.#id = createSessionId()
+    this.#dirty = true
+  }
+
+  /** Ends the session: the next save deletes its record and clears the cookie. */
+  destroy(): void {
+    this.#destroyed = true
+    this.#dirty = true
+  }
+
+  #checkLive(): void {
+    if (this.#destroyed) throw new Error('The session has been destroyed')
+  }
+}
+
+/**
+ * Creates a session.
+ *
+ * @param id The session id. Default: a new one.
+ * @param initialData `[values, flash]`.
+ */
+export function createSession<Values extends Data = Data, Flash extends Data = Data>(
+  id?: string,
+  initialData?: SessionData<Values, Flash>,
+  options?: SessionOptions,
+): Session<Values, Flash> {
+  return new Session(id, initialData, options)
+}
+
+/** What a session changed since it was read, for storages that merge concurrent saves. */
+export function sessionChanges(session: Session<Data, Data>): SessionChanges {
+  return readChanges(session)
+}
+
+/** Sets when a session read from storage was created and last renewed (ms since the epoch). */
+export function setSessionTimes(
+  session: Session<Data, Data>,
+  createdAt: number,
+  touchedAt: number,
+): void {
+  restoreTimes(session, createdAt, touchedAt)
+}

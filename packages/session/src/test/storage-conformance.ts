@@ -1,0 +1,330 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { z } from 'zod'
+import { createCookie } from '../lib/cookie.ts'
+import type { ServerStorageOptions } from '../lib/server-storage.ts'
+import { SessionValueError } from '../lib/session-schema.ts'
+import type { SessionStorage } from '../lib/session-storage.ts'
+import { Browser } from './browser.ts'
+
+/** Creates the storage under test. Storages made in one test share their data when `reopens`. */
+export type StorageFactory = (options?: ServerStorageOptions) => SessionStorage
+
+/** What sets a storage apart, so the suite checks each storage for what it promises. */
+export interface StorageTraits {
+  /** Data lives on the server, keyed by an id in the cookie (not in the cookie itself). */
+  serverSide: boolean
+  /** A second storage made by the factory in the same test sees the first one's data. */
+  reopens: boolean
+}
+
+export const secret = 'a-test-secret-that-is-32-chars-long!'
+const cookie = createCookie('session', { secrets: [secret] })
+const day = 86_400_000
+
+/**
+ * The behaviours every session storage must have. Each storage's test file calls this with a
+ * factory; Hono's shared router suite is the model.
+ */
+export function describeSessionStorage(
+  name: string,
+  factory: StorageFactory,
+  traits: StorageTraits,
+): void {
+  describe(`${name}: the storage conformance suite`, () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(new Date('2026-01-01T00:00:00Z'))
+    })
+    afterEach(() => {
+      vi.useRealTimers()
+    })
+
+    it('starts a fresh session without storing it or sending a cookie until it changes', async () => {
+      let browser = new Browser(factory(), cookie)
+      let id = await browser.request((session) => {
+        expect(session.size).toBe(0)
+        expect(session.dirty).toBe(false)
+        return session.id
+      })
+      expect(id).toMatch(/^[A-Za-z0-9_-]{32}$/)
+      expect(browser.lastSetCookie).toBeUndefined()
+    })
+
+    it('keeps values across requests, and removes them with unset or set(key, null)', async () => {
+      let browser = new Browser(factory(), cookie)
+      await browser.request((session) => {
+        session.set('user', 'ada')
+        session.set('theme', 'dark')
+        session.set('lang', 'en')
+      })
+      await browser.request((session) => {
+        expect([session.get('user'), session.get('theme'), session.get('lang')]).toEqual([
+          'ada',
+          'dark',
+          'en',
+        ])
+        session.unset('theme')
+        session.set('lang', null)
+      })
+      await browser.request((session) => {
+        expect(session.data[0]).toEqual({ user: 'ada' })
+        expect(session.has('theme')).toBe(false)
+      })
+    })
+
+    it('round-trips Date, Map, Set, BigInt, URL, RegExp, undefined and shared references', async () => {
+      let browser = new Browser(factory(), cookie)
+      let shared = { n: 1 }
+      await browser.request((session) => {
+        session.set('value', {
+          date: new Date('2020-02-02T00:00:00Z'),
+          map: new Map([['a', 1]]),
+          set: new Set([1, 2]),
+          big: 12345678901234567890n,
+          url: new URL('https://example.com/x?y=1'),
+          regex: /ab+c/gi,
+          missing: undefined,
+          left: shared,
+          right: shared,
+        })
+      })
+      await browser.request((session) => {
+        let value = session.get('value') as Record<string, unknown>
+        expect(value.date).toEqual(new Date('2020-02-02T00:00:00Z'))
+        expect(value.map).toEqual(new Map([['a', 1]]))
+        expect(value.set).toEqual(new Set([1, 2]))
+        expect(value.big).toBe(12345678901234567890n)
+        expect(value.url).toEqual(new URL('https://example.com/x?y=1'))
+        expect(value.regex).toEqual(/ab+c/gi)
+        expect('missing' in value && value.missing === undefined).toBe(true)
+        expect(value.left).toBe(value.right)
+      })
+    })
+
+    it('refuses at save a value devalue cannot serialize, such as a function', async () => {
+      let storage = factory()
+      let session = await storage.read(null)
+      session.set('callback', () => 1)
+      await expect(storage.save(session)).rejects.toThrow(/Cannot stringify a function/)
+    })
+
+    it('hands out copies: changing an object from get() without set() stores nothing', async () => {
+      let browser = new Browser(factory(), cookie)
+      await browser.request((session) => session.set('cart', { items: ['apple'] }))
+      await browser.request((session) => {
+        ;(session.get('cart') as { items: string[] }).items.push('pear')
+        session.set('other', 1)
+      })
+      await browser.request((session) => {
+        expect(session.get('cart')).toEqual({ items: ['apple'] })
+      })
+    })
+
+    it('keeps a flash value until a request reads it, however many requests come between', async () => {
+      let browser = new Browser(factory(), cookie)
+      await browser.request((session) => session.flash('notice', 'Logged in'))
+      await browser.request(() => {}) // /favicon.ico: does not read the flash
+      await browser.request((session) => expect(session.has('notice')).toBe(true))
+      await browser.request((session) => expect(session.get('notice')).toBe('Logged in'))
+      await browser.request((session) => expect(session.get('notice')).toBeUndefined())
+    })
+
+    it('makes a flash value readable from the next request, not the one that set it', async () => {
+      let browser = new Browser(factory(), cookie)
+      await browser.request((session) => {
+        session.flash('notice', 'Saved')
+        expect(session.get('notice')).toBeUndefined()
+      })
+      await browser.request((session) => expect(session.get('notice')).toBe('Saved'))
+    })
+
+    it('clears the cookie on destroy with an expiring Set-Cookie', async () => {
+      let browser = new Browser(factory(), cookie)
+      await browser.request((session) => session.set('user', 'ada'))
+      let before = browser.cookieHeader
+      await browser.request((session) => session.destroy())
+      expect(browser.lastSetCookie).toMatch(/^session=; /)
+      expect(browser.lastSetCookie).toContain('Max-Age=0')
+      expect(browser.lastSetCookie).toContain('Expires=Thu, 01 Jan 1970 00:00:00 GMT')
+      expect(browser.cookieHeader).toBeUndefined()
+      if (traits.serverSide) {
+        let replay = new Browser(factory(), cookie)
+        replay.cookieHeader = before
+        await replay.request((session) => expect(session.get('user')).toBeUndefined())
+      }
+    })
+
+    it('keeps the data under a new id after regenerateId, and forgets the old id with (true)', async () => {
+      let storage = factory()
+      let browser = new Browser(storage, cookie)
+      let oldId = await browser.request((session) => {
+        session.set('cart', 3)
+        return session.id
+      })
+      let oldCookie = browser.cookieHeader
+      let newId = await browser.request((session) => {
+        session.regenerateId(true)
+        session.set('user', 'ada')
+        return session.id
+      })
+      expect(newId).not.toBe(oldId)
+      await browser.request((session) => {
+        expect(session.id).toBe(newId)
+        expect(session.data[0]).toEqual({ cart: 3, user: 'ada' })
+      })
+      if (traits.serverSide) {
+        let attacker = new Browser(storage, cookie)
+        attacker.cookieHeader = oldCookie
+        await attacker.request((session) => {
+          expect(session.id).not.toBe(oldId)
+          expect(session.size).toBe(0)
+        })
+      }
+    })
+
+    it('never adopts a session id the client made up', async () => {
+      let storage = factory()
+      let planted = 'A'.repeat(32)
+      let value = traits.serverSide ? planted : `${planted}[{},{}]`
+      let browser = new Browser(storage, cookie)
+      browser.cookieHeader = (await cookie.serialize(value)).split(';')[0]
+      let id = await browser.request((session) => {
+        session.set('user', 'ada')
+        return session.id
+      })
+      expect(id).not.toBe(planted)
+    })
+
+    it.each([
+      ['garbage', 'not a session at all'],
+      ['an empty value', ''],
+      ['a __proto__ payload', '[{"__proto__":1},{"polluted":true}]'],
+      ['a truncated record', `${'B'.repeat(32)}[{"a":1},`],
+      ['a huge value', 'x'.repeat(100_000)],
+    ])('starts a fresh session for %s, signed or not, without throwing', async (_, raw) => {
+      let storage = factory()
+      let candidates = raw.length < 2000 ? [raw, await signed(raw)] : [raw]
+      for (let value of candidates) {
+        let session = await storage.read(await cookie.parse(`session=${value}`))
+        expect(session.size).toBe(0)
+        expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+      }
+    })
+
+    it('ends a session after the idle timeout, and renews it while it is used', async () => {
+      let storage = factory({ idleTimeout: 600 })
+      let browser = new Browser(storage, cookie)
+      await browser.request((session) => session.set('user', 'ada'))
+      for (let step = 0; step < 5; step++) {
+        vi.advanceTimersByTime(400_000)
+        await browser.request((session) => expect(session.get('user')).toBe('ada'))
+      }
+      let stale = browser.cookieHeader
+      vi.advanceTimersByTime(600_000)
+      await browser.request((session) => expect(session.get('user')).toBeUndefined())
+      let replay = new Browser(storage, cookie)
+      replay.cookieHeader = stale
+      await replay.request((session) => expect(session.get('user')).toBeUndefined())
+    })
+
+    it('ends a session at its absolute lifetime, however active', async () => {
+      let browser = new Browser(
+        factory({ idleTimeout: 2 * 86_400, absoluteTimeout: 5 * 86_400 }),
+        cookie,
+      )
+      await browser.request((session) => session.set('user', 'ada'))
+      for (let dayNumber = 1; dayNumber < 5; dayNumber++) {
+        vi.advanceTimersByTime(day)
+        await browser.request((session) => {
+          expect(session.get('user')).toBe('ada')
+          session.set('seen', dayNumber)
+        })
+      }
+      vi.advanceTimersByTime(day)
+      await browser.request((session) => expect(session.get('user')).toBeUndefined())
+    })
+
+    it('refuses a value that fails the schema at set(), naming the key', async () => {
+      let storage = factory({ schema: { values: { count: z.number().int() } } })
+      let browser = new Browser(storage, cookie)
+      await browser.request((session) => {
+        session.set('count', 2)
+        expect(() => session.set('count', 'two' as never)).toThrow(SessionValueError)
+        expect(() => session.set('count', 1.5 as never)).toThrow(
+          /Invalid session value for "count"/,
+        )
+      })
+      await browser.request((session) => expect(session.get('count')).toBe(2))
+    })
+
+    if (traits.reopens) {
+      it("drops stored keys that fail the schema with invalidData: 'drop', and starts afresh with 'reset'", async () => {
+        let loose = new Browser(factory(), cookie)
+        await loose.request((session) => {
+          session.set('count', 'not a number')
+          session.set('name', 'ada')
+        })
+        let values = { count: z.number(), name: z.string() }
+        let dropping = new Browser(factory({ schema: { values }, invalidData: 'drop' }), cookie)
+        dropping.cookieHeader = loose.cookieHeader
+        await dropping.request((session) => expect(session.data[0]).toEqual({ name: 'ada' }))
+        let resetting = new Browser(factory({ schema: { values }, invalidData: 'reset' }), cookie)
+        resetting.cookieHeader = loose.cookieHeader
+        await resetting.request((session) => expect(session.size).toBe(0))
+      })
+    }
+
+    if (traits.serverSide) {
+      it('never adopts an unknown id unless useUnknownIds is set', async () => {
+        let planted = 'C'.repeat(32)
+        let adopted = await factory({ useUnknownIds: true }).read(planted)
+        expect(adopted.id).toBe(planted)
+        let refused = await factory().read(planted)
+        expect(refused.id).not.toBe(planted)
+      })
+    }
+
+    if (traits.serverSide) {
+      it('keeps every key when 100 requests change different keys at once', async () => {
+        let storage = factory()
+        let browser = new Browser(storage, cookie)
+        let id = await browser.request((session) => {
+          session.set('start', true)
+          return session.id
+        })
+        await Promise.all(
+          Array.from({ length: 100 }, async (_, index) => {
+            let session = await storage.read(id)
+            session.set(`key${index}`, index)
+            await storage.save(session)
+          }),
+        )
+        let session = await storage.read(id)
+        expect(session.size).toBe(101)
+        expect(session.get('key99')).toBe(99)
+      })
+    }
+
+    if (traits.serverSide) {
+      it('does not revive a session destroyed while another request held it', async () => {
+        let storage = factory()
+        let browser = new Browser(storage, cookie)
+        let id = await browser.request((session) => {
+          session.set('user', 'ada')
+          return session.id
+        })
+        let slow = await storage.read(id)
+        let logout = await storage.read(id)
+        logout.destroy()
+        await storage.save(logout)
+        slow.set('cart', 1)
+        expect(await storage.save(slow)).toBe('')
+        expect((await storage.read(id)).size).toBe(0)
+      })
+    }
+  })
+}
+
+async function signed(value: string): Promise<string> {
+  return (await cookie.serialize(value)).split(';')[0]?.slice('session='.length) as string
+}
