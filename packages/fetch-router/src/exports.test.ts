@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as main from './index.ts'
 import * as routes from './routes.ts'
+import * as sessionEntry from './session.ts'
 import * as validate from './validate.ts'
 
 // The public surface changes only on purpose: update these lists together with the README.
@@ -54,6 +55,14 @@ describe('package exports', () => {
         "resource",
         "resources",
         "route",
+      ]
+    `)
+  })
+
+  it('@x/fetch-router/session', () => {
+    expect(Object.keys(sessionEntry).sort()).toMatchInlineSnapshot(`
+      [
+        "session",
       ]
     `)
   })

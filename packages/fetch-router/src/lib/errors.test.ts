@@ -115,6 +115,21 @@ describe('HttpError', () => {
     expect(errors).toEqual([])
   })
 
+  it('reports a 5xx HttpError to onError, then answers with its own response', async () => {
+    let errors: unknown[] = []
+    let router = createRouter({ onError: (error) => void errors.push(error) })
+    router.get('/', () => {
+      throw new HttpError(503, 'Try again soon', { headers: { 'Retry-After': '5' } })
+    })
+    let response = await router.fetch('http://x.test/')
+    expect([response.status, response.headers.get('Retry-After'), await response.text()]).toEqual([
+      503,
+      '5',
+      'Try again soon',
+    ])
+    expect(errors).toHaveLength(1)
+  })
+
   it('defaults the message to the status text', async () => {
     let response = new HttpError(409).toResponse()
     expect(response.status).toBe(409)

@@ -40,8 +40,9 @@ export type HrefArgs<Pattern extends string> =
  * `/`), an optional group appears only when every param in it is given, and a group without params
  * is left out.
  *
- * @throws {TypeError} when a required param is missing or empty, or the pattern has an unnamed
- * wildcard outside an optional group (there is no value to put there).
+ * @throws {TypeError} when a required param is missing or empty, the pattern has an unnamed
+ * wildcard outside an optional group (there is no value to put there), or a value has an empty,
+ * `.` or `..` segment (it could lead out of the route, or to another host).
  */
 export function createHref<Pattern extends string>(
   pattern: Pattern,
@@ -83,11 +84,15 @@ function writeTokens(
       throw new TypeError(`Cannot build an href for "${pattern}": missing ${what}`)
     }
     let text = String(value)
+    let pieces = token.type === 'wildcard' ? text.split('/') : [text]
+    if (pieces.some((piece) => piece === '' || piece === '.' || piece === '..')) {
+      // Empty, "." and ".." segments would let a value climb out of the route or name another host.
+      throw new TypeError(
+        `Cannot build an href for "${pattern}": ${token.name ?? 'the wildcard'} ${JSON.stringify(text)} has an empty, "." or ".." segment`,
+      )
+    }
     wroteParam = true
-    out +=
-      token.type === 'wildcard'
-        ? text.split('/').map(encodePathText).join('/')
-        : encodePathText(text)
+    out += pieces.map(encodePathText).join('/')
   }
   return required || wroteParam ? out : undefined
 }

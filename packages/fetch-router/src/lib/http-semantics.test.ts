@@ -20,6 +20,20 @@ describe('HEAD', () => {
     expect(await response.text()).toBe('')
   })
 
+  it('prefers the GET route of a pattern over a less specific catch-all', async () => {
+    let router = createRouter()
+    router.get('/x/:id', () => new Response('x', { headers: { 'X-Route': 'get' } }))
+    router.route('ANY', '/*rest', () => new Response('any', { headers: { 'X-Route': 'any' } }))
+    let response = await router.fetch('http://x.test/x/1', { method: 'HEAD' })
+    expect(response.headers.get('X-Route')).toBe('get')
+  })
+
+  it('never sends a body for HEAD, even from an ANY route', async () => {
+    let router = createRouter()
+    router.route('ANY', '/any', () => new Response('body'))
+    expect(await (await router.fetch('http://x.test/any', { method: 'HEAD' })).text()).toBe('')
+  })
+
   it('lets an explicit HEAD route win over the automatic answer', async () => {
     let router = booksRouter()
     router.head('/books/:id', () => new Response(null, { headers: { 'X-Head': 'explicit' } }))

@@ -86,6 +86,19 @@ describe('pattern syntax', () => {
     expect(await match('/files/a%20b/c')).toMatchObject({ params: { path: 'a b/c' } })
   })
 
+  it('matches encoded static text only where it encodes data, so path checks cannot be bypassed', async () => {
+    let match = routerFor(['/admin/users', '/files/:name'])
+    expect(await match('/%61dmin/users')).toBe(404)
+    expect(await match('/files/a%2Eb')).toMatchObject({ params: { name: 'a.b' } })
+  })
+
+  it('accepts optional groups whose variants differ only in param names, the first one winning', async () => {
+    let match = routerFor(['/archive(/:year)(/:month)'])
+    expect(await match('/archive')).toMatchObject({ params: {} })
+    expect(await match('/archive/2024')).toMatchObject({ params: { year: '2024' } })
+    expect(await match('/archive/2024/05')).toMatchObject({ params: { year: '2024', month: '05' } })
+  })
+
   it.each([
     ['/users/:', /":" must be followed by a param name at index 7/],
     ['/a(b', /an optional group is never closed at index 2/],
@@ -144,6 +157,21 @@ describe('trailingSlash and ignoreCase options', () => {
     expect(await match('/about/')).toMatchObject({ pattern: '/about' })
     expect(await match('/list')).toMatchObject({ pattern: '/list/' })
     expect(await match('/')).toBe(404)
+  })
+
+  it("'ignore' still lets a wildcard match an empty rest after the slash", async () => {
+    let match = routerFor(['/files/*path'], { trailingSlash: 'ignore' })
+    expect(await match('/files/')).toMatchObject({ params: { path: '' } })
+  })
+
+  it("'redirect' never sends the client to another host", async () => {
+    let router = createRouter({ trailingSlash: 'redirect' })
+    router.get('/*path/edit', () => new Response('edit'))
+    for (let path of ['//evil.test/edit/', '/\\evil.test/edit/']) {
+      let response = await router.fetch(`http://x.test${path}`)
+      expect(response.status).toBe(308)
+      expect(new URL(response.headers.get('Location') as string).host).toBe('x.test')
+    }
   })
 
   it("'redirect' answers 308 to the URL that matches, keeping the query", async () => {

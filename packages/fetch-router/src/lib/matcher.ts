@@ -58,6 +58,8 @@ type Part = PatternVariant[number]
 
 type Visit<Data> = (leaf: Leaf<Data>, captures: string[]) => boolean
 
+const malformedEscape = /%(?![0-9A-Fa-f]{2})/
+const escapedByte = /%[0-9a-f]{2}/gi
 const textRank = 3
 const paramRank = 2
 const wildcardRank = 1
@@ -103,15 +105,18 @@ export class Matcher<Data> {
   }
 
   /**
-   * Finds the most specific route for `pathname` that accepts `method` (routes registered for
-   * `'ANY'` accept every method).
+   * Finds the most specific route for `pathname` that accepts one of `methods`, in order of
+   * preference within each route (routes registered for `'ANY'` accept every method).
    *
-   * @throws {URIError} when a segment that must be decoded holds malformed percent-encoding.
+   * @throws {URIError} when the pathname holds malformed percent-encoding (a `%` not followed by
+   * two hex digits, or a param that does not decode to UTF-8).
    */
-  find(pathname: string, method: string): Match<Data> | undefined {
+  find(pathname: string, methods: readonly string[]): Match<Data> | undefined {
     let found: Match<Data> | undefined
     this.#search(pathname, (leaf, captures) => {
-      let registration = leaf.get(method) ?? leaf.get('ANY')
+      let registration: Registration<Data> | undefined
+      for (let method of methods) registration ??= leaf.get(method)
+      registration ??= leaf.get('ANY')
       if (registration === undefined) return false
       found = { data: registration.data, params: buildParams(registration, captures) }
       return true
@@ -122,6 +127,8 @@ export class Matcher<Data> {
   /**
    * The methods of every route whose pattern matches `pathname`, whatever its method; empty when no
    * pattern matches. Contains `'ANY'` when a route accepts every method.
+   *
+   * @throws {URIError} as {@link Matcher.find} does.
    */
   methodsFor(pathname: string): Set<string> {
     let methods = new Set<string>()
@@ -134,11 +141,22 @@ export class Matcher<Data> {
 
   #search(pathname: string, visit: Visit<Data>): boolean {
     let path = pathname.startsWith('/') ? pathname.slice(1) : pathname
-    if (this.#ignoreTrailingSlash && path.endsWith('/')) path = path.slice(0, -1)
+    if (path.includes('%')) {
+      if (malformedEscape.test(path)) throw new URIError('Malformed percent-encoding in the path')
+      // Escapes compare in upper case, as patterns are encoded; what they encode stays data.
+      path = path.replace(escapedByte, (escape) => escape.toUpperCase())
+    }
+    if (this.#searchPath(path, visit)) return true
+    return (
+      this.#ignoreTrailingSlash && path.endsWith('/') && this.#searchPath(path.slice(0, -1), visit)
+    )
+  }
+
+  #searchPath(path: string, visit: Visit<Data>): boolean {
     let fast = this.#staticPaths.get(this.#ignoreCase ? path.toLowerCase() : path)
     if (fast !== undefined && visit(fast, [])) return true
     let segments = path.split('/')
-    let keys = segments.map((segment) => this.#segmentKey(segment))
+    let keys = this.#ignoreCase ? segments.map((segment) => segment.toLowerCase()) : segments
     return this.#walk(this.#root, 0, 0, path, segments, keys, [], visit)
   }
 
@@ -185,11 +203,6 @@ export class Matcher<Data> {
     return false
   }
 
-  #segmentKey(segment: string): string {
-    let key = segment.includes('%') ? decodeURIComponent(segment) : segment
-    return this.#ignoreCase ? key.toLowerCase() : key
-  }
-
   #addVariant(method: string, variant: PatternVariant, registration: Registration<Data>): void {
     let { pattern } = registration
     let segments = splitSegments(variant)
@@ -197,7 +210,7 @@ export class Matcher<Data> {
       segments.pop()
     }
     let node = this.#root
-    let plainPath: string[] | undefined = []
+    let staticPath: string[] | undefined = []
     for (let [index, segment] of segments.entries()) {
       if (segment.some((part) => part.type === 'wildcard')) {
         let tail = segments.slice(index)
@@ -208,23 +221,25 @@ export class Matcher<Data> {
       }
       let [only] = segment
       if (segment.length <= 1 && only?.type !== 'param') {
-        let text = decodePatternText(only?.type === 'text' ? only.value : '', pattern)
+        let text = encodePathText(
+          decodePatternText(only?.type === 'text' ? only.value : '', pattern),
+        )
         let key = this.#ignoreCase ? text.toLowerCase() : text
         node.statics ??= new Map()
         let child = node.statics.get(key) ?? createNode()
         node.statics.set(key, child)
         node = child
-        plainPath = plainPath && encodePathText(text) === text ? [...plainPath, key] : undefined
+        staticPath?.push(key)
         continue
       }
-      plainPath = undefined
+      staticPath = undefined
       let source = segment.length === 1 ? undefined : segmentSource(segment, pattern, false)
       let dynamic = this.#dynamicChild(node, 'segment', source, rankParts(segment))
       node = (dynamic as SegmentDynamic<Data>).node
     }
     node.leaf ??= new Map()
     addToLeaf(node.leaf, method, registration)
-    if (plainPath) this.#staticPaths.set(plainPath.join('/'), node.leaf)
+    if (staticPath) this.#staticPaths.set(staticPath.join('/'), node.leaf)
   }
 
   #dynamicChild(
@@ -314,13 +329,7 @@ function segmentSource(parts: Part[], pattern: string, inTail: boolean): string 
 }
 
 function textSource(text: string): string {
-  return encodePathText(text)
-    .replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    .replace(/%([0-9A-F])([0-9A-F])/g, (_, high: string, low: string) => {
-      let either = (digit: string) =>
-        /[A-F]/.test(digit) ? `[${digit}${digit.toLowerCase()}]` : digit
-      return `%${either(high)}${either(low)}`
-    })
+  return encodePathText(text).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }
 
 function rankParts(parts: Part[]): number[] {

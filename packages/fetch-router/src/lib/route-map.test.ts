@@ -160,6 +160,14 @@ describe('Route.href', () => {
     expect(createGetRoute('/AC\\/DC/12\\:30').href()).toBe('/AC%2FDC/12:30')
   })
 
+  it('refuses values that would climb out of the route or name another host', () => {
+    let files = createGetRoute('/*path')
+    expect(() => files.href({ path: '//evil.test' })).toThrow(/has an empty, "." or ".." segment/)
+    expect(() => createGetRoute('/docs/*path').href({ path: '../../logout' })).toThrow(TypeError)
+    expect(() => createGetRoute('/users/:id/edit').href({ id: '..' })).toThrow(TypeError)
+    expect(files.href({ path: 'a/b.txt' })).toBe('/a/b.txt')
+  })
+
   it('throws a TypeError for a missing required param', () => {
     let show = createGetRoute('/users/:id')
     expect(() => show.href({} as never)).toThrow(

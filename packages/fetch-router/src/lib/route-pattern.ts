@@ -124,7 +124,8 @@ export function expandVariants(source: string, tokens: PatternToken[]): PatternV
   let unique: PatternVariant[] = []
   for (let variant of variants) {
     checkVariant(source, variant)
-    let key = formatVariant(variant)
+    // Variants that match the same URLs (`(/:a)(/:b)` gives `/:a` and `/:b`): the first one wins.
+    let key = shapeOf(variant)
     if (!seen.has(key)) {
       seen.add(key)
       unique.push(variant)
@@ -160,15 +161,14 @@ function checkVariant(source: string, variant: PatternVariant): void {
   }
 }
 
-/** Writes a variant back as pattern source, escaping special characters in its text. */
-export function formatVariant(variant: PatternVariant): string {
+/** A variant's shape: its text with every param written `:` and every wildcard `*`. */
+function shapeOf(variant: PatternVariant): string {
   let out = ''
   for (let token of variant) {
-    if (token.type === 'text') out += token.value.replace(/[\\:*()?#]/g, '\\$&')
-    else if (token.type === 'param') out += `:${token.name}`
-    else out += `*${token.name ?? ''}`
+    if (token.type === 'text') out += token.value.replace(/[\\:*]/g, '\\$&')
+    else out += token.type === 'param' ? ':' : '*'
   }
-  return `/${out}`
+  return out
 }
 
 /** Every param name of a pattern, in order of appearance, optional ones included. */

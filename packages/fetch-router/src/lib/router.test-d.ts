@@ -1,3 +1,6 @@
+import type { Session } from '@x/session'
+import { createCookie } from '@x/session/cookie'
+import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { describe, expectTypeOf, it } from 'vitest'
 import { z } from 'zod'
 import { createController } from './controller.ts'
@@ -8,6 +11,7 @@ import { createGetRoute } from './route-helpers/method.ts'
 import { createResourcesRoutes } from './route-helpers/resources.ts'
 import { type Route, route } from './route-map.ts'
 import { createRouter } from './router.ts'
+import { session } from './session-middleware.ts'
 import { validate } from './validate.ts'
 
 const ok = () => new Response('ok')
@@ -199,6 +203,32 @@ describe('route maps', () => {
     createController(routes, {
       // @ts-expect-error: `show` is missing
       actions: { index: ok },
+    })
+  })
+})
+
+describe('session middleware', () => {
+  it('types context.session from the storage schema', () => {
+    let cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+    let storage = createMemorySessionStorage({
+      schema: { values: { userId: z.string() }, flash: { notice: z.string() } },
+    })
+    let router = createRouter({ middleware: [session(cookie, storage)] })
+    router.get('/', (context) => {
+      expectTypeOf(context.session).toEqualTypeOf<Session<{ userId: string }, { notice: string }>>()
+      expectTypeOf(context.session.get('userId')).toEqualTypeOf<string | undefined>()
+      // @ts-expect-error: userId is a string
+      context.session.set('userId', 1)
+      return ok()
+    })
+  })
+
+  it('types context.session as untyped data without a schema', () => {
+    let cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.get('/', ({ session }) => {
+      expectTypeOf(session.get('anything')).toEqualTypeOf<unknown>()
+      return ok()
     })
   })
 })

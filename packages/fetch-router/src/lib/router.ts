@@ -135,9 +135,10 @@ export interface RouterOptions<List extends readonly AnyMiddleware[] = readonly 
   /** Answers requests no route matches. Default: `404 Not Found` with a plain-text body. */
   defaultHandler?: RequestHandler<Context<AnyParams, ProvidedBy<List>>>
   /**
-   * Called with an error that escaped every middleware (an {@link HttpError} is answered by its own
-   * response and skips this). Return a response to send it; return nothing to send a plain
-   * `500 Internal Server Error`. Default: logs the error with `console.error`. The error's message
+   * Called with an error that escaped every middleware. Return a response to send it; return
+   * nothing to send the default: a plain `500 Internal Server Error`, or the error's own response
+   * for an {@link HttpError} of status 500 and above. A 4xx `HttpError` is an answer, not a
+   * failure: it skips this hook. Default: logs the error with `console.error`. The error's message
    * and stack are never sent to the client unless this hook sends them.
    */
   onError?: (
@@ -203,9 +204,10 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
     ignoreTrailingSlash: trailingSlash === 'ignore',
   })
 
-  function find(pathname: string, method: string) {
+  /** Runs a matcher lookup, turning malformed percent-encoding into a 400. */
+  function lookup<Result>(search: () => Result): Result {
     try {
-      return matcher.find(pathname, method)
+      return search()
     } catch (error) {
       if (error instanceof URIError) {
         throw new HttpError(400, 'Bad Request: malformed percent-encoding in the URL path')
@@ -232,23 +234,20 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
     let pathname = routingPathname(context)
     if (pathname.length > maxPathLength) throw new HttpError(414)
     let method = context.method
-    let match = find(pathname, method)
-    if (match === undefined && method === 'HEAD') {
-      let get = find(pathname, 'GET')
-      if (get !== undefined) {
-        context.params = get.params
-        return withoutBody(await runRoute(get.data, context))
-      }
-    }
+    // HEAD prefers a HEAD route, then the GET route of the same pattern (answered without body).
+    let match = lookup(() => matcher.find(pathname, method === 'HEAD' ? headMethods : [method]))
     if (match !== undefined) {
       context.params = match.params
-      return runRoute(match.data, context)
+      let response = await runRoute(match.data, context)
+      return method === 'HEAD' ? withoutBody(response) : response
     }
-    let methods = matcher.methodsFor(pathname)
+    let methods = lookup(() => matcher.methodsFor(pathname))
     if (methods.size === 0) {
       let slashed = trailingSlash === 'redirect' ? toggleTrailingSlash(pathname) : undefined
-      if (slashed !== undefined && matcher.methodsFor(slashed).size > 0) {
-        let location = new URL(slashed + context.url.search, context.url)
+      if (slashed !== undefined && lookup(() => matcher.methodsFor(slashed)).size > 0) {
+        // Set the pathname on a copy of the URL: joined as text, "//host/x" would leave the site.
+        let location = new URL(context.url)
+        location.pathname = slashed
         return new Response(null, { status: 308, headers: { Location: location.href } })
       }
       return defaultHandler(context)
@@ -264,13 +263,15 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
   async function handleError(error: unknown, context: RequestContext): Promise<Response> {
     let { signal } = context.request
     if (signal.aborted && error === signal.reason) throw error
-    if (error instanceof HttpError) return error.toResponse()
+    // A 4xx HttpError is an answer; a 5xx one is a failure worth reporting.
+    if (error instanceof HttpError && error.status < 500) return error.toResponse()
     try {
       let response = await onError(error, context)
       if (isResponse(response)) return response
     } catch (hookError) {
       console.error(hookError)
     }
+    if (error instanceof HttpError) return error.toResponse()
     return new Response('Internal Server Error', {
       status: 500,
       headers: { 'Content-Type': 'text/plain; charset=utf-8' },
@@ -373,6 +374,8 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
   }
   return router as Router<ProvidedBy<List>>
 }
+
+const headMethods = ['HEAD', 'GET']
 
 function patternOf(target: unknown): string {
   if (typeof target === 'string') return target

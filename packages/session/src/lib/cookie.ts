@@ -142,7 +142,7 @@ export class Cookie {
    * This cookie's value from a `Cookie` header: verified (or decrypted) and decoded. When the
    * header holds several cookies of this name, each is tried in order and the first valid one wins.
    * Never throws: a missing, tampered, truncated, undecodable or oversized (over 4096 characters)
-   * value gives `null`; an empty value gives `''`.
+   * value gives `null`; an empty value gives `''` when no valid one came with it.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader) return null
@@ -153,12 +153,13 @@ export class Cookie {
       return null
     }
     for (let candidate of candidates) {
-      if (candidate === '') return ''
-      if (candidate.length > maxCookieSize) continue
+      if (candidate === '' || candidate.length > maxCookieSize) continue
       let value = await this.#unprotect(candidate)
       if (value !== null) return value
     }
-    return null
+    // An empty cookie counts only when no valid one came with it: a planted `name=` must not
+    // hide the real cookie.
+    return candidates.includes('') ? '' : null
   }
 
   /**

@@ -125,10 +125,12 @@ export function createSessionStorage<
 
   async function save(session: Session): Promise<string | null> {
     let changes = sessionChanges(session)
-    if (session.deleteId !== undefined) await store.deleteData(session.deleteId)
+    // Deletes take the lock too, so a save already under way cannot write the record back after.
+    let remove = (id: string) => withLock(id, () => store.deleteData(id))
+    if (session.deleteId !== undefined) await remove(session.deleteId)
     if (session.destroyed) {
-      await store.deleteData(session.id)
-      if (changes.originalId !== session.id) await store.deleteData(changes.originalId)
+      await remove(session.id)
+      if (changes.originalId !== session.id) await remove(changes.originalId)
       return ''
     }
     let now = Date.now()

@@ -56,6 +56,12 @@ describe('Session', () => {
     expect(session.data).toEqual([{}, {}])
   })
 
+  it('refuses __proto__ as a key', () => {
+    let session = createSession()
+    expect(() => session.set('__proto__', {})).toThrow('"__proto__" cannot be a session key')
+    expect(() => session.flash('__proto__', {})).toThrow(TypeError)
+  })
+
   it('consumes a stored flash value when it is read: it leaves data and marks the session dirty', () => {
     let session = new Session('id', [{}, { notice: 'Saved', other: 'kept' }])
     expect(session.dirty).toBe(false)

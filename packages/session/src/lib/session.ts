@@ -148,10 +148,12 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
    * Sets a value. `null` or `undefined` removes the key, as `unset` does.
    *
    * @throws {SessionValueError} when a schema is set and refuses the value (or has no such key).
+   * @throws {TypeError} for the key `__proto__`.
    * @throws {Error} once the session is destroyed.
    */
   set<Key extends keyof Values & string>(key: Key, value: Values[Key] | null | undefined): void {
     this.#checkLive()
+    checkKey(key)
     if (value === null || value === undefined) {
       this.unset(key)
       return
@@ -179,10 +181,12 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
    * not read it, such as one for `/favicon.ico`, leaves it in place).
    *
    * @throws {SessionValueError} when a schema is set and refuses the value.
+   * @throws {TypeError} for the key `__proto__`.
    * @throws {Error} once the session is destroyed.
    */
   flash<Key extends keyof Flash & string>(key: Key, value: Flash[Key]): void {
     this.#checkLive()
+    checkKey(key)
     let checked = this.#schema?.flash
       ? checkValue(this.#schema.flash as KeySchemas, key, value)
       : value
@@ -213,6 +217,10 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #checkLive(): void {
     if (this.#destroyed) throw new Error('The session has been destroyed')
   }
+}
+
+function checkKey(key: string): void {
+  if (key === '__proto__') throw new TypeError('"__proto__" cannot be a session key')
 }
 
 /**

@@ -306,6 +306,24 @@ export function describeSessionStorage(
     }
 
     if (traits.serverSide) {
+      it('does not revive a session destroyed while other requests were saving it', async () => {
+        let storage = factory()
+        for (let round = 0; round < 20; round++) {
+          let id = await new Browser(storage, cookie).request((session) => {
+            session.set('user', 'ada')
+            return session.id
+          })
+          let saving = await storage.read(id)
+          let logout = await storage.read(id)
+          saving.set('cart', round)
+          logout.destroy()
+          await Promise.all([storage.save(saving), storage.save(logout)])
+          expect((await storage.read(id)).size).toBe(0)
+        }
+      })
+    }
+
+    if (traits.serverSide) {
       it('does not revive a session destroyed while another request held it', async () => {
         let storage = factory()
         let browser = new Browser(storage, cookie)

@@ -1,0 +1,19 @@
+import { serve } from '@hono/node-server'
+import { createShop } from './app.ts'
+import { configFromEnv, createSessionCookie, createStorage } from './session-config.ts'
+
+const config = configFromEnv(process.env)
+const shop = createShop(createSessionCookie(config), createStorage(config))
+const port = Number(process.env.PORT ?? 3000)
+const hostname = process.env.HOST ?? '127.0.0.1'
+
+// The adapter passes its own bindings as a second argument, so hand the router the request only.
+const server = serve({ fetch: (request) => shop.fetch(request), port, hostname }, (info) => {
+  console.log(
+    `Listening on http://${hostname}:${info.port} (Node ${process.version}, ${config.storage} sessions)`,
+  )
+})
+
+for (let signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => server.close(() => process.exit(0)))
+}

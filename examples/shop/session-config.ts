@@ -1,0 +1,71 @@
+import type { InferData } from '@x/session'
+import type { Cookie } from '@x/session/cookie'
+import { createCookie } from '@x/session/cookie'
+import { createCookieSessionStorage } from '@x/session/cookie-storage'
+import { createFsSessionStorage } from '@x/session/fs-storage'
+import { createMemorySessionStorage } from '@x/session/memory-storage'
+import { z } from 'zod'
+
+/** What the shop keeps in a session; `get` and `set` are typed from it. */
+export const schema = {
+  values: {
+    user: z.string(),
+    cart: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })),
+    country: z.string().length(2),
+    language: z.string().min(2).max(8),
+  },
+  flash: { notice: z.string() },
+}
+
+/** The values of a shop session. */
+export type ShopValues = InferData<typeof schema.values>
+/** The flash values of a shop session. */
+export type ShopFlash = InferData<typeof schema.flash>
+
+/** The storages the shop can use, chosen with `SESSION_STORAGE`. */
+export type StorageKind = 'memory' | 'file' | 'cookie'
+
+/** Settings read from the environment (see the README). */
+export interface ShopConfig {
+  storage: StorageKind
+  secret: string
+  directory: string
+  secure: boolean
+}
+
+export function configFromEnv(env: Record<string, string | undefined>): ShopConfig {
+  let storage = (env.SESSION_STORAGE ?? 'memory') as StorageKind
+  if (!['memory', 'file', 'cookie'].includes(storage)) {
+    throw new Error(`SESSION_STORAGE must be memory, file or cookie, got ${storage}`)
+  }
+  let secret = env.SESSION_SECRET
+  if (secret === undefined) {
+    console.warn(
+      'SESSION_SECRET is not set: using a random secret, so sessions end when the server stops',
+    )
+    secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+  }
+  return {
+    storage,
+    secret,
+    directory: env.SESSION_DIR ?? '.sessions',
+    secure: env.NODE_ENV === 'production',
+  }
+}
+
+export function createSessionCookie(config: ShopConfig): Cookie {
+  return createCookie('shop_session', {
+    secrets: [config.secret],
+    secure: config.secure,
+    // Cookie storage keeps the cart in the cookie: encrypt it so the client cannot read it.
+    encrypted: config.storage === 'cookie',
+    maxAge: 60 * 60 * 24 * 7,
+  })
+}
+
+export function createStorage(config: ShopConfig) {
+  let options = { schema, idleTimeout: 60 * 60 * 24 * 7, absoluteTimeout: 60 * 60 * 24 * 30 }
+  if (config.storage === 'file') return createFsSessionStorage(config.directory, options)
+  if (config.storage === 'cookie') return createCookieSessionStorage(options)
+  return createMemorySessionStorage(options)
+}

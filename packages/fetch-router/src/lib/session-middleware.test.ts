@@ -1,0 +1,226 @@
+import { createSessionStorage, Session, type SessionStorage } from '@x/session'
+import { createCookie } from '@x/session/cookie'
+import { createMemorySessionStorage } from '@x/session/memory-storage'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { HttpError } from './http-error.ts'
+import type { Middleware } from './middleware.ts'
+import { redirect } from './response-helpers.ts'
+import { createRouter, type Router } from './router.ts'
+import { session } from './session-middleware.ts'
+
+const cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+
+/** A storage over a Map that counts every call to its store: "your own storage", for real. */
+function countingStorage() {
+  let rows = new Map<string, string>()
+  let calls = { read: 0, write: 0, delete: 0 }
+  let storage = createSessionStorage({
+    readData: async (id) => {
+      calls.read++
+      return rows.get(id) ?? null
+    },
+    createData: async (id, data) => {
+      calls.write++
+      rows.set(id, data)
+    },
+    updateData: async (id, data) => {
+      calls.write++
+      rows.set(id, data)
+    },
+    deleteData: async (id) => {
+      calls.delete++
+      rows.delete(id)
+    },
+  })
+  return { storage, calls, rows }
+}
+
+/** Sends requests with the cookie the last response set, like a browser. */
+function browser(router: Router<object>) {
+  let jar: string | undefined
+  return async (path: string, init: RequestInit = {}) => {
+    let headers = new Headers(init.headers)
+    if (jar) headers.set('Cookie', jar)
+    let response = await router.fetch(`http://x.test${path}`, { ...init, headers })
+    let setCookie = response.headers.get('Set-Cookie')
+    if (setCookie) jar = /Max-Age=0/.test(setCookie) ? undefined : setCookie.split(';')[0]
+    return response
+  }
+}
+
+function counterApp(storage: SessionStorage, extra: Middleware[] = []) {
+  let router = createRouter({ middleware: [session(cookie, storage), ...extra] })
+  router.post('/count', ({ session }) => {
+    let count = ((session.get('count') as number | undefined) ?? 0) + 1
+    session.set('count', count)
+    return new Response(String(count))
+  })
+  router.get('/count', ({ session }) => new Response(String(session.get('count') ?? 0)))
+  router.get('/health', () => new Response('ok'))
+  router.post('/logout', ({ session }) => {
+    session.destroy()
+    return redirect('/', 303)
+  })
+  return router
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('session middleware', () => {
+  it('installs the session as context.session and context.get(Session), kept across requests', async () => {
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.post('/name', (context) => {
+      expect(context.get(Session)).toBe(context.session)
+      context.session.set('name', 'ada')
+      return new Response('saved')
+    })
+    router.get('/name', ({ session }) => new Response(String(session.get('name'))))
+    let send = browser(router)
+    await send('/name', { method: 'POST' })
+    expect(await (await send('/name')).text()).toBe('ada')
+  })
+
+  it('sets an HttpOnly, SameSite=Lax cookie and makes the response private', async () => {
+    let response = await counterApp(createMemorySessionStorage()).fetch('http://x.test/count', {
+      method: 'POST',
+    })
+    let setCookie = response.headers.get('Set-Cookie') as string
+    expect(setCookie).toMatch(/^sid=[^;]+; HttpOnly; Path=\/; SameSite=Lax$/)
+    expect(response.headers.get('Cache-Control')).toBe('private, no-store')
+  })
+
+  it('keeps a Cache-Control the handler set', async () => {
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.get('/', ({ session }) => {
+      session.set('seen', true)
+      return new Response('x', { headers: { 'Cache-Control': 'no-cache' } })
+    })
+    expect((await router.fetch('http://x.test/')).headers.get('Cache-Control')).toBe('no-cache')
+  })
+
+  it('does no storage I/O and sends no cookie for a request without the cookie that does not change the session', async () => {
+    let { storage, calls } = countingStorage()
+    let response = await counterApp(storage).fetch('http://x.test/health')
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(response.headers.get('Cache-Control')).toBeNull()
+    expect(calls).toEqual({ read: 0, write: 0, delete: 0 })
+  })
+
+  it('writes nothing and sends no cookie when a signed-in request does not change the session', async () => {
+    let { storage, calls } = countingStorage()
+    let send = browser(counterApp(storage))
+    await send('/count', { method: 'POST' })
+    let response = await send('/health')
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(1)
+  })
+
+  it('saves nothing when the handler throws', async () => {
+    let { storage, calls } = countingStorage()
+    let router = createRouter({ middleware: [session(cookie, storage)], onError: () => undefined })
+    router.post('/', ({ session }) => {
+      session.set('half', 'done')
+      throw new Error('failed midway')
+    })
+    let response = await router.fetch('http://x.test/', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(0)
+  })
+
+  it('saves nothing when the request is aborted', async () => {
+    let { storage, calls } = countingStorage()
+    let controller = new AbortController()
+    let router = createRouter({ middleware: [session(cookie, storage)] })
+    router.post('/', ({ session }) => {
+      session.set('half', 'done')
+      controller.abort()
+      return new Response('too late')
+    })
+    await router
+      .fetch(new Request('http://x.test/', { method: 'POST', signal: controller.signal }))
+      .catch(() => {})
+    expect(calls.write).toBe(0)
+  })
+
+  it('clears the cookie when the session is destroyed', async () => {
+    let send = browser(counterApp(createMemorySessionStorage()))
+    await send('/count', { method: 'POST' })
+    let response = await send('/logout', { method: 'POST' })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Set-Cookie')).toMatch(
+      /^sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=0/,
+    )
+    expect(await (await send('/count')).text()).toBe('0')
+  })
+
+  it('copies a response with immutable headers to add the cookie', async () => {
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.get('/', ({ session }) => {
+      session.set('x', 1)
+      return Response.redirect('http://x.test/next', 302)
+    })
+    let response = await router.fetch('http://x.test/')
+    expect(response.status).toBe(302)
+    expect(response.headers.get('Location')).toBe('http://x.test/next')
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+  })
+
+  it('keeps an active user signed in and signs out an idle one (rolling expiry)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let router = counterApp(createMemorySessionStorage({ idleTimeout: 1800 }))
+    let send = browser(router)
+    await send('/count', { method: 'POST' })
+    for (let minute = 20; minute <= 120; minute += 20) {
+      vi.advanceTimersByTime(20 * 60_000)
+      expect(await (await send('/count')).text()).toBe('1')
+    }
+    vi.advanceTimersByTime(31 * 60_000)
+    expect(await (await send('/count')).text()).toBe('0')
+  })
+
+  it('answers 503 when the storage fails, reporting the cause to onError', async () => {
+    let errors: unknown[] = []
+    let failing = createSessionStorage({
+      readData: () => Promise.reject(new Error('ECONNREFUSED')),
+      createData: () => Promise.reject(new Error('ECONNREFUSED')),
+      updateData: () => Promise.reject(new Error('ECONNREFUSED')),
+      deleteData: () => Promise.reject(new Error('ECONNREFUSED')),
+    })
+    let router = createRouter({
+      middleware: [session(cookie, failing)],
+      onError: (error) => void errors.push(error),
+    })
+    router.post('/', ({ session }) => {
+      session.set('x', 1)
+      return new Response('ok')
+    })
+    let response = await router.fetch('http://x.test/', { method: 'POST' })
+    expect(response.status).toBe(503)
+    expect(await response.text()).not.toContain('ECONNREFUSED')
+    expect(errors[0]).toBeInstanceOf(HttpError)
+    expect(String((errors[0] as HttpError).cause)).toBe('Error: ECONNREFUSED')
+  })
+
+  it('refuses an unsigned cookie at creation', () => {
+    expect(() => session(createCookie('sid'), createMemorySessionStorage())).toThrow(
+      'session(): the cookie "sid" must be signed; create it with createCookie(name, { secrets: [...] })',
+    )
+  })
+
+  it('refuses to replace a session another middleware installed', async () => {
+    let errors: unknown[] = []
+    let storage = createMemorySessionStorage()
+    let router = createRouter({
+      middleware: [session(cookie, storage), session(cookie, storage)],
+      onError: (error) => void errors.push(error),
+    })
+    router.get('/', () => new Response('x'))
+    expect((await router.fetch('http://x.test/')).status).toBe(500)
+    expect(String(errors[0])).toBe(
+      'Error: session(): this request already has a session; refusing to replace it',
+    )
+  })
+})

@@ -1,0 +1,94 @@
+import type { Data, Session, SessionStorage } from '@x/session'
+import { Session as SessionKey } from '@x/session'
+import type { Cookie } from '@x/session/cookie'
+import { HttpError } from './http-error.ts'
+import type { Middleware } from './middleware.ts'
+
+/** Options for {@link session}. */
+export interface SessionMiddlewareOptions {
+  /**
+   * `Cache-Control` added to a response that sets the session cookie, unless the handler set one,
+   * so shared caches never store one user's cookie for another. Default `'private, no-store'`;
+   * `false` adds nothing.
+   */
+  cacheControl?: string | false
+}
+
+/**
+ * Middleware that reads the session before the handler and saves it after: the session is
+ * `context.session` (typed from the storage's schema) and `context.get(Session)`.
+ *
+ * - A request without the session cookie reads nothing from storage; a session that the handler
+ *   does not change is not saved and sends no `Set-Cookie`.
+ * - Nothing is saved when the handler throws or the request is aborted.
+ * - A response that sets the cookie gets `Cache-Control: private, no-store` unless it has one.
+ * - When the storage fails (a disk or network error), the request fails with `503 Service
+ *   Unavailable` rather than going on with an empty session that would sign the user out; the
+ *   router's `onError` receives the error to log.
+ *
+ * @example
+ * const cookie = createCookie('__session', { secrets: [process.env.SESSION_SECRET] })
+ * const router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+ * router.get('/', ({ session }) => new Response(`Hello ${session.get('name') ?? 'stranger'}`))
+ * @throws {TypeError} when the cookie is not signed: an unsigned session cookie can be forged.
+ */
+export function session<Values extends Data, Flash extends Data>(
+  cookie: Cookie,
+  storage: SessionStorage<Values, Flash>,
+  options: SessionMiddlewareOptions = {},
+): Middleware<{ readonly session: Session<Values, Flash> }> {
+  if (!cookie.signed) {
+    throw new TypeError(
+      `session(): the cookie "${cookie.name}" must be signed; create it with createCookie(name, { secrets: [...] })`,
+    )
+  }
+  if (!cookie.httpOnly) {
+    console.warn(
+      `session(): the cookie "${cookie.name}" is not HttpOnly, so page scripts can read it`,
+    )
+  }
+  let cacheControl = options.cacheControl ?? 'private, no-store'
+
+  return async function sessionMiddleware(context, next) {
+    if (context.has(SessionKey)) {
+      throw new Error('session(): this request already has a session; refusing to replace it')
+    }
+    let cookieValue = await cookie.parse(context.headers.get('Cookie'))
+    let current = await unavailableOnFailure(() => storage.read(cookieValue))
+    context.set(SessionKey, current as Session, { property: 'session' })
+
+    let response = await next()
+    if (context.request.signal.aborted) return response
+    if (context.get(SessionKey) !== current) {
+      throw new Error(
+        'session(): the session was replaced by another middleware or handler; not saving it',
+      )
+    }
+    let value = await unavailableOnFailure(() => storage.save(current))
+    if (value === null) return response
+    return withCookie(response, await cookie.serialize(value), cacheControl)
+  }
+}
+
+async function unavailableOnFailure<Result>(task: () => Promise<Result>): Promise<Result> {
+  try {
+    return await task()
+  } catch (error) {
+    throw new HttpError(503, 'Service Unavailable: the session storage failed', { cause: error })
+  }
+}
+
+function withCookie(response: Response, setCookie: string, cacheControl: string | false): Response {
+  let writable = response
+  try {
+    response.headers.append('Set-Cookie', setCookie)
+  } catch {
+    // Immutable headers (a response from fetch()): copy it.
+    writable = new Response(response.body, response)
+    writable.headers.append('Set-Cookie', setCookie)
+  }
+  if (cacheControl !== false && !writable.headers.has('Cache-Control')) {
+    writable.headers.set('Cache-Control', cacheControl)
+  }
+  return writable
+}

@@ -1,0 +1,2 @@
+export type { SessionMiddlewareOptions } from './lib/session-middleware.ts'
+export { session } from './lib/session-middleware.ts'
