@@ -1,45 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { runtimes, type Server, startServer } from '@x/example-runtimes'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const bin = (name: string) => `${here}node_modules/.bin/${name}`
 
-const runtimes = [
-  { name: 'Node', command: process.execPath, args: ['--import', 'tsx', 'server.node.ts'] },
-  { name: 'Bun', command: bin('bun'), args: ['server.bun.ts'] },
-  {
-    name: 'Deno',
-    command: bin('deno'),
-    args: ['run', '--unstable-no-legacy-abort', '--allow-net', '--allow-env', 'server.deno.ts'],
-  },
-]
-
-/** Starts a server on a free port and resolves to its base URL once it prints where it listens. */
-function start(command: string, args: string[]): Promise<{ child: ChildProcess; base: string }> {
-  let child = spawn(command, args, { cwd: here, env: { ...process.env, PORT: '0', NO_COLOR: '1' } })
-  return new Promise((resolve, reject) => {
-    let output = ''
-    let onData = (chunk: Buffer) => {
-      output += chunk
-      let match = /Listening on (http:\/\/\S+)/.exec(output)
-      if (match) resolve({ child, base: match[1] as string })
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk
-    })
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${output}`)))
-  })
-}
-
-describe.each(runtimes)('examples/hello on $name', ({ command, args }) => {
-  let server: { child: ChildProcess; base: string }
+describe.each(runtimes)('examples/hello on $name', (runtime) => {
+  let server: Server
   beforeAll(async () => {
-    server = await start(command, args)
+    server = await startServer(runtime, here)
   }, 60_000)
-  afterAll(() => {
-    server?.child.kill()
+  afterAll(async () => {
+    await server?.stop()
   })
 
   it('serves HTML with links built from the route map', async () => {

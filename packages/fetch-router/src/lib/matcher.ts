@@ -144,7 +144,7 @@ export class Matcher<Data> {
     if (path.includes('%')) {
       if (malformedEscape.test(path)) throw new URIError('Malformed percent-encoding in the path')
       // Escapes compare in upper case, as patterns are encoded; what they encode stays data.
-      path = path.replace(escapedByte, (escape) => escape.toUpperCase())
+      path = path.replace(escapedByte, (byte) => byte.toUpperCase())
     }
     if (this.#searchPath(path, visit)) return true
     return (

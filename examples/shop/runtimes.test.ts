@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url'
+import { runtimes, startServer } from '@x/example-runtimes'
+import { describeShopScenario } from './scenario.ts'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const env = { SESSION_STORAGE: 'memory', SESSION_SECRET: 'a-test-secret-that-is-32-chars-long!' }
+
+for (let runtime of runtimes) {
+  describeShopScenario(
+    `the shop served by ${runtime.name}`,
+    async () => {
+      let server = await startServer(runtime, here, env)
+      return { fetch: (url, init) => fetch(url, init), base: server.base, stop: server.stop }
+    },
+    true,
+  )
+}
