@@ -17,10 +17,14 @@ const credentials = validate({
 })
 const cartItem = validate({ form: z.object({ sku: z.string() }) })
 const localeInput = validate({
-  json: z.object({
-    country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as "CA"'),
-    language: z.string().regex(/^[a-z]{2,3}$/, 'a language code such as "fr"'),
-  }),
+  json: z
+    .object({
+      country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as "CA"').optional(),
+      language: z.string().regex(/^[a-z]{2,3}$/, 'a language code such as "fr"').optional(),
+    })
+    .refine((locale) => locale.country !== undefined || locale.language !== undefined, {
+      message: 'give a country, a language, or both',
+    }),
 })
 
 function pageState(session: ShopSession): PageState {
@@ -99,9 +103,11 @@ export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, S
   router.post(routes.locale.update, {
     middleware: [localeInput],
     handler({ session, valid }) {
-      session.set('country', valid.json.country)
-      session.set('language', valid.json.language)
-      return json(valid.json)
+      // Only the fields given change, so two requests that set one each both count.
+      let { country, language } = valid.json
+      if (country !== undefined) session.set('country', country)
+      if (language !== undefined) session.set('language', language)
+      return json({ country: session.get('country') ?? 'US', language: session.get('language') ?? 'en' })
     },
   })
 

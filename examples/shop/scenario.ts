@@ -164,6 +164,11 @@ export function describeShopScenario(
         (await visitor.send('/api/locale', json({ country: 'CA', language: 'fr' }))).status,
       ).toBe(200)
       expect(await read()).toEqual({ country: 'CA', language: 'fr' })
+      expect(await (await visitor.send('/api/locale', json({ language: 'de' }))).json()).toEqual({
+        country: 'CA',
+        language: 'de',
+      })
+      expect((await visitor.send('/api/locale', json({}))).status).toBe(400)
       let invalid = await visitor.send('/api/locale', json({ country: 'Canada', language: 'fr' }))
       expect(invalid.status).toBe(400)
       expect(await invalid.json()).toMatchObject({ issues: [{ in: 'json', path: ['country'] }] })

@@ -1,7 +1,6 @@
 export type {
   ServerStorageOptions,
   SessionDataStore,
-  SessionStorageOptions,
   TypedSessionStorage,
 } from './lib/server-storage.ts'
 export { createSessionStorage } from './lib/server-storage.ts'
@@ -13,3 +12,4 @@ export type { InvalidDataPolicy } from './lib/session-record.ts'
 export type { InferData, KeySchemas, SessionSchema } from './lib/session-schema.ts'
 export { SessionValueError } from './lib/session-schema.ts'
 export type { SessionStorage } from './lib/session-storage.ts'
+export type { SessionStorageOptions } from './lib/storage-rules.ts'

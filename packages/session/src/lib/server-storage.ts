@@ -1,21 +1,10 @@
-import { createSession, type Session, sessionChanges, setSessionTimes } from './session.ts'
+import { type Session, sessionChanges } from './session.ts'
 import { isSessionId } from './session-id.ts'
-import {
-  type ExpiryOptions,
-  expiresAt,
-  isExpired,
-  needsRenewal,
-  resolveLifetime,
-} from './session-lifetime.ts'
-import {
-  applyChanges,
-  decodeRecord,
-  encodeRecord,
-  type InvalidDataPolicy,
-  validRecord,
-} from './session-record.ts'
-import type { InferData, KeySchemas, SessionSchema } from './session-schema.ts'
+import { expiresAt } from './session-lifetime.ts'
+import { applyChanges, decodeRecord, encodeRecord } from './session-record.ts'
+import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
+import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
 
 /**
  * Where a server-side storage keeps session records: four functions over ids and serialized
@@ -30,23 +19,6 @@ export interface SessionDataStore {
   updateData(id: string, data: string, expires: Date): Promise<void>
   /** Deletes the record under `id`; no error when there is none. */
   deleteData(id: string): Promise<void>
-}
-
-/** Options shared by every storage. */
-export interface SessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ExpiryOptions {
-  /**
-   * Schemas for what the session holds (see {@link SessionSchema}): `get`/`set` are typed from
-   * them, `set` refuses a bad value, and stored data that fails is handled by `invalidData`.
-   */
-  schema?: SessionSchema<Values, Flash>
-  /**
-   * What to do with stored data that fails the schema when it is read: `'drop'` (default) leaves
-   * out the failing keys; `'reset'` starts a fresh session. Either way the request goes on.
-   */
-  invalidData?: InvalidDataPolicy
 }
 
 /** Options for server-side storages (memory, file, Redis, your own). */
@@ -86,14 +58,10 @@ export function createSessionStorage<
   store: SessionDataStore,
   options: ServerStorageOptions<Values, Flash> = {},
 ): TypedSessionStorage<Values, Flash> {
-  let lifetime = resolveLifetime(options)
-  let schema = options.schema as SessionSchema | undefined
-  let policy = options.invalidData ?? 'drop'
+  let rules = createStorageRules(options)
   let useUnknownIds = options.useUnknownIds ?? false
   let locks = new Map<string, Promise<unknown>>()
   let maxDate = 8.64e15
-
-  let fresh = (id?: string) => createSession(id, undefined, { schema })
 
   async function withLock<Result>(id: string, task: () => Promise<Result>): Promise<Result> {
     let previous = locks.get(id) ?? Promise.resolve()
@@ -108,19 +76,15 @@ export function createSessionStorage<
   }
 
   async function read(cookieValue: string | null): Promise<Session> {
-    if (!isSessionId(cookieValue)) return fresh()
+    if (!isSessionId(cookieValue)) return rules.fresh()
     let text = await store.readData(cookieValue)
-    if (text === null) return fresh(useUnknownIds ? cookieValue : undefined)
+    if (text === null) return rules.fresh(useUnknownIds ? cookieValue : undefined)
     let record = decodeRecord(text)
-    if (record !== null && isExpired(record, lifetime, Date.now())) {
-      await store.deleteData(cookieValue)
-      record = null
-    }
-    let valid = record && (await validRecord(record, schema, policy))
-    if (valid === null) return fresh()
-    let session = createSession(cookieValue, [valid.values, valid.flash], { schema })
-    setSessionTimes(session, valid.createdAt, valid.touchedAt)
-    return session
+    let session = record && (await rules.restore(cookieValue, record))
+    if (session) return session
+    // Corrupt, expired, or refused by the schema: start afresh, and free an expired record.
+    if (record !== null) await store.deleteData(cookieValue)
+    return rules.fresh()
   }
 
   async function save(session: Session): Promise<string | null> {
@@ -134,14 +98,14 @@ export function createSessionStorage<
       return ''
     }
     let now = Date.now()
-    if (!session.dirty && !needsRenewal(changes.touchedAt, lifetime, now)) return null
+    if (!rules.needsWrite(session, now)) return null
     let stored = changes.createdAt !== undefined && changes.originalId === session.id
     return withLock(session.id, async () => {
       let base = stored ? await store.readData(session.id) : null
       // The record vanished since it was read (a logout elsewhere, or expiry): do not revive it.
       if (stored && base === null) return ''
       let record = applyChanges(base === null ? null : decodeRecord(base), session, now)
-      let expires = new Date(Math.min(expiresAt(record, lifetime), maxDate))
+      let expires = new Date(Math.min(expiresAt(record, rules.lifetime), maxDate))
       let data = encodeRecord(record)
       if (base === null) await store.createData(session.id, data, expires)
       else await store.updateData(session.id, data, expires)

@@ -1,10 +1,10 @@
 import { maxCookieSize } from '../cookie.ts'
-import type { SessionStorageOptions, TypedSessionStorage } from '../server-storage.ts'
-import { createSession, type Session, sessionChanges, setSessionTimes } from '../session.ts'
+import type { TypedSessionStorage } from '../server-storage.ts'
+import { type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
-import { isExpired, needsRenewal, resolveLifetime } from '../session-lifetime.ts'
-import { applyChanges, decodeRecord, encodeRecord, validRecord } from '../session-record.ts'
-import type { KeySchemas, SessionSchema } from '../session-schema.ts'
+import { applyChanges, decodeRecord, encodeRecord } from '../session-record.ts'
+import type { KeySchemas } from '../session-schema.ts'
+import { createStorageRules, type SessionStorageOptions } from '../storage-rules.ts'
 
 /** Options for {@link createCookieSessionStorage}. */
 export interface CookieSessionStorageOptions<
@@ -26,9 +26,7 @@ export function createCookieSessionStorage<
   Values extends KeySchemas = KeySchemas,
   Flash extends KeySchemas = KeySchemas,
 >(options: CookieSessionStorageOptions<Values, Flash> = {}): TypedSessionStorage<Values, Flash> {
-  let lifetime = resolveLifetime(options)
-  let schema = options.schema as SessionSchema | undefined
-  let policy = options.invalidData ?? 'drop'
+  let rules = createStorageRules(options)
   // The payload each session was read from: saves start again from it, so objects changed through
   // get() without set() are not written.
   let payloads = new WeakMap<Session, string>()
@@ -36,13 +34,8 @@ export function createCookieSessionStorage<
   async function read(cookieValue: string | null): Promise<Session> {
     let parsed = cookieValue ? parsePayload(cookieValue) : null
     let record = parsed && decodeRecord(parsed.record)
-    let valid =
-      record && !isExpired(record, lifetime, Date.now())
-        ? await validRecord(record, schema, policy)
-        : null
-    if (parsed === null || valid === null) return createSession(undefined, undefined, { schema })
-    let session = createSession(parsed.id, [valid.values, valid.flash], { schema })
-    setSessionTimes(session, valid.createdAt, valid.touchedAt)
+    let session = parsed && record && (await rules.restore(parsed.id, record))
+    if (!parsed || !session) return rules.fresh()
     payloads.set(session, parsed.record)
     return session
   }
@@ -50,15 +43,11 @@ export function createCookieSessionStorage<
   async function save(session: Session): Promise<string | null> {
     if (session.destroyed) return ''
     let now = Date.now()
-    if (!session.dirty && !needsRenewal(sessionChanges(session).touchedAt, lifetime, now))
-      return null
+    if (!rules.needsWrite(session, now)) return null
     let payload = payloads.get(session)
-    let base =
-      payload !== undefined && sessionChanges(session).originalId === session.id
-        ? decodeRecord(payload)
-        : null
-    let record = encodeRecord(applyChanges(base, session, now))
-    let value = session.id + record
+    let unchangedId = sessionChanges(session).originalId === session.id
+    let base = payload !== undefined && unchangedId ? decodeRecord(payload) : null
+    let value = session.id + encodeRecord(applyChanges(base, session, now))
     if (value.length > maxCookieSize) {
       throw new RangeError(
         `The session is ${value.length} bytes, more than a cookie can hold (${maxCookieSize} bytes): store less in it, or use a server-side session storage (memory, file, Redis) that keeps only an id in the cookie`,

@@ -1,0 +1,65 @@
+import { createSession, type Session, sessionChanges, setSessionTimes } from './session.ts'
+import {
+  type ExpiryOptions,
+  isExpired,
+  type Lifetime,
+  needsRenewal,
+  resolveLifetime,
+} from './session-lifetime.ts'
+import { type InvalidDataPolicy, type SessionRecord, validRecord } from './session-record.ts'
+import type { KeySchemas, SessionSchema } from './session-schema.ts'
+
+/** Options shared by every storage. */
+export interface SessionStorageOptions<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+> extends ExpiryOptions {
+  /**
+   * Schemas for what the session holds (see {@link SessionSchema}): `get`/`set` are typed from
+   * them, `set` refuses a bad value, and stored data that fails is handled by `invalidData`.
+   */
+  schema?: SessionSchema<Values, Flash>
+  /**
+   * What to do with stored data that fails the schema when it is read: `'drop'` (default) leaves
+   * out the failing keys; `'reset'` starts a fresh session. Either way the request goes on.
+   */
+  invalidData?: InvalidDataPolicy
+}
+
+/** What every storage does the same way: fresh sessions, restoring, expiry, when to write. */
+export interface StorageRules {
+  lifetime: Lifetime
+  /** A new, empty session: with `id` when adopting one, else with a new id. */
+  fresh(id?: string): Session
+  /** The session for a stored record; `null` when it expired or failed the schema under `'reset'`. */
+  restore(id: string, record: SessionRecord): Promise<Session | null>
+  /** Whether `save` must write: the session changed, or its idle timeout is due for renewal. */
+  needsWrite(session: Session, now: number): boolean
+}
+
+/**
+ * The rules for storage options, checked once.
+ *
+ * @throws {TypeError} for invalid expiry options.
+ */
+export function createStorageRules(options: SessionStorageOptions): StorageRules {
+  let lifetime = resolveLifetime(options)
+  let schema = options.schema as SessionSchema | undefined
+  let policy = options.invalidData ?? 'drop'
+  let fresh = (id?: string) => createSession(id, undefined, { schema })
+  return {
+    lifetime,
+    fresh,
+    async restore(id, record) {
+      if (isExpired(record, lifetime, Date.now())) return null
+      let valid = await validRecord(record, schema, policy)
+      if (valid === null) return null
+      let session = createSession(id, [valid.values, valid.flash], { schema })
+      setSessionTimes(session, valid.createdAt, valid.touchedAt)
+      return session
+    },
+    needsWrite(session, now) {
+      return session.dirty || needsRenewal(sessionChanges(session).touchedAt, lifetime, now)
+    },
+  }
+}
