@@ -19,8 +19,14 @@ const cartItem = validate({ form: z.object({ sku: z.string() }) })
 const localeInput = validate({
   json: z
     .object({
-      country: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code such as "CA"').optional(),
-      language: z.string().regex(/^[a-z]{2,3}$/, 'a language code such as "fr"').optional(),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/, 'a two-letter country code such as "CA"')
+        .optional(),
+      language: z
+        .string()
+        .regex(/^[a-z]{2,3}$/, 'a language code such as "fr"')
+        .optional(),
     })
     .refine((locale) => locale.country !== undefined || locale.language !== undefined, {
       message: 'give a country, a language, or both',
@@ -107,7 +113,10 @@ export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, S
       let { country, language } = valid.json
       if (country !== undefined) session.set('country', country)
       if (language !== undefined) session.set('language', language)
-      return json({ country: session.get('country') ?? 'US', language: session.get('language') ?? 'en' })
+      return json({
+        country: session.get('country') ?? 'US',
+        language: session.get('language') ?? 'en',
+      })
     },
   })
 

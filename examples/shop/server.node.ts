@@ -3,7 +3,8 @@ import { createShop } from './app.ts'
 import { configFromEnv, createSessionCookie, createStorage } from './session-config.ts'
 
 const config = configFromEnv(process.env)
-const shop = createShop(createSessionCookie(config), createStorage(config))
+const sessions = createStorage(config)
+const shop = createShop(createSessionCookie(config), sessions)
 const port = Number(process.env.PORT ?? 3000)
 const hostname = process.env.HOST ?? '127.0.0.1'
 
@@ -15,5 +16,10 @@ const server = serve({ fetch: (request) => shop.fetch(request), port, hostname }
 })
 
 for (let signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => server.close(() => process.exit(0)))
+  process.once(signal, () =>
+    server.close(async () => {
+      await sessions.close?.()
+      process.exit(0)
+    }),
+  )
 }

@@ -1,9 +1,10 @@
-import type { InferData } from '@x/session'
+import type { InferData, SessionStorage } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
 import { createCookie } from '@x/session/cookie'
 import { createCookieSessionStorage } from '@x/session/cookie-storage'
 import { createFsSessionStorage } from '@x/session/fs-storage'
 import { createMemorySessionStorage } from '@x/session/memory-storage'
+import { createRedisSessionStorage } from '@x/session/redis-storage'
 import { z } from 'zod'
 
 /** What the shop keeps in a session; `get` and `set` are typed from it. */
@@ -23,20 +24,22 @@ export type ShopValues = InferData<typeof schema.values>
 export type ShopFlash = InferData<typeof schema.flash>
 
 /** The storages the shop can use, chosen with `SESSION_STORAGE`. */
-export type StorageKind = 'memory' | 'file' | 'cookie'
+export type StorageKind = 'memory' | 'file' | 'cookie' | 'redis'
 
 /** Settings read from the environment (see the README). */
 export interface ShopConfig {
   storage: StorageKind
   secret: string
   directory: string
+  redisUrl: string
+  redisPrefix: string
   secure: boolean
 }
 
 export function configFromEnv(env: Record<string, string | undefined>): ShopConfig {
   let storage = (env.SESSION_STORAGE ?? 'memory') as StorageKind
-  if (!['memory', 'file', 'cookie'].includes(storage)) {
-    throw new Error(`SESSION_STORAGE must be memory, file or cookie, got ${storage}`)
+  if (!['memory', 'file', 'cookie', 'redis'].includes(storage)) {
+    throw new Error(`SESSION_STORAGE must be memory, file, cookie or redis, got ${storage}`)
   }
   let secret = env.SESSION_SECRET
   if (secret === undefined) {
@@ -49,6 +52,8 @@ export function configFromEnv(env: Record<string, string | undefined>): ShopConf
     storage,
     secret,
     directory: env.SESSION_DIR ?? '.sessions',
+    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: env.SESSION_KEY_PREFIX ?? 'shop:session:',
     secure: env.NODE_ENV === 'production',
   }
 }
@@ -63,9 +68,19 @@ export function createSessionCookie(config: ShopConfig): Cookie {
   })
 }
 
-export function createStorage(config: ShopConfig) {
+/** The session storage `config` names; `close()` ends its connection, if it has one. */
+export function createStorage(
+  config: ShopConfig,
+): SessionStorage<ShopValues, ShopFlash> & { close?: () => Promise<void> } {
   let options = { schema, idleTimeout: 60 * 60 * 24 * 7, absoluteTimeout: 60 * 60 * 24 * 30 }
   if (config.storage === 'file') return createFsSessionStorage(config.directory, options)
   if (config.storage === 'cookie') return createCookieSessionStorage(options)
+  if (config.storage === 'redis') {
+    return createRedisSessionStorage({
+      ...options,
+      url: config.redisUrl,
+      keyPrefix: config.redisPrefix,
+    })
+  }
   return createMemorySessionStorage(options)
 }

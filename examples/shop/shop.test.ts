@@ -16,13 +16,20 @@ function inProcess(storage: StorageKind): () => Promise<Target> {
       storage,
       secret: 'a-test-secret-that-is-32-chars-long!',
       directory,
+      redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisPrefix: `x-shop-test:${process.pid}:${Date.now()}:`,
       secure: false,
     }
-    let shop = createShop(createSessionCookie(config), createStorage(config))
-    return { fetch: (url, init) => shop.fetch(url, init), base: 'http://shop.test' }
+    let sessions = createStorage(config)
+    let shop = createShop(createSessionCookie(config), sessions)
+    let stop = async () => {
+      await sessions.close?.()
+    }
+    return { fetch: (url, init) => shop.fetch(url, init), base: 'http://shop.test', stop }
   }
 }
 
 describeShopScenario('the shop in-process, memory sessions', inProcess('memory'), true)
 describeShopScenario('the shop in-process, file sessions', inProcess('file'), true)
 describeShopScenario('the shop in-process, encrypted cookie sessions', inProcess('cookie'), false)
+describeShopScenario('the shop in-process, Redis sessions', inProcess('redis'), true)

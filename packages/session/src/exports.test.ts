@@ -4,6 +4,7 @@ import * as cookieStorage from './cookie-storage.ts'
 import * as fsStorage from './fs-storage.ts'
 import * as main from './index.ts'
 import * as memoryStorage from './memory-storage.ts'
+import * as redisStorage from './redis-storage.ts'
 
 // The public surface changes only on purpose: update these lists together with the README.
 describe('package exports', () => {
@@ -13,6 +14,7 @@ describe('package exports', () => {
     ['@x/session/cookie-storage', cookieStorage],
     ['@x/session/memory-storage', memoryStorage],
     ['@x/session/fs-storage', fsStorage],
+    ['@x/session/redis-storage', redisStorage],
   ])('%s', (_, entry) => {
     expect(Object.keys(entry).sort()).toMatchSnapshot()
   })

@@ -1,0 +1,5 @@
+export type {
+  RedisSessionStorage,
+  RedisSessionStorageOptions,
+} from './lib/session-storage/redis.ts'
+export { createRedisSessionStorage } from './lib/session-storage/redis.ts'
