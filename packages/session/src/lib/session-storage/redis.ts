@@ -109,10 +109,12 @@ export function createRedisSessionStorage<
 
   async function save(session: Session): Promise<string | null> {
     let changes = sessionChanges(session)
-    let remove = async (...ids: string[]) => void (await (await ready()).del(...ids.map(keyOf)))
+    // One key per command: keys of different sessions may live on different Cluster nodes.
+    let remove = async (id: string) => void (await (await ready()).del(keyOf(id)))
     if (session.deleteId !== undefined) await remove(session.deleteId)
     if (session.destroyed) {
-      await remove(...new Set([session.id, changes.originalId]))
+      await remove(session.id)
+      if (changes.originalId !== session.id) await remove(changes.originalId)
       return ''
     }
     let now = Date.now()
