@@ -1,4 +1,5 @@
 export type {
+  ServerSessionStorage,
   ServerStorageOptions,
   SessionDataStore,
   TypedSessionStorage,

@@ -7,11 +7,14 @@ export function toBase64Url(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-/** Decodes unpadded base64url; `null` for anything else (other characters, impossible lengths). */
+/**
+ * Decodes unpadded base64url; `null` for anything else: other characters, impossible lengths, or a
+ * non-canonical last character (unused low bits set), so that no two texts decode to the same bytes.
+ */
 export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null
   let binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
   let bytes = new Uint8Array(binary.length)
   for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index)
-  return bytes
+  return toBase64Url(bytes) === text ? bytes : null
 }

@@ -5,6 +5,7 @@ import { applyChanges, decodeRecord, encodeRecord } from './session-record.ts'
 import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
+import { UserIndex } from './user-index.ts'
 
 /**
  * Where a server-side storage keeps session records: four functions over ids and serialized
@@ -31,10 +32,27 @@ export interface ServerStorageOptions<
    * session with a new id. Default `false`: adopting client-chosen ids allows session fixation.
    */
   useUnknownIds?: boolean
+  /**
+   * The session value that names the user (say `'userId'`). With it, the storage keeps an index of
+   * each user's sessions (their last 100), so `destroyUserSessions(user)` can sign a user out
+   * everywhere: after a password change, or from an admin page. Default: none.
+   */
+  userKey?: string
 }
 
 /** The storage type a schema gives: values and flash typed from their key schemas. */
 export type TypedSessionStorage<Values, Flash> = SessionStorage<InferData<Values>, InferData<Flash>>
+
+/** A server-side storage: also ends every session of one user. */
+export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Flash> & {
+  /**
+   * Deletes every session whose `userKey` value was `user` (as a string) when saved, and resolves
+   * to how many ids the index held. Requests already holding one of them cannot save it back.
+   *
+   * @throws {TypeError} when the storage was made without the `userKey` option.
+   */
+  destroyUserSessions(user: string): Promise<number>
+}
 
 /**
  * Builds a server-side session storage on a {@link SessionDataStore}: the cookie holds only the
@@ -57,8 +75,9 @@ export function createSessionStorage<
 >(
   store: SessionDataStore,
   options: ServerStorageOptions<Values, Flash> = {},
-): TypedSessionStorage<Values, Flash> {
+): ServerSessionStorage<Values, Flash> {
   let rules = createStorageRules(options)
+  let userKey = options.userKey
   let useUnknownIds = options.useUnknownIds ?? false
   let locks = new Map<string, Promise<unknown>>()
   let maxDate = 8.64e15
@@ -100,18 +119,36 @@ export function createSessionStorage<
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
     let stored = changes.createdAt !== undefined && changes.originalId === session.id
-    return withLock(session.id, async () => {
+    let saved = await withLock(session.id, async () => {
       let base = stored ? await store.readData(session.id) : null
       // The record vanished since it was read (a logout elsewhere, or expiry): do not revive it.
-      if (stored && base === null) return ''
+      if (stored && base === null) return null
       let record = applyChanges(base === null ? null : decodeRecord(base), session, now)
       let expires = new Date(Math.min(expiresAt(record, rules.lifetime), maxDate))
       let data = encodeRecord(record)
       if (base === null) await store.createData(session.id, data, expires)
       else await store.updateData(session.id, data, expires)
-      return session.id
+      let user = userKey === undefined ? undefined : record.values[userKey]
+      let indexed =
+        typeof user === 'string' && (base === null || changes.values.has(userKey as string))
+      return { user: indexed ? (user as string) : undefined, expires }
     })
+    if (saved === null) return ''
+    // Indexed after the session lock is released: destroyUserSessions takes the index lock first.
+    if (saved.user !== undefined) await users.add(saved.user, session.id, saved.expires)
+    return session.id
   }
 
-  return { read, save } as unknown as TypedSessionStorage<Values, Flash>
+  let users = new UserIndex(store, withLock)
+
+  async function destroyUserSessions(user: string): Promise<number> {
+    if (userKey === undefined) {
+      throw new TypeError(
+        'destroyUserSessions() needs the userKey option, naming the session value that holds the user',
+      )
+    }
+    return users.destroyAll(user)
+  }
+
+  return { read, save, destroyUserSessions } as unknown as ServerSessionStorage<Values, Flash>
 }

@@ -7,7 +7,9 @@ import type { SessionStorage } from '../lib/session-storage.ts'
 import { Browser } from './browser.ts'
 
 /** Creates the storage under test. Storages made in one test share their data when `reopens`. */
-export type StorageFactory = (options?: ServerStorageOptions) => SessionStorage
+export type StorageFactory = (
+  options?: ServerStorageOptions,
+) => SessionStorage & { destroyUserSessions?(user: string): Promise<number> }
 
 /** What sets a storage apart, so the suite checks each storage for what it promises. */
 export interface StorageTraits {
@@ -302,6 +304,28 @@ export function describeSessionStorage(
         let session = await storage.read(id)
         expect(session.size).toBe(101)
         expect(session.get('key99')).toBe(99)
+      })
+    }
+
+    if (traits.serverSide) {
+      it('signs one user out everywhere with destroyUserSessions, even mid-request', async () => {
+        let storage = factory({ userKey: 'userId' })
+        let laptop = new Browser(storage, cookie)
+        let phone = new Browser(storage, cookie)
+        let someoneElse = new Browser(storage, cookie)
+        await laptop.request((session) => session.set('userId', 'ada'))
+        await phone.request((session) => session.set('userId', 'ada'))
+        await someoneElse.request((session) => session.set('userId', 'grace'))
+        let inFlight = await storage.read(await cookie.parse(phone.cookieHeader as string))
+        expect(await storage.destroyUserSessions?.('ada')).toBe(2)
+        inFlight.set('cart', 1)
+        expect(await storage.save(inFlight)).toBe('')
+        await laptop.request((session) => expect(session.get('userId')).toBeUndefined())
+        await phone.request((session) => expect(session.get('userId')).toBeUndefined())
+        await someoneElse.request((session) => expect(session.get('userId')).toBe('grace'))
+        await expect(factory().destroyUserSessions?.('ada')).rejects.toThrow(
+          /needs the userKey option/,
+        )
       })
     }
 

@@ -3,9 +3,9 @@ import * as fsp from 'node:fs/promises'
 import * as path from 'node:path'
 import {
   createSessionStorage,
+  type ServerSessionStorage,
   type ServerStorageOptions,
   type SessionDataStore,
-  type TypedSessionStorage,
 } from '../server-storage.ts'
 import type { KeySchemas } from '../session-schema.ts'
 
@@ -16,7 +16,7 @@ export interface FsSessionStorageOptions<
 > extends ServerStorageOptions<Values, Flash> {}
 
 /** A file-backed session storage, with a way to delete expired sessions. */
-export type FsSessionStorage<Values, Flash> = TypedSessionStorage<Values, Flash> & {
+export type FsSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
   /**
    * Deletes the files of expired sessions and resolves to how many it deleted. Run it now and then
    * (a timer, a cron job): reads already ignore expired sessions, this frees the disk.

@@ -1,8 +1,8 @@
 import {
   createSessionStorage,
+  type ServerSessionStorage,
   type ServerStorageOptions,
   type SessionDataStore,
-  type TypedSessionStorage,
 } from '../server-storage.ts'
 import type { KeySchemas } from '../session-schema.ts'
 
@@ -33,7 +33,7 @@ interface Entry {
 export function createMemorySessionStorage<
   Values extends KeySchemas = KeySchemas,
   Flash extends KeySchemas = KeySchemas,
->(options: MemorySessionStorageOptions<Values, Flash> = {}): TypedSessionStorage<Values, Flash> {
+>(options: MemorySessionStorageOptions<Values, Flash> = {}): ServerSessionStorage<Values, Flash> {
   let maxSessions = options.maxSessions ?? 10_000
   if (!Number.isInteger(maxSessions) || maxSessions < 1) {
     throw new TypeError(`maxSessions must be a positive integer, got ${maxSessions}`)

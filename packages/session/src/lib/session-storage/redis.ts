@@ -1,6 +1,6 @@
 import * as devalue from 'devalue'
 import { type Cluster, Redis } from 'ioredis'
-import type { ServerStorageOptions, TypedSessionStorage } from '../server-storage.ts'
+import type { ServerSessionStorage, ServerStorageOptions } from '../server-storage.ts'
 import { type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { expiresAt } from '../session-lifetime.ts'
@@ -30,7 +30,7 @@ export interface RedisSessionStorageOptions<
 }
 
 /** A Redis-backed session storage that can be closed. */
-export type RedisSessionStorage<Values, Flash> = TypedSessionStorage<Values, Flash> & {
+export type RedisSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
   /** Closes the connection the storage opened from `url`; a `client` you gave stays open. */
   close(): Promise<void>
 }
@@ -76,6 +76,8 @@ export function createRedisSessionStorage<
   let client = options.client ?? connect(options.url as string)
   let scriptSha = sha1(saveScript)
   let keyOf = (id: string) => `${prefix}${id}`
+  let userKey = options.userKey
+  let indexOf = (user: string) => `${prefix}user:${user}`
 
   async function ready(): Promise<Redis | Cluster> {
     if (client.status === 'wait') await client.connect()
@@ -148,14 +150,37 @@ export function createRedisSessionStorage<
       ...removed,
     ])
     // The session was deleted since it was read (a logout elsewhere, or expiry): do not revive it.
-    return written === 1 ? session.id : ''
+    if (written !== 1) return ''
+    let user = userKey === undefined ? undefined : values[userKey]
+    if (typeof user === 'string' && (!stored || changes.values.has(userKey as string))) {
+      let redis = await ready()
+      await redis.sadd(indexOf(user), session.id)
+      // The index outlives every session it lists: the absolute lifetime bounds them all.
+      if (Number.isFinite(rules.lifetime.absoluteMs)) {
+        await redis.pexpire(indexOf(user), rules.lifetime.absoluteMs)
+      }
+    }
+    return session.id
+  }
+
+  async function destroyUserSessions(user: string): Promise<number> {
+    if (userKey === undefined) {
+      throw new TypeError(
+        'destroyUserSessions() needs the userKey option, naming the session value that holds the user',
+      )
+    }
+    let redis = await ready()
+    let ids = await redis.smembers(indexOf(user))
+    for (let id of ids) await redis.del(keyOf(id))
+    await redis.del(indexOf(user))
+    return ids.length
   }
 
   async function close(): Promise<void> {
     if (owned && client.status !== 'end') await client.quit().catch(() => client.disconnect())
   }
 
-  return { read, save, close } as unknown as RedisSessionStorage<Values, Flash>
+  return { read, save, close, destroyUserSessions } as unknown as RedisSessionStorage<Values, Flash>
 }
 
 /** A connection that fails fast while Redis is down and reconnects in the background. */
