@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { describeSessionStorage } from '../../test/storage-conformance.ts'
 import { createFsSessionStorage } from './fs.ts'
@@ -72,6 +74,34 @@ describe('createFsSessionStorage', () => {
     let after = await storage.read(id)
     expect(after.data[0]).toEqual({ user: 'ada' })
   })
+
+  it('leaves the previous session readable when the writing process is killed mid-write', async () => {
+    let directory = path.join(root, 'crash')
+    let { storage, id } = await savedSession(directory)
+    let writer = fileURLToPath(new URL('../../test/fs-writer.ts', import.meta.url))
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let child = spawn(process.execPath, ['--import', 'tsx', writer, directory, id], {
+        cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+      })
+      let errors = ''
+      child.stderr.on('data', (chunk: Buffer) => {
+        errors += chunk
+      })
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve())
+        child.once('exit', () => reject(new Error(`the writer exited: ${errors}`)))
+      })
+      // Let it write a while, then kill it without warning, wherever it is.
+      await new Promise((resolve) => setTimeout(resolve, 50 + attempt * 37))
+      let exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGKILL')
+      await exited
+      let session = await storage.read(id)
+      expect(session.id).toBe(id)
+      expect(session.get('user')).toBe('ada')
+      expect(session.get('round')).toBeGreaterThan(0)
+    }
+  }, 60_000)
 
   it('prune() deletes the files of expired sessions only', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
