@@ -46,6 +46,8 @@ export const runtimes: Runtime[] = [
 export interface Server {
   /** Its base URL, e.g. `http://127.0.0.1:43210`. */
   base: string
+  /** Its process id. */
+  pid: number
   /** What it printed so far (stdout and stderr). */
   output(): string
   /** Stops it and waits for it to exit. */
@@ -78,6 +80,7 @@ export function startServer(
       if (match) {
         resolve({
           base: match[1] as string,
+          pid: child.pid as number,
           output: () => output,
           stop: async () => {
             child.kill()

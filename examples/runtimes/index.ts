@@ -1,0 +1,2 @@
+export { RedisServer } from './redis-server.ts'
+export { type Runtime, runtimes, type Server, startServer } from './runtimes.ts'
