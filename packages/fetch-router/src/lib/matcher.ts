@@ -112,15 +112,11 @@ export class Matcher<Data> {
    * two hex digits, or a param that does not decode to UTF-8).
    */
   find(pathname: string, methods: readonly string[]): Match<Data> | undefined {
-    let found: Match<Data> | undefined
-    this.#search(pathname, (leaf, captures) => {
-      let registration: Registration<Data> | undefined
-      for (let method of methods) registration ??= leaf.get(method)
-      registration ??= leaf.get('ANY')
-      if (registration === undefined) return false
-      found = { data: registration.data, params: buildParams(registration, captures) }
-      return true
-    })
+    this.#methods = methods
+    this.#found = undefined
+    this.#search(pathname, this.#acceptMethod)
+    let found = this.#found
+    this.#found = undefined
     return found
   }
 
@@ -139,48 +135,70 @@ export class Matcher<Data> {
     return methods
   }
 
+  // The state of the lookup under way, kept on the matcher rather than passed down every call:
+  // lookups are synchronous, so one runs at a time.
+  #methods: readonly string[] = []
+  #found: Match<Data> | undefined
+  #path = ''
+  #segments: string[] = []
+  #keys: string[] = []
+  #captures: string[] = []
+  #visit: Visit<Data> = () => false
+
+  #acceptMethod: Visit<Data> = (leaf, captures) => {
+    let registration: Registration<Data> | undefined
+    let methods = this.#methods
+    for (let index = 0; index < methods.length && registration === undefined; index++) {
+      registration = leaf.get(methods[index] as string)
+    }
+    registration ??= leaf.get('ANY')
+    if (registration === undefined) return false
+    this.#found = { data: registration.data, params: buildParams(registration, captures) }
+    return true
+  }
+
   #search(pathname: string, visit: Visit<Data>): boolean {
-    let path = pathname.startsWith('/') ? pathname.slice(1) : pathname
+    let path = pathname.charCodeAt(0) === 47 /* / */ ? pathname.slice(1) : pathname
     if (path.includes('%')) {
       if (malformedEscape.test(path)) throw new URIError('Malformed percent-encoding in the path')
       // Escapes compare in upper case, as patterns are encoded; what they encode stays data.
       path = path.replace(escapedByte, (byte) => byte.toUpperCase())
     }
-    if (this.#searchPath(path, visit)) return true
-    return (
-      this.#ignoreTrailingSlash && path.endsWith('/') && this.#searchPath(path.slice(0, -1), visit)
-    )
+    this.#visit = visit
+    if (this.#searchPath(path)) return true
+    return this.#ignoreTrailingSlash && path.endsWith('/') && this.#searchPath(path.slice(0, -1))
   }
 
-  #searchPath(path: string, visit: Visit<Data>): boolean {
+  #searchPath(path: string): boolean {
     let fast = this.#staticPaths.get(this.#ignoreCase ? path.toLowerCase() : path)
-    if (fast !== undefined && visit(fast, [])) return true
-    let segments = path.split('/')
-    let keys = this.#ignoreCase ? segments.map((segment) => segment.toLowerCase()) : segments
-    return this.#walk(this.#root, 0, 0, path, segments, keys, [], visit)
+    if (fast !== undefined && this.#visit(fast, [])) return true
+    this.#path = path
+    this.#segments = path.split('/')
+    this.#keys = this.#ignoreCase
+      ? this.#segments.map((segment) => segment.toLowerCase())
+      : this.#segments
+    this.#captures.length = 0
+    return this.#walk(this.#root, 0, 0)
   }
 
-  #walk(
-    node: Node<Data>,
-    index: number,
-    offset: number,
-    path: string,
-    segments: string[],
-    keys: string[],
-    captures: string[],
-    visit: Visit<Data>,
-  ): boolean {
-    if (index === segments.length) return node.leaf !== undefined && visit(node.leaf, captures)
+  #walk(node: Node<Data>, index: number, offset: number): boolean {
+    let segments = this.#segments
+    if (index === segments.length)
+      return node.leaf !== undefined && this.#visit(node.leaf, this.#captures)
     let segment = segments[index] as string
     let nextOffset = offset + segment.length + 1
-    let child = node.statics?.get(keys[index] as string)
-    if (child && this.#walk(child, index + 1, nextOffset, path, segments, keys, captures, visit)) {
-      return true
-    }
-    for (let dynamic of node.dynamic) {
+    let child = node.statics?.get(this.#keys[index] as string)
+    if (child !== undefined && this.#walk(child, index + 1, nextOffset)) return true
+    let captures = this.#captures
+    let dynamics = node.dynamic
+    for (let position = 0; position < dynamics.length; position++) {
+      let dynamic = dynamics[position] as Dynamic<Data>
       if (dynamic.kind === 'tail') {
-        let match = dynamic.regex.exec(offset === 0 ? path : path.slice(offset))
-        if (match !== null && visit(dynamic.leaf, captures.concat(match.slice(1) as string[]))) {
+        let match = dynamic.regex.exec(offset === 0 ? this.#path : this.#path.slice(offset))
+        if (
+          match !== null &&
+          this.#visit(dynamic.leaf, captures.concat(match.slice(1) as string[]))
+        ) {
           return true
         }
         continue
@@ -195,9 +213,7 @@ export class Matcher<Data> {
         count = match.length - 1
         for (let group = 1; group <= count; group++) captures.push(match[group] as string)
       }
-      if (this.#walk(dynamic.node, index + 1, nextOffset, path, segments, keys, captures, visit)) {
-        return true
-      }
+      if (this.#walk(dynamic.node, index + 1, nextOffset)) return true
       captures.length -= count
     }
     return false

@@ -81,8 +81,9 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   params: Params
   #url: URL | undefined
   #headers: Headers | undefined
-  #values = new Map<object, unknown>()
-  #properties = new Map<string, object>()
+  // Made on first use: most requests set few values and no properties.
+  #values: Map<object, unknown> | undefined
+  #properties: Map<string, object> | undefined
   #router: Router<object> | undefined
 
   /** @param request The incoming request. */
@@ -130,13 +131,13 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
    * key without one.
    */
   get<Key extends object>(key: Key): GetContextValue<Key> {
-    if (this.#values.has(key)) return this.#values.get(key) as GetContextValue<Key>
+    if (this.#values?.has(key)) return this.#values.get(key) as GetContextValue<Key>
     return (key as ContextKey<unknown>).defaultValue as GetContextValue<Key>
   }
 
   /** Whether a value was set for `key` (a default value does not count). */
   has(key: object): boolean {
-    return this.#values.has(key)
+    return this.#values?.has(key) ?? false
   }
 
   /**
@@ -147,6 +148,7 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
    */
   set<Key extends object>(key: Key, value: ContextValue<Key>, options?: SetContextOptions): void {
     if (options !== undefined) this.#installProperty(key, options.property)
+    this.#values ??= new Map()
     this.#values.set(key, value)
   }
 
@@ -154,6 +156,7 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
     if (typeof property !== 'string' || property === '') {
       throw new TypeError('A context property name must be a non-empty string')
     }
+    this.#properties ??= new Map()
     let owner = this.#properties.get(property)
     if (owner === key) return
     if (owner !== undefined) {

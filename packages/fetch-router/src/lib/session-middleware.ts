@@ -53,7 +53,8 @@ export function session<Values extends Data, Flash extends Data>(
     if (context.has(SessionKey)) {
       throw new Error('session(): this request already has a session; refusing to replace it')
     }
-    let cookieValue = await cookie.parse(context.headers.get('Cookie'))
+    // The request's own headers: `context.headers` would copy them all to read one.
+    let cookieValue = await cookie.parse(context.request.headers.get('Cookie'))
     let current = await unavailableOnFailure(() => storage.read(cookieValue))
     context.set(SessionKey, current as Session, { property: 'session' })
 

@@ -1,46 +1,57 @@
 import { fromBase64Url, toBase64Url } from './base64url.ts'
+import { type NativeCrypto, nativeCrypto } from './native.ts'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
+const hkdfSalt = encoder.encode('@x/session')
+const hkdfInfo = encoder.encode('cookie encryption')
 
 /** The shortest secret accepted, in characters. */
 export const minSecretLength = 32
 
-/**
- * The keys made from one secret, imported once: an HMAC-SHA256 key that signs, and an AES-256-GCM
- * key derived from the secret with HKDF-SHA256 that encrypts.
- */
-interface SecretKeys {
+/** Keys for Web Crypto, imported once per secret. */
+interface WebKeys {
   hmac: CryptoKey
   aes: CryptoKey
 }
 
+/** Keys for the native built-ins, derived once per secret. */
+interface NativeKeys {
+  hmac: Uint8Array
+  aes: Uint8Array
+}
+
 /**
  * Signs and encrypts cookie values with a list of secrets: the first signs and encrypts, every one
- * verifies and decrypts (rotation). Keys are imported on first use and reused for every request.
+ * verifies and decrypts (rotation). HMAC-SHA256 signs with the secret; AES-256-GCM encrypts with a
+ * key derived from it by HKDF-SHA256. Keys are made once, on first use. Where the runtime has
+ * Node's `crypto` (Node, Bun, Deno) the work is done synchronously by it; elsewhere by Web Crypto.
+ * Both produce and accept the same values.
  */
 export class CookieCrypto {
   #secrets: readonly string[]
-  #keys: Promise<SecretKeys[]> | undefined
+  #native: NativeCrypto | undefined
+  #nativeKeys: NativeKeys[] | undefined
+  #webKeys: Promise<WebKeys[]> | undefined
 
-  constructor(secrets: readonly string[]) {
+  /** @param native Node's crypto module to use; `undefined` for Web Crypto. Default: the runtime's. */
+  constructor(secrets: readonly string[], native: NativeCrypto | undefined = nativeCrypto) {
     this.#secrets = secrets
-  }
-
-  #allKeys(): Promise<SecretKeys[]> {
-    this.#keys ??= Promise.all(this.#secrets.map(importKeys))
-    return this.#keys
+    this.#native = native
   }
 
   /** `payload.signature`: the signature (base64url HMAC-SHA256) covers the cookie name too. */
   async sign(name: string, payload: string): Promise<string> {
-    let [keys] = await this.#allKeys()
-    let mac = await crypto.subtle.sign(
-      'HMAC',
-      (keys as SecretKeys).hmac,
-      encoder.encode(`${name}=${payload}`),
-    )
-    return `${payload}.${toBase64Url(new Uint8Array(mac))}`
+    let data = encoder.encode(`${name}=${payload}`)
+    let mac = this.#native
+      ? this.#native
+          .createHmac('sha256', (this.#keysNative()[0] as NativeKeys).hmac)
+          .update(data)
+          .digest()
+      : new Uint8Array(
+          await crypto.subtle.sign('HMAC', ((await this.#keysWeb())[0] as WebKeys).hmac, data),
+        )
+    return `${payload}.${toBase64Url(mac)}`
   }
 
   /** The payload of a value signed by any secret; `null` when no secret verifies it. */
@@ -51,26 +62,43 @@ export class CookieCrypto {
     let mac = fromBase64Url(signed.slice(dot + 1))
     if (mac === null || mac.length !== 32) return null
     let data = encoder.encode(`${name}=${payload}`)
-    for (let keys of await this.#allKeys()) {
+    let native = this.#native
+    if (native) {
+      for (let keys of this.#keysNative()) {
+        let expected = native.createHmac('sha256', keys.hmac).update(data).digest()
+        if (native.timingSafeEqual(expected, mac)) return payload
+      }
+      return null
+    }
+    for (let keys of await this.#keysWeb()) {
       // subtle.verify compares in constant time.
-      if (await crypto.subtle.verify('HMAC', keys.hmac, mac, data)) return payload
+      if (await crypto.subtle.verify('HMAC', keys.hmac, mac as Uint8Array<ArrayBuffer>, data))
+        return payload
     }
     return null
   }
 
   /** base64url(iv ‖ ciphertext ‖ tag), AES-256-GCM with the cookie name as additional data. */
   async encrypt(name: string, plaintext: string): Promise<string> {
-    let [keys] = await this.#allKeys()
     let iv = crypto.getRandomValues(new Uint8Array(12))
+    let aad = encoder.encode(name)
+    let data = encoder.encode(plaintext)
+    if (this.#native) {
+      let cipher = this.#native.createCipheriv(
+        'aes-256-gcm',
+        (this.#keysNative()[0] as NativeKeys).aes,
+        iv,
+      )
+      cipher.setAAD(aad)
+      return toBase64Url(concat(iv, cipher.update(data), cipher.final(), cipher.getAuthTag()))
+    }
+    let key = ((await this.#keysWeb())[0] as WebKeys).aes
     let sealed = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: encoder.encode(name) },
-      (keys as SecretKeys).aes,
-      encoder.encode(plaintext),
+      { name: 'AES-GCM', iv, additionalData: aad },
+      key,
+      data,
     )
-    let out = new Uint8Array(12 + sealed.byteLength)
-    out.set(iv)
-    out.set(new Uint8Array(sealed), 12)
-    return toBase64Url(out)
+    return toBase64Url(concat(iv, new Uint8Array(sealed)))
   }
 
   /** The plaintext of a value encrypted with any secret; `null` when none decrypts it. */
@@ -78,41 +106,71 @@ export class CookieCrypto {
     let bytes = fromBase64Url(sealed)
     if (bytes === null || bytes.length < 12 + 16) return null
     let iv = bytes.subarray(0, 12)
-    let data = bytes.subarray(12)
-    for (let keys of await this.#allKeys()) {
+    let aad = encoder.encode(name)
+    let native = this.#native
+    for (let keys of native ? this.#keysNative() : await this.#keysWeb()) {
       try {
-        let plain = await crypto.subtle.decrypt(
-          { name: 'AES-GCM', iv, additionalData: encoder.encode(name) },
-          keys.aes,
-          data,
-        )
+        let plain: Uint8Array
+        if (native) {
+          let decipher = native.createDecipheriv('aes-256-gcm', (keys as NativeKeys).aes, iv)
+          decipher.setAAD(aad)
+          decipher.setAuthTag(bytes.subarray(bytes.length - 16))
+          plain = concat(decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final())
+        } else {
+          let params = { name: 'AES-GCM', iv: iv as Uint8Array<ArrayBuffer>, additionalData: aad }
+          let data = bytes.subarray(12) as Uint8Array<ArrayBuffer>
+          plain = new Uint8Array(await crypto.subtle.decrypt(params, (keys as WebKeys).aes, data))
+        }
         return decoder.decode(plain)
       } catch {
-        // Wrong key or tampered data: try the next secret.
+        // Wrong key, tampered data or invalid UTF-8: try the next secret.
       }
     }
     return null
   }
+
+  #keysNative(): NativeKeys[] {
+    let native = this.#native as NativeCrypto
+    this.#nativeKeys ??= this.#secrets.map((secret) => {
+      let hmac = encoder.encode(secret)
+      return { hmac, aes: new Uint8Array(native.hkdfSync('sha256', hmac, hkdfSalt, hkdfInfo, 32)) }
+    })
+    return this.#nativeKeys
+  }
+
+  #keysWeb(): Promise<WebKeys[]> {
+    this.#webKeys ??= Promise.all(this.#secrets.map(importWebKeys))
+    return this.#webKeys
+  }
 }
 
-async function importKeys(secret: string): Promise<SecretKeys> {
+async function importWebKeys(secret: string): Promise<WebKeys> {
   let raw = encoder.encode(secret)
-  let hmac = await crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-    'verify',
-  ])
+  let usages: KeyUsage[] = ['sign', 'verify']
+  let hmac = await crypto.subtle.importKey(
+    'raw',
+    raw,
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    usages,
+  )
   let material = await crypto.subtle.importKey('raw', raw, 'HKDF', false, ['deriveKey'])
   let aes = await crypto.subtle.deriveKey(
-    {
-      name: 'HKDF',
-      hash: 'SHA-256',
-      salt: encoder.encode('@x/session'),
-      info: encoder.encode('cookie encryption'),
-    },
+    { name: 'HKDF', hash: 'SHA-256', salt: hkdfSalt, info: hkdfInfo },
     material,
     { name: 'AES-GCM', length: 256 },
     false,
     ['encrypt', 'decrypt'],
   )
   return { hmac, aes }
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  let out = new Uint8Array(parts.reduce((size, part) => size + part.length, 0))
+  let offset = 0
+  for (let part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
 }

@@ -180,7 +180,8 @@ export class Cookie {
     }
     let written = value === '' ? '' : await this.#protect(value)
     let header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
-    let size = encoder.encode(header).length
+    // Counting UTF-8 bytes costs an encoding: needed only when the characters alone come close.
+    let size = header.length * 3 <= maxCookieSize ? header.length : encoder.encode(header).length
     if (size > maxCookieSize) {
       throw new RangeError(
         `Cookie "${this.name}" would be ${size} bytes, over the ${maxCookieSize} bytes browsers keep: store less in it, or keep the data in a server-side session storage (memory, file, Redis) and only an id in the cookie`,
