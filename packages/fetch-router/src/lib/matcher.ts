@@ -30,9 +30,17 @@ interface Registration<Data> {
 type Leaf<Data> = Map<string, Registration<Data>>
 
 interface Node<Data> {
-  statics: Map<string, Node<Data>> | undefined
+  /** Children by static segment text, compared in place against the path (no substring, no hash). */
+  statics: StaticChild<Data>[] | undefined
+  /** The same children by text, once there are too many to compare one by one. */
+  staticIndex: Map<string, Node<Data>> | undefined
   dynamic: Dynamic<Data>[]
   leaf: Leaf<Data> | undefined
+}
+
+interface StaticChild<Data> {
+  key: string
+  node: Node<Data>
 }
 
 interface SegmentDynamic<Data> {
@@ -60,6 +68,8 @@ type Visit<Data> = (leaf: Leaf<Data>, captures: string[]) => boolean
 
 const malformedEscape = /%(?![0-9A-Fa-f]{2})/
 const escapedByte = /%[0-9a-f]{2}/gi
+/** Past this many static children, a node looks them up in a Map instead of comparing each. */
+const maxScannedStatics = 8
 const textRank = 3
 const paramRank = 2
 const wildcardRank = 1
@@ -72,7 +82,6 @@ const wildcardRank = 1
  */
 export class Matcher<Data> {
   #root: Node<Data> = createNode()
-  #staticPaths = new Map<string, Leaf<Data>>()
   #ignoreCase: boolean
   #ignoreTrailingSlash: boolean
 
@@ -140,8 +149,7 @@ export class Matcher<Data> {
   #methods: readonly string[] = []
   #found: Match<Data> | undefined
   #path = ''
-  #segments: string[] = []
-  #keys: string[] = []
+  #keyPath = ''
   #captures: string[] = []
   #visit: Visit<Data> = () => false
 
@@ -170,31 +178,44 @@ export class Matcher<Data> {
   }
 
   #searchPath(path: string): boolean {
-    let fast = this.#staticPaths.get(this.#ignoreCase ? path.toLowerCase() : path)
-    if (fast !== undefined && this.#visit(fast, [])) return true
+    // A percent-encoded pathname is ASCII, so lower-casing keeps every offset.
+    let keyPath = this.#ignoreCase ? path.toLowerCase() : path
     this.#path = path
-    this.#segments = path.split('/')
-    this.#keys = this.#ignoreCase
-      ? this.#segments.map((segment) => segment.toLowerCase())
-      : this.#segments
+    this.#keyPath = keyPath
     this.#captures.length = 0
-    return this.#walk(this.#root, 0, 0)
+    return this.#walk(this.#root, 0)
   }
 
-  #walk(node: Node<Data>, index: number, offset: number): boolean {
-    let segments = this.#segments
-    if (index === segments.length)
+  /** Matches the segment starting at `offset` (past the end: the path is used up) and the rest. */
+  #walk(node: Node<Data>, offset: number): boolean {
+    let path = this.#path
+    if (offset > path.length)
       return node.leaf !== undefined && this.#visit(node.leaf, this.#captures)
-    let segment = segments[index] as string
-    let nextOffset = offset + segment.length + 1
-    let child = node.statics?.get(this.#keys[index] as string)
-    if (child !== undefined && this.#walk(child, index + 1, nextOffset)) return true
-    let captures = this.#captures
+    let end = path.indexOf('/', offset)
+    if (end === -1) end = path.length
+    let statics = node.statics
+    if (node.staticIndex !== undefined) {
+      let child = node.staticIndex.get(this.#keyPath.slice(offset, end))
+      if (child !== undefined && this.#walk(child, end + 1)) return true
+    } else if (statics !== undefined) {
+      let length = end - offset
+      let keyPath = this.#keyPath
+      for (let index = 0; index < statics.length; index++) {
+        let child = statics[index] as StaticChild<Data>
+        if (child.key.length === length && keyPath.startsWith(child.key, offset)) {
+          if (this.#walk(child.node, end + 1)) return true
+          break
+        }
+      }
+    }
     let dynamics = node.dynamic
+    if (dynamics.length === 0) return false
+    let captures = this.#captures
+    let segment = path.slice(offset, end)
     for (let position = 0; position < dynamics.length; position++) {
       let dynamic = dynamics[position] as Dynamic<Data>
       if (dynamic.kind === 'tail') {
-        let match = dynamic.regex.exec(offset === 0 ? this.#path : this.#path.slice(offset))
+        let match = dynamic.regex.exec(offset === 0 ? path : path.slice(offset))
         if (
           match !== null &&
           this.#visit(dynamic.leaf, captures.concat(match.slice(1) as string[]))
@@ -213,7 +234,7 @@ export class Matcher<Data> {
         count = match.length - 1
         for (let group = 1; group <= count; group++) captures.push(match[group] as string)
       }
-      if (this.#walk(dynamic.node, index + 1, nextOffset)) return true
+      if (this.#walk(dynamic.node, end + 1)) return true
       captures.length -= count
     }
     return false
@@ -226,7 +247,6 @@ export class Matcher<Data> {
       segments.pop()
     }
     let node = this.#root
-    let staticPath: string[] | undefined = []
     for (let [index, segment] of segments.entries()) {
       if (segment.some((part) => part.type === 'wildcard')) {
         let tail = segments.slice(index)
@@ -241,21 +261,24 @@ export class Matcher<Data> {
           decodePatternText(only?.type === 'text' ? only.value : '', pattern),
         )
         let key = this.#ignoreCase ? text.toLowerCase() : text
-        node.statics ??= new Map()
-        let child = node.statics.get(key) ?? createNode()
-        node.statics.set(key, child)
+        node.statics ??= []
+        let child = node.statics.find((entry) => entry.key === key)?.node
+        if (child === undefined) {
+          child = createNode()
+          node.statics.push({ key, node: child })
+          if (node.statics.length > maxScannedStatics) {
+            node.staticIndex = new Map(node.statics.map((entry) => [entry.key, entry.node]))
+          }
+        }
         node = child
-        staticPath?.push(key)
         continue
       }
-      staticPath = undefined
       let source = segment.length === 1 ? undefined : segmentSource(segment, pattern, false)
       let dynamic = this.#dynamicChild(node, 'segment', source, rankParts(segment))
       node = (dynamic as SegmentDynamic<Data>).node
     }
     node.leaf ??= new Map()
     addToLeaf(node.leaf, method, registration)
-    if (staticPath) this.#staticPaths.set(staticPath.join('/'), node.leaf)
   }
 
   #dynamicChild(
@@ -280,7 +303,7 @@ export class Matcher<Data> {
 }
 
 function createNode<Data>(): Node<Data> {
-  return { statics: undefined, dynamic: [], leaf: undefined }
+  return { statics: undefined, staticIndex: undefined, dynamic: [], leaf: undefined }
 }
 
 function isDefined<Value>(value: Value | undefined): value is Value {

@@ -42,15 +42,15 @@ export class CookieCrypto {
 
   /** `payload.signature`: the signature (base64url HMAC-SHA256) covers the cookie name too. */
   async sign(name: string, payload: string): Promise<string> {
-    let data = encoder.encode(`${name}=${payload}`)
-    let mac = this.#native
-      ? this.#native
-          .createHmac('sha256', (this.#keysNative()[0] as NativeKeys).hmac)
-          .update(data)
-          .digest()
-      : new Uint8Array(
-          await crypto.subtle.sign('HMAC', ((await this.#keysWeb())[0] as WebKeys).hmac, data),
-        )
+    let text = `${name}=${payload}`
+    let mac: Uint8Array
+    if (this.#native) {
+      let key = (this.#keysNative()[0] as NativeKeys).hmac
+      mac = this.#native.createHmac('sha256', key).update(text).digest()
+    } else {
+      let key = ((await this.#keysWeb())[0] as WebKeys).hmac
+      mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text)))
+    }
     return `${payload}.${toBase64Url(mac)}`
   }
 
@@ -61,19 +61,25 @@ export class CookieCrypto {
     let payload = signed.slice(0, dot)
     let mac = fromBase64Url(signed.slice(dot + 1))
     if (mac === null || mac.length !== 32) return null
-    let data = encoder.encode(`${name}=${payload}`)
+    let text = `${name}=${payload}`
     let native = this.#native
     if (native) {
       for (let keys of this.#keysNative()) {
-        let expected = native.createHmac('sha256', keys.hmac).update(data).digest()
+        let expected = native.createHmac('sha256', keys.hmac).update(text).digest()
         if (native.timingSafeEqual(expected, mac)) return payload
       }
       return null
     }
+    let data = encoder.encode(text)
     for (let keys of await this.#keysWeb()) {
       // subtle.verify compares in constant time.
-      if (await crypto.subtle.verify('HMAC', keys.hmac, mac as Uint8Array<ArrayBuffer>, data))
-        return payload
+      let valid = await crypto.subtle.verify(
+        'HMAC',
+        keys.hmac,
+        mac as Uint8Array<ArrayBuffer>,
+        data,
+      )
+      if (valid) return payload
     }
     return null
   }

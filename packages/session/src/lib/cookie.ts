@@ -2,6 +2,7 @@ import { Cookie as CookieHeader } from '@remix-run/headers/cookie'
 import { type CookieProperties, SetCookie } from '@remix-run/headers/set-cookie'
 import { fromBase64Url, toBase64Url } from './base64url.ts'
 import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
+import { NativeBuffer } from './native.ts'
 
 /** Options for {@link createCookie}: the `Set-Cookie` attributes and how values are protected. */
 export interface CookieOptions extends CookieProperties {
@@ -54,6 +55,7 @@ export class Cookie {
   #encrypted: boolean
   #encode: (value: string) => string
   #decode: (value: string) => string
+  #attributesText: string | undefined
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
@@ -145,7 +147,7 @@ export class Cookie {
    * value gives `null`; an empty value gives `''` when no valid one came with it.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
-    if (!cookieHeader) return null
+    if (!cookieHeader?.includes(this.name)) return null
     let candidates: string[]
     try {
       candidates = new CookieHeader(cookieHeader).getAll(this.name)
@@ -179,7 +181,11 @@ export class Cookie {
       properties.expires = new Date(0)
     }
     let written = value === '' ? '' : await this.#protect(value)
-    let header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
+    // The usual case, a value with the cookie's own attributes, reuses their text.
+    let header =
+      props === undefined && written !== ''
+        ? `${this.name}=${written}${this.#attributeText()}`
+        : new SetCookie({ ...properties, name: this.name, value: written }).toString()
     // Counting UTF-8 bytes costs an encoding: needed only when the characters alone come close.
     let size = header.length * 3 <= maxCookieSize ? header.length : encoder.encode(header).length
     if (size > maxCookieSize) {
@@ -188,6 +194,14 @@ export class Cookie {
       )
     }
     return header
+  }
+
+  #attributeText(): string {
+    // Written once by @remix-run/headers; a protected value needs no quoting (cookie-octets only).
+    this.#attributesText ??= new SetCookie({ ...this.attributes, name: this.name, value: 'v' })
+      .toString()
+      .slice(this.name.length + 2)
+    return this.#attributesText
   }
 
   async #protect(value: string): Promise<string> {
@@ -248,7 +262,9 @@ function checkAttributes(name: string, properties: CookieProperties): void {
 }
 
 function encodeText(value: string): string {
-  return toBase64Url(encoder.encode(value))
+  return NativeBuffer
+    ? NativeBuffer.from(value, 'utf8').toString('base64url')
+    : toBase64Url(encoder.encode(value))
 }
 
 function decodeText(value: string): string {

@@ -5,10 +5,7 @@
  * used instead. Described structurally, so the package's types need no Node types.
  */
 export interface NativeCrypto {
-  createHmac(
-    algorithm: 'sha256',
-    key: Uint8Array,
-  ): { update(data: Uint8Array): { digest(): Uint8Array } }
+  createHmac(algorithm: 'sha256', key: Uint8Array): NativeHmac
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
   hkdfSync(
     digest: 'sha256',
@@ -19,6 +16,10 @@ export interface NativeCrypto {
   ): ArrayBuffer
   createCipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array): NativeCipher
   createDecipheriv(algorithm: 'aes-256-gcm', key: Uint8Array, iv: Uint8Array): NativeDecipher
+}
+
+interface NativeHmac {
+  update(data: Uint8Array | string): { digest(): Uint8Array }
 }
 
 interface NativeCipher {
