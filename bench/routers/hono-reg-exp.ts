@@ -10,7 +10,7 @@ export const honoRegExp: RouterAdapter = {
   name: 'hono RegExpRouter',
   build(routes) {
     let router = new RegExpRouter<number>()
-    routes.forEach(([method, path], index) => router.add(method, path, index))
+    for (let [index, [method, path]] of routes.entries()) router.add(method, path, index)
     return {
       lookup: (request) => router.match(request.method, request.path),
       routeIndex: (result) => (result as Result<number>)[0][0]?.[0],

@@ -6,7 +6,7 @@ export const ours: RouterAdapter = {
   name: 'ours (Matcher)',
   build(routes) {
     let matcher = new Matcher<number>()
-    routes.forEach(([method, path], index) => matcher.add(method, path, index))
+    for (let [index, [method, path]] of routes.entries()) matcher.add(method, path, index)
     let methodLists = new Map<string, string[]>()
     return {
       lookup(request) {

@@ -22,8 +22,8 @@ export const remixRoutePattern: RouterAdapter = {
         let match = matcher.match(request.url)
         return match?.data.has(request.method) ? match : undefined
       },
-      routeIndex: (result) =>
-        (result as { data: Map<string, number> } | undefined)?.data.values().next().value,
+      routeIndex: (result, request) =>
+        (result as { data: Map<string, number> } | undefined)?.data.get(request.method),
     }
   },
 }

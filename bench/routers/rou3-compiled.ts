@@ -7,7 +7,7 @@ export const rou3Compiled: RouterAdapter = {
   name: 'rou3 compileRouter',
   build(routes) {
     let router = createRouter<number>()
-    routes.forEach(([method, path], index) => addRoute(router, method, path, index))
+    for (let [index, [method, path]] of routes.entries()) addRoute(router, method, path, index)
     let find = compileRouter(router)
     return {
       lookup: (request) => find(request.method, request.path),

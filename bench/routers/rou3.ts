@@ -6,7 +6,7 @@ export const rou3: RouterAdapter = {
   name: 'rou3 findRoute',
   build(routes) {
     let router = createRouter<number>()
-    routes.forEach(([method, path], index) => addRoute(router, method, path, index))
+    for (let [index, [method, path]] of routes.entries()) addRoute(router, method, path, index)
     return {
       lookup: (request) => findRoute(router, request.method, request.path),
       routeIndex: (result) => (result as MatchedRoute<number> | undefined)?.data,

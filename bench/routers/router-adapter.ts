@@ -11,8 +11,8 @@ export interface LookupRequest {
 export interface BuiltRouter {
   /** The router's raw answer, as a user of that router gets it (params included where it builds them). */
   lookup(request: LookupRequest): unknown
-  /** Index (in the route table) of the route `result` selects, `undefined` for no match. */
-  routeIndex(result: unknown): number | undefined
+  /** Index (in the route table) of the route `result` selects for `request`; `undefined` for none. */
+  routeIndex(result: unknown, request: LookupRequest): number | undefined
 }
 
 /** How to build one competitor's router from a route table whose routes carry their index as data. */

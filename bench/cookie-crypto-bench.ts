@@ -1,0 +1,69 @@
+import { createCookie as createRemixCookie } from '@remix-run/cookie'
+import { createCookie } from '@x/session/cookie'
+import { createCookieSessionStorage } from '@x/session/cookie-storage'
+import { secret } from './config.ts'
+import { createHmacCookie } from './hmac-cookie.ts'
+import { pickMeasurements } from './pick-measurements.ts'
+import type { ResultTable } from './result-table.ts'
+import { measureInterleaved } from './rounds.ts'
+import { type TinyTask, tinyRoundRunner } from './tiny.ts'
+import { saveTypicalSession } from './typical-session.ts'
+import { formatNanoseconds } from './units.ts'
+
+interface CookieCodec {
+  serialize(value: string): Promise<string> | string
+  parse(header: string): Promise<string | null> | string | null
+}
+
+const baseline = 'node:crypto HMAC (hand-written)'
+
+/**
+ * Signing and verifying (or encrypting and decrypting) a session cookie: `cookie.serialize` of the
+ * typical session's cookie-storage value, and `cookie.parse` of the `Cookie` header carrying it.
+ */
+export async function runCookieCryptoBench(log: (line: string) => void): Promise<ResultTable> {
+  let value = await saveTypicalSession(createCookieSessionStorage())
+  let codecs: [string, CookieCodec][] = [
+    [baseline, createHmacCookie('session', secret)],
+    ['ours signed', createCookie('session', { secrets: [secret] })],
+    [
+      'ours encrypted (AES-256-GCM)',
+      createCookie('session', { secrets: [secret], encrypted: true }),
+    ],
+    ['remix signed', createRemixCookie('session', { secrets: [secret] })],
+  ]
+  let tasks: TinyTask[] = []
+  for (let [name, codec] of codecs) {
+    let header = ((await codec.serialize(value)).split(';')[0] ?? '') as string
+    let parsed = await codec.parse(header)
+    if (parsed !== value)
+      throw new Error(`${name}: parse(serialize(value)) gave back another value`)
+    tasks.push({ name: `${name}|serialize`, fn: () => codec.serialize(value) })
+    tasks.push({ name: `${name}|parse`, fn: () => codec.parse(header) })
+  }
+  log('  session: cookie sign/verify, encrypt/decrypt')
+  let all = await measureInterleaved(
+    tasks.map((task) => task.name),
+    tinyRoundRunner(tasks),
+  )
+  let column = (operation: string, label: string) => ({
+    label,
+    kind: 'time' as const,
+    format: formatNanoseconds,
+    baseline,
+    measurements: pickMeasurements(
+      all,
+      codecs.map(([name]) => name),
+      operation,
+    ),
+  })
+  return {
+    title: 'Session cookie: sign / verify, encrypt / decrypt',
+    description: `\`cookie.serialize(value)\` and \`cookie.parse(header)\` of the typical session as cookie storage encodes it (${value.length} characters). Each cell: speed relative to **${baseline}** (higher is faster), then the median time. Ours and Remix's use Web Crypto, whose calls run on libuv's thread pool: this is their latency, not main-thread CPU time (the profile shows that part).`,
+    rows: codecs.map(([name]) => name),
+    columns: [
+      column('serialize', 'serialize (sign/encrypt)'),
+      column('parse', 'parse (verify/decrypt)'),
+    ],
+  }
+}

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import os from 'node:os'
+import { Redis } from 'ioredis'
+import { redisUrl } from './config.ts'
+import { devalueVersion } from './devalue.ts'
+
+/** Where and with what the benchmarks ran. */
+export interface MachineInfo {
+  cpu: string
+  cores: number
+  memory: string
+  os: string
+  node: string
+  loadAverage: string
+  redis: string
+  commit: string
+  /** Package name → installed version, for every package the suite compares or uses. */
+  versions: [string, string][]
+}
+
+const benchRoot = new URL('./', import.meta.url)
+
+function readJson(url: URL): Record<string, unknown> {
+  return JSON.parse(readFileSync(url, 'utf8')) as Record<string, unknown>
+}
+
+/** The installed version of `name`, read from its package.json in bench/node_modules. */
+function installedVersion(name: string): string {
+  try {
+    return String(readJson(new URL(`node_modules/${name}/package.json`, benchRoot)).version)
+  } catch {
+    return 'not installed'
+  }
+}
+
+async function redisVersion(): Promise<string> {
+  let client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  try {
+    await client.connect()
+    let info = await client.info('server')
+    return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown'
+  } catch {
+    return 'unreachable'
+  } finally {
+    client.disconnect()
+  }
+}
+
+function gitCommit(): string {
+  try {
+    let git = (args: string[]) =>
+      execFileSync('git', args, { cwd: new URL('..', benchRoot), encoding: 'utf8' }).trim()
+    let commit = git(['rev-parse', '--short', 'HEAD'])
+    let changed = git(['status', '--porcelain', '--', 'packages'])
+      .split('\n')
+      .filter(Boolean).length
+    return changed > 0 ? `${commit} + ${changed} uncommitted changes in packages/` : commit
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** Machine, runtime and package versions, for RESULTS.md. */
+export async function machineInfo(): Promise<MachineInfo> {
+  let manifest = readJson(new URL('package.json', benchRoot))
+  let dependencies = Object.keys((manifest.devDependencies ?? {}) as Record<string, string>)
+  let versions = dependencies
+    .filter((name) => !name.startsWith('@types/'))
+    .map((name): [string, string] => [name, installedVersion(name)])
+  versions.push(['devalue (via @x/session)', devalueVersion])
+  let cpus = os.cpus()
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: os.availableParallelism(),
+    memory: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB`,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    loadAverage: os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(', '),
+    redis: await redisVersion(),
+    commit: gitCommit(),
+    versions: versions.sort(([a], [b]) => a.localeCompare(b)),
+  }
+}

@@ -1,0 +1,12 @@
+import { createRedisSessionStorage } from '@x/session/redis-storage'
+import { redisUrl } from '../config.ts'
+import { createOursApp } from './ours-app.ts'
+import { serveFetch } from './serve-fetch.ts'
+
+// @x/fetch-router + session() + Redis storage (ioredis, a hash per session, Lua saves).
+let storage = createRedisSessionStorage({ url: redisUrl, keyPrefix: 'bench:x-session:' })
+let router = createOursApp(storage)
+serveFetch(
+  (request) => router.fetch(request),
+  () => storage.close(),
+)

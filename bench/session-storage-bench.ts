@@ -1,0 +1,52 @@
+import type { ResultTable } from './result-table.ts'
+import { measureInterleaved } from './rounds.ts'
+import { type OpenStorage, storageBaseline, storageContenders } from './session-storages.ts'
+import { type TinyTask, tinyRoundRunner } from './tiny.ts'
+import { saveTypicalSession } from './typical-session.ts'
+import { formatNanoseconds } from './units.ts'
+
+/**
+ * One request's worth of session work per storage: read the typical session from its cookie
+ * value, change one key, save it (signing the cookie is timed separately).
+ */
+export async function runStorageBench(log: (line: string) => void): Promise<ResultTable> {
+  let opened: OpenStorage[] = []
+  try {
+    let tasks: TinyTask[] = []
+    for (let contender of storageContenders) {
+      let open = contender.open()
+      opened.push(open)
+      let { storage } = open
+      let value = await saveTypicalSession(storage)
+      tasks.push({
+        name: contender.name,
+        async fn() {
+          let session = await storage.read(value)
+          session.set('visits', (session.get('visits') as number) + 1)
+          value = (await storage.save(session)) ?? value
+        },
+      })
+    }
+    log('  session: read + save per storage')
+    let measurements = await measureInterleaved(
+      tasks.map((task) => task.name),
+      tinyRoundRunner(tasks),
+    )
+    return {
+      title: 'Session read + save, per storage',
+      description: `A typical session (a user id, a Date, a 3-line cart, a Map, a number): \`read(cookieValue)\`, change one key, \`save()\`. Each cell: speed relative to **${storageBaseline}** (higher is faster), then the median time. Remix's storages serialize with JSON (a Date or Map does not survive), ours with devalue; Remix has no Redis storage.`,
+      rows: tasks.map((task) => task.name),
+      columns: [
+        {
+          label: 'read + save',
+          kind: 'time',
+          format: formatNanoseconds,
+          baseline: storageBaseline,
+          measurements,
+        },
+      ],
+    }
+  } finally {
+    for (let open of opened) await open.close()
+  }
+}
