@@ -4,7 +4,7 @@ import { expiresAt } from './session-lifetime.ts'
 import { applyChanges, decodeRecord, encodeRecord } from './session-record.ts'
 import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
-import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
+import { createStorageRules, deleteRetired, type SessionStorageOptions } from './storage-rules.ts'
 import { UserIndex } from './user-index.ts'
 
 /**
@@ -110,12 +110,7 @@ export function createSessionStorage<
     let changes = sessionChanges(session)
     // Deletes take the lock too, so a save already under way cannot write the record back after.
     let remove = (id: string) => withLock(id, () => store.deleteData(id))
-    if (session.deleteId !== undefined) await remove(session.deleteId)
-    if (session.destroyed) {
-      await remove(session.id)
-      if (changes.originalId !== session.id) await remove(changes.originalId)
-      return ''
-    }
+    if (await deleteRetired(session, remove)) return ''
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
     let stored = changes.createdAt !== undefined && changes.originalId === session.id

@@ -6,7 +6,7 @@ import { isSessionId } from '../session-id.ts'
 import { expiresAt } from '../session-lifetime.ts'
 import type { SessionRecord } from '../session-record.ts'
 import type { KeySchemas } from '../session-schema.ts'
-import { createStorageRules } from '../storage-rules.ts'
+import { createStorageRules, deleteRetired } from '../storage-rules.ts'
 
 /** Options for {@link createRedisSessionStorage}: give `url` or `client`. */
 export interface RedisSessionStorageOptions<
@@ -113,12 +113,7 @@ export function createRedisSessionStorage<
     let changes = sessionChanges(session)
     // One key per command: keys of different sessions may live on different Cluster nodes.
     let remove = async (id: string) => void (await (await ready()).del(keyOf(id)))
-    if (session.deleteId !== undefined) await remove(session.deleteId)
-    if (session.destroyed) {
-      await remove(session.id)
-      if (changes.originalId !== session.id) await remove(changes.originalId)
-      return ''
-    }
+    if (await deleteRetired(session, remove)) return ''
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
     let stored = changes.createdAt !== undefined && changes.originalId === session.id
