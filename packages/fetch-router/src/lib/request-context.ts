@@ -57,6 +57,8 @@ export interface SetContextOptions {
 
 let readPathname: (context: RequestContext<AnyParams>) => string
 
+const upperCaseMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
 /**
  * Everything about one request that handlers and middleware share: the request, its URL, method,
  * matched params, and values middleware stores by key. Every middleware and the handler of a
@@ -89,7 +91,9 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   /** @param request The incoming request. */
   constructor(request: Request) {
     this.request = request
-    this.method = request.method.toUpperCase()
+    let method = request.method
+    // Request already upper-cases the standard methods but PATCH; spare the copy for them.
+    this.method = upperCaseMethods.has(method) ? method : method.toUpperCase()
     this.params = {} as Params
   }
 

@@ -209,37 +209,58 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
     try {
       return search()
     } catch (error) {
-      if (error instanceof URIError) {
-        throw new HttpError(400, 'Bad Request: malformed percent-encoding in the URL path')
-      }
-      throw error
+      throw malformedPath(error)
     }
   }
 
-  async function runRoute(entry: RouteEntry, context: RequestContext): Promise<Response> {
-    let response: unknown
-    if (entry.middleware.length === 0) {
-      context.request.signal.throwIfAborted()
-      response = await entry.handler(context)
-    } else {
-      response = await runMiddleware(entry.middleware, context, entry.handler)
+  // One list per method, made once: a lookup allocates nothing for it.
+  let methodLists = new Map<string, readonly string[]>([['HEAD', ['HEAD', 'GET']]])
+  function acceptedMethods(method: string): readonly string[] {
+    let list = methodLists.get(method)
+    if (list === undefined) {
+      list = [method]
+      if (methodLists.size < 64) methodLists.set(method, list)
     }
+    return list
+  }
+
+  function checked(entry: RouteEntry, response: unknown): Response {
     if (!isResponse(response)) {
       throw new TypeError(`The handler of ${entry.method} ${entry.pattern} returned no Response`)
     }
     return response
   }
 
-  async function dispatch(context: RequestContext): Promise<Response> {
+  // Not async: a handler that answers synchronously costs no extra promise.
+  function runRoute(entry: RouteEntry, context: RequestContext): Response | Promise<Response> {
+    if (entry.middleware.length > 0) {
+      return runMiddleware(entry.middleware, context, entry.handler).then((response) =>
+        checked(entry, response),
+      )
+    }
+    context.request.signal.throwIfAborted()
+    let response: unknown = entry.handler(context)
+    return isPromiseLike(response)
+      ? Promise.resolve(response).then((resolved) => checked(entry, resolved))
+      : checked(entry, response)
+  }
+
+  function dispatch(context: RequestContext): Response | Promise<Response> {
     let pathname = routingPathname(context)
     if (pathname.length > maxPathLength) throw new HttpError(414)
     let method = context.method
     // HEAD prefers a HEAD route, then the GET route of the same pattern (answered without body).
-    let match = lookup(() => matcher.find(pathname, method === 'HEAD' ? headMethods : [method]))
+    let match: ReturnType<typeof matcher.find>
+    try {
+      match = matcher.find(pathname, acceptedMethods(method))
+    } catch (error) {
+      throw malformedPath(error)
+    }
     if (match !== undefined) {
       context.params = match.params
-      let response = await runRoute(match.data, context)
-      return method === 'HEAD' ? withoutBody(response) : response
+      let response = runRoute(match.data, context)
+      if (method !== 'HEAD') return response
+      return Promise.resolve(response).then(withoutBody)
     }
     let methods = lookup(() => matcher.methodsFor(pathname))
     if (methods.size === 0) {
@@ -360,7 +381,6 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
           headers: { 'Content-Type': 'text/plain; charset=utf-8' },
         })
       }
-      request.signal.throwIfAborted()
       let context = new RequestContext(request)
       context.router = router
       try {
@@ -375,12 +395,21 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
   return router as Router<ProvidedBy<List>>
 }
 
-const headMethods = ['HEAD', 'GET']
-
 function patternOf(target: unknown): string {
   if (typeof target === 'string') return target
   if (target instanceof Route) return target.pattern
   throw new TypeError('Expected a route pattern string or a Route')
+}
+
+/** A 400 for the matcher's URIError (malformed percent-encoding); any other error as it is. */
+function malformedPath(error: unknown): unknown {
+  return error instanceof URIError
+    ? new HttpError(400, 'Bad Request: malformed percent-encoding in the URL path')
+    : error
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }
 
 function withoutBody(response: Response): Response {
