@@ -3,12 +3,11 @@ import { createCookie } from '@x/session/cookie'
 import { createCookieSessionStorage } from '@x/session/cookie-storage'
 import { secret } from './config.ts'
 import { createHmacCookie } from './hmac-cookie.ts'
-import { pickMeasurements } from './pick-measurements.ts'
+import { timeColumn } from './pick-measurements.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { type TinyTask, tinyRoundRunner } from './tiny.ts'
 import { saveTypicalSession } from './typical-session.ts'
-import { formatNanoseconds } from './units.ts'
 
 interface CookieCodec {
   serialize(value: string): Promise<string> | string
@@ -46,20 +45,12 @@ export async function runCookieCryptoBench(log: (line: string) => void): Promise
     tasks.map((task) => task.name),
     tinyRoundRunner(tasks),
   )
-  let column = (operation: string, label: string) => ({
-    label,
-    kind: 'time' as const,
-    format: formatNanoseconds,
-    baseline,
-    measurements: pickMeasurements(
-      all,
-      codecs.map(([name]) => name),
-      operation,
-    ),
-  })
+  let rows = codecs.map(([name]) => name)
+  let column = (operation: string, label: string) =>
+    timeColumn(all, rows, operation, baseline, label)
   return {
     title: 'Session cookie: sign / verify, encrypt / decrypt',
-    description: `\`cookie.serialize(value)\` and \`cookie.parse(header)\` of the typical session as cookie storage encodes it (${value.length} characters). Each cell: speed relative to **${baseline}** (higher is faster), then the median time. Ours and Remix's use Web Crypto, whose calls run on libuv's thread pool: this is their latency, not main-thread CPU time (the profile shows that part).`,
+    description: `\`cookie.serialize(value)\` and \`cookie.parse(header)\` of the typical session as cookie storage encodes it (${value.length} characters). Each cell: speed relative to **${baseline}** (higher is faster), then the median time. Ours uses Node's crypto where the runtime has it (Node, Bun, Deno; Web Crypto elsewhere); Remix's uses Web Crypto, whose calls run on libuv's thread pool: that is latency, not main-thread CPU time.`,
     rows: codecs.map(([name]) => name),
     columns: [
       column('serialize', 'serialize (sign/encrypt)'),

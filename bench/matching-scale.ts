@@ -1,5 +1,5 @@
 import { blackhole } from './blackhole.ts'
-import { pickMeasurements } from './pick-measurements.ts'
+import { timeColumn } from './pick-measurements.ts'
 import { origin } from './request-mixes.ts'
 import type { Column, ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
@@ -8,7 +8,6 @@ import { ours } from './routers/ours.ts'
 import { fillPattern } from './sample-paths.ts'
 import { probeRoutes, scaledRoutes } from './scaled-routes.ts'
 import { tinyRoundRunner } from './tiny.ts'
-import { formatNanoseconds } from './units.ts'
 import { verifyLookups } from './verify-lookups.ts'
 
 const sizes = [10, 100, 1000, 5000]
@@ -42,13 +41,9 @@ export async function runMatchingScale(log: (line: string) => void): Promise<Res
     tasks.map((task) => task.name),
     tinyRoundRunner(tasks),
   )
-  let columns: Column[] = adapters.map((adapter) => ({
-    label: adapter.name,
-    kind: 'time',
-    format: formatNanoseconds,
-    baseline: rowName(sizes[0] as number),
-    measurements: pickMeasurements(all, sizes.map(rowName), adapter.name),
-  }))
+  let columns: Column[] = adapters.map((adapter) =>
+    timeColumn(all, sizes.map(rowName), adapter.name, rowName(sizes[0] as number)),
+  )
   return {
     title: 'Lookup cost as the route table grows',
     description:

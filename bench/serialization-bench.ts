@@ -1,10 +1,9 @@
 import { devalue } from './devalue.ts'
-import { pickMeasurements } from './pick-measurements.ts'
+import { timeColumn } from './pick-measurements.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { tinyRoundRunner } from './tiny.ts'
 import { typicalValues } from './typical-session.ts'
-import { formatNanoseconds } from './units.ts'
 
 const baseline = 'JSON'
 
@@ -27,17 +26,8 @@ export async function runSerializationBench(log: (line: string) => void): Promis
     tasks.map((task) => task.name),
     tinyRoundRunner(tasks),
   )
-  let column = (operation: string) => ({
-    label: operation,
-    kind: 'time' as const,
-    format: formatNanoseconds,
-    baseline,
-    measurements: pickMeasurements(
-      all,
-      codecs.map(([name]) => name),
-      operation,
-    ),
-  })
+  let rows = codecs.map(([name]) => name)
+  let column = (operation: string) => timeColumn(all, rows, operation, baseline)
   return {
     title: 'Serializing the session: devalue vs JSON',
     description: `\`stringify\` and \`parse\` of the typical session's values. JSON is the floor, not an alternative: it turns the Date into a string and the Map into \`{}\`. Each cell: speed relative to **${baseline}** (higher is faster), then the median time.`,
