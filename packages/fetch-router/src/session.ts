@@ -1,2 +1,6 @@
-export type { SessionMiddlewareOptions } from './lib/session-middleware.ts'
+export type {
+  LazySessionMiddlewareOptions,
+  SessionLoader,
+  SessionMiddlewareOptions,
+} from './lib/session-middleware.ts'
 export { session } from './lib/session-middleware.ts'

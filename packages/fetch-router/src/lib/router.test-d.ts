@@ -1,4 +1,4 @@
-import type { Session } from '@x/session'
+import type { Data, Session } from '@x/session'
 import { createCookie } from '@x/session/cookie'
 import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { describe, expectTypeOf, it } from 'vitest'
@@ -228,6 +228,22 @@ describe('session middleware', () => {
     let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
     router.get('/', ({ session }) => {
       expectTypeOf(session.get('anything')).toEqualTypeOf<unknown>()
+      return ok()
+    })
+  })
+})
+
+describe('lazy session middleware', () => {
+  it('types context.loadSession() from the storage schema, and provides no context.session', () => {
+    let cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+    let storage = createMemorySessionStorage({ schema: { values: { userId: z.string() } } })
+    let router = createRouter({ middleware: [session(cookie, storage, { lazy: true })] })
+    router.get('/', async (context) => {
+      expectTypeOf(context.loadSession).toEqualTypeOf<
+        () => Promise<Session<{ userId: string }, Data>>
+      >()
+      // @ts-expect-error: the lazy mode has no synchronous session
+      context.session
       return ok()
     })
   })

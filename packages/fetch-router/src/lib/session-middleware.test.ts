@@ -224,3 +224,120 @@ describe('session middleware', () => {
     )
   })
 })
+
+describe('session middleware, lazy', () => {
+  function lazyCounterApp(storage: SessionStorage) {
+    let router = createRouter({ middleware: [session(cookie, storage, { lazy: true })] })
+    router.post('/count', async ({ loadSession }) => {
+      let session = await loadSession()
+      let count = ((session.get('count') as number | undefined) ?? 0) + 1
+      session.set('count', count)
+      return new Response(String(count))
+    })
+    router.get('/health', () => new Response('ok'))
+    return router
+  }
+
+  it('does no storage I/O and sends no cookie when a signed-in request never loads the session', async () => {
+    let { storage, calls } = countingStorage()
+    let send = browser(lazyCounterApp(storage))
+    expect(await (await send('/count', { method: 'POST' })).text()).toBe('1')
+    expect(calls).toEqual({ read: 0, write: 1, delete: 0 })
+
+    let response = await send('/health')
+    expect(await response.text()).toBe('ok')
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(response.headers.get('Cache-Control')).toBeNull()
+    expect(calls).toEqual({ read: 0, write: 1, delete: 0 })
+  })
+
+  it('reads the session once when the handler loads it, and saves the change after', async () => {
+    let { storage, calls } = countingStorage()
+    let send = browser(lazyCounterApp(storage))
+    await send('/count', { method: 'POST' })
+    let response = await send('/count', { method: 'POST' })
+    expect(await response.text()).toBe('2')
+    expect(response.headers.get('Set-Cookie')).toMatch(
+      /^sid=[^;]+; HttpOnly; Path=\/; SameSite=Lax$/,
+    )
+    expect(response.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(calls).toEqual({ read: 2, write: 2, delete: 0 }) // the load, and the re-read that merges the save
+  })
+
+  it('resolves every loadSession() of a request to one session, also context.get(Session)', async () => {
+    let { storage, calls } = countingStorage()
+    let router = createRouter({ middleware: [session(cookie, storage, { lazy: true })] })
+    router.post('/', async (context) => {
+      expect(context.get(Session)).toBeUndefined()
+      let [first, second] = await Promise.all([context.loadSession(), context.loadSession()])
+      expect(second).toBe(first)
+      expect(context.get(Session)).toBe(first)
+      if (!first.has('seen')) first.set('seen', true)
+      return new Response('ok')
+    })
+    let send = browser(router)
+    await send('/', { method: 'POST' })
+    await send('/', { method: 'POST' }) // loads twice, changes nothing
+    expect(calls).toEqual({ read: 1, write: 1, delete: 0 })
+  })
+
+  it('saves nothing when the handler throws after loading the session', async () => {
+    let { storage, calls } = countingStorage()
+    let router = createRouter({
+      middleware: [session(cookie, storage, { lazy: true })],
+      onError: () => {},
+    })
+    router.post('/', async ({ loadSession }) => {
+      ;(await loadSession()).set('count', 1)
+      throw new Error('boom')
+    })
+    let response = await router.fetch('http://x.test/', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(0)
+  })
+
+  it('answers 503 when the storage fails to load the session', async () => {
+    let errors: unknown[] = []
+    let failing = createSessionStorage({
+      readData: async () => {
+        throw new Error('ECONNREFUSED')
+      },
+      createData: async () => {},
+      updateData: async () => {},
+      deleteData: async () => {},
+    })
+    let { storage } = countingStorage()
+    let signedIn = await lazyCounterApp(storage).fetch('http://x.test/count', { method: 'POST' })
+    let jar = String(signedIn.headers.get('Set-Cookie')).replace(/;.*/, '')
+    let router = createRouter({
+      middleware: [session(cookie, failing, { lazy: true })],
+      onError: (error) => void errors.push(error),
+    })
+    router.get(
+      '/',
+      async ({ loadSession }) => new Response(String((await loadSession()).get('count'))),
+    )
+    router.get('/health', () => new Response('ok'))
+    let headers = { Cookie: jar }
+    expect((await router.fetch('http://x.test/health', { headers })).status).toBe(200)
+    let response = await router.fetch('http://x.test/', { headers })
+    expect(response.status).toBe(503)
+    expect(errors).toHaveLength(1)
+    expect((errors[0] as HttpError).cause).toEqual(new Error('ECONNREFUSED'))
+  })
+
+  it('refuses a lazy and an eager session on one request', async () => {
+    let errors: unknown[] = []
+    let storage = createMemorySessionStorage()
+    let router = createRouter({
+      middleware: [session(cookie, storage, { lazy: true }), session(cookie, storage)],
+      onError: (error) => void errors.push(error),
+    })
+    router.get('/', () => new Response('x'))
+    expect((await router.fetch('http://x.test/')).status).toBe(500)
+    expect(String(errors[0])).toBe(
+      'Error: session(): this request already has a session; refusing to replace it',
+    )
+  })
+})

@@ -3,6 +3,7 @@ import { Session as SessionKey } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
 import { HttpError } from './http-error.ts'
 import type { Middleware } from './middleware.ts'
+import { type AnyParams, createContextKey, type RequestContext } from './request-context.ts'
 
 /** Options for {@link session}. */
 export interface SessionMiddlewareOptions {
@@ -12,7 +13,31 @@ export interface SessionMiddlewareOptions {
    * `false` adds nothing.
    */
   cacheControl?: string | false
+  /**
+   * Load the session only when the handler asks for it. Default `false`: the session is read
+   * before the handler and is `context.session`, synchronous like Remix's. With `true` the
+   * middleware provides `context.loadSession()` instead, and a request whose handler never calls
+   * it does no session work at all: no signature check, no storage I/O, no `Set-Cookie`.
+   */
+  lazy?: boolean
 }
+
+/** {@link SessionMiddlewareOptions} for the lazy mode: `context.loadSession()`. */
+export interface LazySessionMiddlewareOptions extends SessionMiddlewareOptions {
+  lazy: true
+}
+
+/**
+ * What the lazy session middleware provides: `context.loadSession()` resolves to the request's
+ * session, reading it on the first call; later calls resolve to the same session without another
+ * read. Once loaded, the session is also `context.get(Session)`. Rejects with a `503` `HttpError`
+ * when the storage fails.
+ */
+export interface SessionLoader<Values extends Data = Data, Flash extends Data = Data> {
+  readonly loadSession: () => Promise<Session<Values, Flash>>
+}
+
+const SessionLoaderKey = createContextKey<() => Promise<Session>>()
 
 /**
  * Middleware that reads the session before the handler and saves it after: the session is
@@ -20,6 +45,8 @@ export interface SessionMiddlewareOptions {
  *
  * - A request without the session cookie reads nothing from storage; a session that the handler
  *   does not change is not saved and sends no `Set-Cookie`.
+ * - With `{ lazy: true }` the session is read only when the handler calls
+ *   `await context.loadSession()`: a request that never calls it does no session work.
  * - Nothing is saved when the handler throws or the request is aborted.
  * - A response that sets the cookie gets `Cache-Control: private, no-store` unless it has one.
  * - When the storage fails (a disk or network error), the request fails with `503 Service
@@ -35,8 +62,18 @@ export interface SessionMiddlewareOptions {
 export function session<Values extends Data, Flash extends Data>(
   cookie: Cookie,
   storage: SessionStorage<Values, Flash>,
+  options: LazySessionMiddlewareOptions,
+): Middleware<SessionLoader<Values, Flash>>
+export function session<Values extends Data, Flash extends Data>(
+  cookie: Cookie,
+  storage: SessionStorage<Values, Flash>,
+  options?: SessionMiddlewareOptions & { lazy?: false },
+): Middleware<{ readonly session: Session<Values, Flash> }>
+export function session(
+  cookie: Cookie,
+  storage: SessionStorage,
   options: SessionMiddlewareOptions = {},
-): Middleware<{ readonly session: Session<Values, Flash> }> {
+): Middleware<object> {
   if (!cookie.signed) {
     throw new TypeError(
       `session(): the cookie "${cookie.name}" must be signed; create it with createCookie(name, { secrets: [...] })`,
@@ -49,16 +86,17 @@ export function session<Values extends Data, Flash extends Data>(
   }
   let cacheControl = options.cacheControl ?? 'private, no-store'
 
-  return async function sessionMiddleware(context, next) {
-    if (context.has(SessionKey)) {
-      throw new Error('session(): this request already has a session; refusing to replace it')
-    }
+  async function read(context: RequestContext<AnyParams>): Promise<Session> {
     // The request's own headers: `context.headers` would copy them all to read one.
     let cookieValue = await cookie.parse(context.request.headers.get('Cookie'))
-    let current = await unavailableOnFailure(() => storage.read(cookieValue))
-    context.set(SessionKey, current as Session, { property: 'session' })
+    return unavailableOnFailure(() => storage.read(cookieValue))
+  }
 
-    let response = await next()
+  async function save(
+    context: RequestContext<AnyParams>,
+    current: Session,
+    response: Response,
+  ): Promise<Response> {
     if (context.request.signal.aborted) return response
     if (context.get(SessionKey) !== current) {
       throw new Error(
@@ -68,6 +106,40 @@ export function session<Values extends Data, Flash extends Data>(
     let value = await unavailableOnFailure(() => storage.save(current))
     if (value === null) return response
     return withCookie(response, await cookie.serialize(value), cacheControl)
+  }
+
+  if (options.lazy === true) {
+    return async function lazySessionMiddleware(context, next) {
+      refuseSecondSession(context)
+      let loading: Promise<Session> | undefined
+      let loadSession = () => {
+        loading ??= read(context).then((current) => {
+          context.set(SessionKey, current)
+          return current
+        })
+        return loading
+      }
+      context.set(SessionLoaderKey, loadSession, { property: 'loadSession' })
+
+      let response = await next()
+      if (loading === undefined) return response
+      let current = await loading.catch(() => undefined)
+      // A load that failed reached the handler as a 503; there is nothing to save.
+      return current === undefined ? response : save(context, current, response)
+    }
+  }
+
+  return async function sessionMiddleware(context, next) {
+    refuseSecondSession(context)
+    let current = await read(context)
+    context.set(SessionKey, current, { property: 'session' })
+    return save(context, current, await next())
+  }
+}
+
+function refuseSecondSession(context: RequestContext<AnyParams>): void {
+  if (context.has(SessionKey) || context.has(SessionLoaderKey)) {
+    throw new Error('session(): this request already has a session; refusing to replace it')
   }
 }
 
