@@ -75,6 +75,16 @@ describe('createFsSessionStorage', () => {
     expect(after.data[0]).toEqual({ user: 'ada' })
   })
 
+  it('makes the session directory again when it is removed while the app runs', async () => {
+    let directory = path.join(root, 'removed')
+    let { storage } = await savedSession(directory)
+    fs.rmSync(directory, { recursive: true })
+    let session = await storage.read(null)
+    session.set('user', 'grace')
+    let id = (await storage.save(session)) as string
+    expect((await storage.read(id)).get('user')).toBe('grace')
+  })
+
   it('leaves the previous session readable when the writing process is killed mid-write', async () => {
     let directory = path.join(root, 'crash')
     let { storage, id } = await savedSession(directory)

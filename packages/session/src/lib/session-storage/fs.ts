@@ -54,7 +54,7 @@ export function createFsSessionStorage<
 
   async function write(id: string, data: string, expires: Date): Promise<void> {
     let file = await fileOf(id)
-    await fsp.mkdir(path.dirname(file), { recursive: true })
+    await makeFolder(path.dirname(file))
     let temporary = `${file}.${crypto.randomUUID()}.tmp`
     try {
       await fsp.writeFile(temporary, data, { encoding: 'utf8', flag: 'wx' })
@@ -107,6 +107,22 @@ export function createFsSessionStorage<
   }
 
   return Object.assign(createSessionStorage(store, options), { prune })
+}
+
+/**
+ * Creates a session's folder unless it exists. Not `recursive`: Node then reports a read-only disk
+ * as ENOENT; a plain mkdir gives the real cause (EROFS, EACCES, ENOSPC).
+ */
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    await fsp.mkdir(folder)
+  } catch (error) {
+    let code = (error as NodeJS.ErrnoException | undefined)?.code
+    if (code === 'EEXIST') return
+    // The session directory itself was removed while the app ran: make it again.
+    if (code === 'ENOENT') await fsp.mkdir(folder, { recursive: true })
+    else throw error
+  }
 }
 
 function isMissing(error: unknown): boolean {
