@@ -23,7 +23,7 @@ export async function runColdStart(log: (line: string) => void): Promise<ResultT
     for (let name of order) {
       let { stdout } = await run(
         process.execPath,
-        ['--import', 'tsx', 'cold-start-child.ts', name],
+        ['--conditions=built', '--import', 'tsx', 'cold-start-child.ts', name],
         {
           cwd: benchDirectory,
           env: { ...process.env, ROUTE_COUNT: String(routeCount) },

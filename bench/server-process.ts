@@ -34,7 +34,7 @@ export async function startServer(
 ): Promise<ServerProcess> {
   let child = spawn(
     process.execPath,
-    [...(options.nodeFlags ?? []), '--import', 'tsx', `servers/${name}.ts`],
+    [...(options.nodeFlags ?? []), '--conditions=built', '--import', 'tsx', `servers/${name}.ts`],
     { cwd: benchDirectory, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let stderr = ''

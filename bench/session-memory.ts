@@ -28,7 +28,7 @@ export async function runSessionMemory(log: (line: string) => void): Promise<Res
         let key = rows.find(([name]) => name === label)?.[1] as string
         let { stdout } = await run(
           process.execPath,
-          ['--expose-gc', '--import', 'tsx', 'session-memory-child.ts', key],
+          ['--expose-gc', '--conditions=built', '--import', 'tsx', 'session-memory-child.ts', key],
           { cwd: benchDirectory, env: { ...process.env, SESSION_COUNT: String(sessionCount) } },
         )
         results.set(label, [(JSON.parse(stdout) as { bytesPerSession: number }).bytesPerSession])

@@ -91,7 +91,17 @@ describe('context keys', () => {
     let context = new RequestContext(new Request('http://x.test/'))
     context.set(Session, { id: 'a' }, { property: 'session' })
     context.set(Session, { id: 'b' }, { property: 'session' })
-    expect((context as unknown as { session: { id: string } }).session).toEqual({ id: 'b' })
+    let view = context as unknown as { session: { id: string } }
+    expect(view.session).toEqual({ id: 'b' })
+    context.set(Session, { id: 'c' })
+    expect(view.session).toEqual({ id: 'c' })
+    expect(() => {
+      view.session = { id: 'forged' }
+    }).toThrow(TypeError)
+    expect(context.get(Session)).toEqual({ id: 'c' })
+    expect(() => context.set(Session, { id: 'd' }, { property: 'other' })).toThrow(
+      'This key already installs the context property "session"',
+    )
   })
 
   it('refuses a property that is empty, built in, or owned by another key', () => {

@@ -89,7 +89,11 @@ export function session(
   async function read(context: RequestContext<AnyParams>): Promise<Session> {
     // The request's own headers: `context.headers` would copy them all to read one.
     let cookieValue = await cookie.parse(context.request.headers.get('Cookie'))
-    return unavailableOnFailure(() => storage.read(cookieValue))
+    try {
+      return await storage.read(cookieValue)
+    } catch (error) {
+      throw unavailable(error)
+    }
   }
 
   async function save(
@@ -103,7 +107,12 @@ export function session(
         'session(): the session was replaced by another middleware or handler; not saving it',
       )
     }
-    let value = await unavailableOnFailure(() => storage.save(current))
+    let value: string | null
+    try {
+      value = await storage.save(current)
+    } catch (error) {
+      throw unavailable(error)
+    }
     if (value === null) return response
     return withCookie(response, await cookie.serialize(value), cacheControl)
   }
@@ -143,12 +152,8 @@ function refuseSecondSession(context: RequestContext<AnyParams>): void {
   }
 }
 
-async function unavailableOnFailure<Result>(task: () => Promise<Result>): Promise<Result> {
-  try {
-    return await task()
-  } catch (error) {
-    throw new HttpError(503, 'Service Unavailable: the session storage failed', { cause: error })
-  }
+function unavailable(cause: unknown): HttpError {
+  return new HttpError(503, 'Service Unavailable: the session storage failed', { cause })
 }
 
 function withCookie(response: Response, setCookie: string, cacheControl: string | false): Response {

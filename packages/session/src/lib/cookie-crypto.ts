@@ -1,5 +1,5 @@
 import { fromBase64Url, toBase64Url } from './base64url.ts'
-import { type NativeCrypto, nativeCrypto } from './native.ts'
+import { NativeBuffer, type NativeCrypto, nativeCrypto } from './native.ts'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -40,36 +40,54 @@ export class CookieCrypto {
     this.#native = native
   }
 
-  /** `payload.signature`: the signature (base64url HMAC-SHA256) covers the cookie name too. */
-  async sign(name: string, payload: string): Promise<string> {
+  /**
+   * `payload.signature`: the signature (base64url HMAC-SHA256) covers the cookie name too.
+   * Synchronous with Node's crypto (a promise would cost a hop per request); a promise with Web
+   * Crypto.
+   */
+  sign(name: string, payload: string): string | Promise<string> {
     let text = `${name}=${payload}`
-    let mac: Uint8Array
     if (this.#native) {
       let key = (this.#keysNative()[0] as NativeKeys).hmac
-      mac = this.#native.createHmac('sha256', key).update(text).digest()
-    } else {
-      let key = ((await this.#keysWeb())[0] as WebKeys).hmac
-      mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text)))
+      return `${payload}.${this.#native.createHmac('sha256', key).update(text).digest('base64url')}`
     }
+    return this.#signWeb(text, payload)
+  }
+
+  async #signWeb(text: string, payload: string): Promise<string> {
+    let key = ((await this.#keysWeb())[0] as WebKeys).hmac
+    let mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text)))
     return `${payload}.${toBase64Url(mac)}`
   }
 
-  /** The payload of a value signed by any secret; `null` when no secret verifies it. */
-  async verify(name: string, signed: string): Promise<string | null> {
+  /**
+   * The payload of a value signed by any secret; `null` when no secret verifies it. Synchronous
+   * with Node's crypto, a promise with Web Crypto.
+   */
+  verify(name: string, signed: string): string | null | Promise<string | null> {
     let dot = signed.lastIndexOf('.')
-    if (dot === -1) return null
+    // A SHA-256 HMAC is 43 base64url characters; the length is no secret.
+    if (dot === -1 || signed.length - dot - 1 !== 43) return null
     let payload = signed.slice(0, dot)
-    let mac = fromBase64Url(signed.slice(dot + 1))
-    if (mac === null || mac.length !== 32) return null
+    let signature = signed.slice(dot + 1)
     let text = `${name}=${payload}`
     let native = this.#native
-    if (native) {
-      for (let keys of this.#keysNative()) {
-        let expected = native.createHmac('sha256', keys.hmac).update(text).digest()
-        if (native.timingSafeEqual(expected, mac)) return payload
-      }
-      return null
+    if (native === undefined || NativeBuffer === undefined) {
+      return this.#verifyWeb(text, payload, signature)
     }
+    // Compared as text: only the canonical encoding of the right HMAC matches.
+    let given = NativeBuffer.from(signature, 'utf8')
+    if (given.length !== 43) return null
+    for (let keys of this.#keysNative()) {
+      let expected = native.createHmac('sha256', keys.hmac).update(text).digest('base64url')
+      if (native.timingSafeEqual(NativeBuffer.from(expected, 'utf8'), given)) return payload
+    }
+    return null
+  }
+
+  async #verifyWeb(text: string, payload: string, signature: string): Promise<string | null> {
+    let mac = fromBase64Url(signature)
+    if (mac === null) return null
     let data = encoder.encode(text)
     for (let keys of await this.#keysWeb()) {
       // subtle.verify compares in constant time.

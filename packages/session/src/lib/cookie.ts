@@ -156,7 +156,8 @@ export class Cookie {
     }
     for (let candidate of candidates) {
       if (candidate === '' || candidate.length > maxCookieSize) continue
-      let value = await this.#unprotect(candidate)
+      let value = this.#unprotect(candidate)
+      if (value instanceof Promise) value = await value
       if (value !== null) return value
     }
     // An empty cookie counts only when no valid one came with it: a planted `name=` must not
@@ -174,18 +175,22 @@ export class Cookie {
    * @throws {RangeError} when the header would exceed 4096 bytes, which browsers drop.
    */
   async serialize(value: string, props?: CookieProperties): Promise<string> {
-    let properties: CookieProperties = { ...this.attributes, ...props }
-    if (props) checkAttributes(this.name, properties)
-    if (value === '') {
-      properties.maxAge = 0
-      properties.expires = new Date(0)
+    let header: string
+    if (props === undefined && value !== '') {
+      // The usual case, a value with the cookie's own attributes, reuses their text.
+      let written = this.#protect(value)
+      if (written instanceof Promise) written = await written
+      header = `${this.name}=${written}${this.#attributeText()}`
+    } else {
+      let properties: CookieProperties = { ...this.attributes, ...props }
+      if (props) checkAttributes(this.name, properties)
+      if (value === '') {
+        properties.maxAge = 0
+        properties.expires = new Date(0)
+      }
+      let written = value === '' ? '' : await this.#protect(value)
+      header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
     }
-    let written = value === '' ? '' : await this.#protect(value)
-    // The usual case, a value with the cookie's own attributes, reuses their text.
-    let header =
-      props === undefined && written !== ''
-        ? `${this.name}=${written}${this.#attributeText()}`
-        : new SetCookie({ ...properties, name: this.name, value: written }).toString()
     // Counting UTF-8 bytes costs an encoding: needed only when the characters alone come close.
     let size = header.length * 3 <= maxCookieSize ? header.length : encoder.encode(header).length
     if (size > maxCookieSize) {
@@ -204,7 +209,8 @@ export class Cookie {
     return this.#attributesText
   }
 
-  async #protect(value: string): Promise<string> {
+  // Synchronous unless a Web Crypto call is needed: each await costs a hop per request.
+  #protect(value: string): string | Promise<string> {
     if (this.#encrypted) return (this.#crypto as CookieCrypto).encrypt(this.name, value)
     let encoded = this.#encode(value)
     if (!cookieOctets.test(encoded)) {
@@ -215,9 +221,14 @@ export class Cookie {
     return this.#crypto ? this.#crypto.sign(this.name, encoded) : encoded
   }
 
-  async #unprotect(candidate: string): Promise<string | null> {
+  #unprotect(candidate: string): string | null | Promise<string | null> {
     if (this.#encrypted) return (this.#crypto as CookieCrypto).decrypt(this.name, candidate)
-    let encoded = this.#crypto ? await this.#crypto.verify(this.name, candidate) : candidate
+    let encoded = this.#crypto ? this.#crypto.verify(this.name, candidate) : candidate
+    if (encoded instanceof Promise) return encoded.then((text) => this.#decoded(text))
+    return this.#decoded(encoded)
+  }
+
+  #decoded(encoded: string | null): string | null {
     if (encoded === null) return null
     try {
       return this.#decode(encoded)

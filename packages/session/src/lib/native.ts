@@ -19,7 +19,10 @@ export interface NativeCrypto {
 }
 
 interface NativeHmac {
-  update(data: Uint8Array | string): { digest(): Uint8Array }
+  update(data: Uint8Array | string): {
+    digest(): Uint8Array
+    digest(encoding: 'base64url'): string
+  }
 }
 
 interface NativeCipher {

@@ -27,6 +27,11 @@ export interface SessionChanges {
   createdAt: number | undefined
   /** When the session was last stored or renewed (ms since the epoch); `undefined` if never. */
   touchedAt: number | undefined
+  /**
+   * Whether a stored object (not a primitive) was handed out by `get()` or `data`: code may have
+   * changed it in place, so the values in memory may differ from what was read.
+   */
+  lent: boolean
 }
 
 let readChanges: (session: Session<Data, Data>) => SessionChanges
@@ -45,6 +50,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
       readFlash: session.#readFlash,
       createdAt: session.#createdAt,
       touchedAt: session.#touchedAt,
+      lent: session.#lent,
     })
     restoreTimes = (session, createdAt, touchedAt) => {
       session.#createdAt = createdAt
@@ -65,6 +71,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #schema: SessionSchema | undefined
   #createdAt: number | undefined
   #touchedAt: number | undefined
+  #lent = false
 
   /**
    * @param id The session id. Default: a new one from {@link createSessionId}.
@@ -108,12 +115,14 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
    */
   get data(): SessionData<Values, Flash> {
     if (this.#destroyed) return [{}, {}] as unknown as SessionData<Values, Flash>
+    this.#lent = true
+    let values = Object.fromEntries(this.#values)
+    if (this.#flash.size === 0 && this.#newFlash.size === 0) {
+      return [values, {}] as unknown as SessionData<Values, Flash>
+    }
     let flash = new Map([...this.#flash].filter(([key]) => !this.#readFlash.has(key)))
     for (let [key, value] of this.#newFlash) flash.set(key, value)
-    return [Object.fromEntries(this.#values), Object.fromEntries(flash)] as SessionData<
-      Values,
-      Flash
-    >
+    return [values, Object.fromEntries(flash)] as SessionData<Values, Flash>
   }
 
   /** The number of values and stored flash values. `0` once destroyed. */
@@ -130,13 +139,18 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   get<Key extends keyof Flash & string>(key: Key): Flash[Key] | undefined
   get(key: string): unknown {
     if (this.#destroyed) return undefined
-    if (this.#values.has(key)) return this.#values.get(key)
-    if (!this.#flash.has(key)) return undefined
-    if (!this.#readFlash.has(key)) {
-      this.#readFlash.add(key)
-      this.#dirty = true
+    let value: unknown
+    if (this.#values.has(key)) {
+      value = this.#values.get(key)
+    } else if (this.#flash.has(key)) {
+      if (!this.#readFlash.has(key)) {
+        this.#readFlash.add(key)
+        this.#dirty = true
+      }
+      value = this.#flash.get(key)
     }
-    return this.#flash.get(key)
+    if (typeof value === 'object' && value !== null) this.#lent = true
+    return value
   }
 
   /** Whether a value or stored flash value exists for `key` (does not consume a flash value). */

@@ -31,8 +31,11 @@ export interface StorageRules {
   lifetime: Lifetime
   /** A new, empty session: with `id` when adopting one, else with a new id. */
   fresh(id?: string): Session
-  /** The session for a stored record; `null` when it expired or failed the schema under `'reset'`. */
-  restore(id: string, record: SessionRecord): Promise<Session | null>
+  /**
+   * The session for a stored record; `null` when it expired or failed the schema under `'reset'`.
+   * Synchronous without a schema (schemas may validate asynchronously).
+   */
+  restore(id: string, record: SessionRecord): Session | null | Promise<Session | null>
   /** Whether `save` must write: the session changed, or its idle timeout is due for renewal. */
   needsWrite(session: Session, now: number): boolean
 }
@@ -47,16 +50,18 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
   let schema = options.schema as SessionSchema | undefined
   let policy = options.invalidData ?? 'drop'
   let fresh = (id?: string) => createSession(id, undefined, { schema })
+  let restored = (id: string, record: SessionRecord) => {
+    let session = createSession(id, [record.values, record.flash], { schema })
+    setSessionTimes(session, record.createdAt, record.touchedAt)
+    return session
+  }
   return {
     lifetime,
     fresh,
-    async restore(id, record) {
+    restore(id, record) {
       if (isExpired(record, lifetime, Date.now())) return null
-      let valid = await validRecord(record, schema, policy)
-      if (valid === null) return null
-      let session = createSession(id, [valid.values, valid.flash], { schema })
-      setSessionTimes(session, valid.createdAt, valid.touchedAt)
-      return session
+      if (schema === undefined) return restored(id, record)
+      return validRecord(record, schema, policy).then((valid) => valid && restored(id, valid))
     },
     needsWrite(session, now) {
       return session.dirty || needsRenewal(sessionChanges(session).touchedAt, lifetime, now)

@@ -122,6 +122,19 @@ export function describeSessionStorage(
       })
     })
 
+    it('hands out copies through data too: changing an object from it stores nothing', async () => {
+      let browser = new Browser(factory(), cookie)
+      await browser.request((session) => session.set('cart', { items: ['apple'] }))
+      await browser.request((session) => {
+        ;(session.data[0].cart as { items: string[] }).items.push('pear')
+        session.set('other', 1)
+      })
+      await browser.request((session) => {
+        expect(session.get('cart')).toEqual({ items: ['apple'] })
+        expect(session.get('other')).toBe(1)
+      })
+    })
+
     it('keeps a flash value until a request reads it, however many requests come between', async () => {
       let browser = new Browser(factory(), cookie)
       await browser.request((session) => session.flash('notice', 'Logged in'))

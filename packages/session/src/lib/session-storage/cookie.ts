@@ -34,7 +34,8 @@ export function createCookieSessionStorage<
   async function read(cookieValue: string | null): Promise<Session> {
     let parsed = cookieValue ? parsePayload(cookieValue) : null
     let record = parsed && decodeRecord(parsed.record)
-    let session = parsed && record && (await rules.restore(parsed.id, record))
+    let session = parsed && record && rules.restore(parsed.id, record)
+    if (session instanceof Promise) session = await session
     if (!parsed || !session) return rules.fresh()
     payloads.set(session, parsed.record)
     return session
@@ -45,8 +46,12 @@ export function createCookieSessionStorage<
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
     let payload = payloads.get(session)
-    let unchangedId = sessionChanges(session).originalId === session.id
-    let base = payload !== undefined && unchangedId ? decodeRecord(payload) : null
+    let { originalId, lent } = sessionChanges(session)
+    // Only when get() handed out an object, which may have been changed without set(), does the
+    // save start again from the payload read; otherwise the session holds exactly that plus its
+    // changes.
+    let base =
+      payload !== undefined && lent && originalId === session.id ? decodeRecord(payload) : null
     let value = session.id + encodeRecord(applyChanges(base, session, now))
     if (value.length > maxCookieSize) {
       throw new RangeError(
