@@ -1,6 +1,10 @@
 /** The parts of a V8 `.cpuprofile` that self time is computed from. */
 export interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]
+  nodes: {
+    id: number
+    callFrame: { functionName: string; url: string; lineNumber: number }
+    children?: number[]
+  }[]
   /** Microseconds, on the monotonic clock that `process.hrtime` reads too. */
   startTime: number
   samples: number[]
@@ -53,6 +57,49 @@ export function summariseSelfTime(profile: CpuProfile, window?: TimeWindow): Sel
     entry.selfTime += Math.max(0, delta)
   })
   return [...byFunction.values()].sort((a, b) => b.selfTime - a.selfTime)
+}
+
+/** Inclusive time of one function: samples with it anywhere on the stack. */
+export interface InclusiveTime {
+  functionName: string
+  url: string
+  /** Microseconds. */
+  totalTime: number
+}
+
+/**
+ * Sums inclusive time per function (name + script URL): each sample's time delta is charged once
+ * to every function on its stack, so a function's time includes what it called. `(idle)` samples
+ * and those outside `window` do not count. Sorted largest first.
+ */
+export function summariseInclusiveTime(profile: CpuProfile, window?: TimeWindow): InclusiveTime[] {
+  let byNode = new Map(profile.nodes.map((node) => [node.id, node]))
+  let parentOf = new Map<number, number>()
+  for (let node of profile.nodes)
+    for (let child of node.children ?? []) parentOf.set(child, node.id)
+  let byFunction = new Map<string, InclusiveTime>()
+  let time = profile.startTime
+  profile.samples.forEach((nodeId, index) => {
+    time += profile.timeDeltas[index] ?? 0
+    if (window && (time < window.start || time > window.end)) return
+    if (byNode.get(nodeId)?.callFrame.functionName === '(idle)') return
+    let delta = Math.max(0, profile.timeDeltas[index + 1] ?? 0)
+    let counted = new Set<string>()
+    for (let id: number | undefined = nodeId; id !== undefined; id = parentOf.get(id)) {
+      let frame = byNode.get(id)?.callFrame
+      if (frame === undefined) break
+      let key = `${frame.functionName}\u0000${frame.url}`
+      if (counted.has(key)) continue // recursion: once per sample
+      counted.add(key)
+      let entry = byFunction.get(key)
+      if (entry === undefined) {
+        entry = { functionName: frame.functionName, url: frame.url, totalTime: 0 }
+        byFunction.set(key, entry)
+      }
+      entry.totalTime += delta
+    }
+  })
+  return [...byFunction.values()].sort((a, b) => b.totalTime - a.totalTime)
 }
 
 /**
