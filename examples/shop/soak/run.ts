@@ -1,14 +1,16 @@
 // The long reliability runs behind RELIABILITY.md: `pnpm soak` from the repository root.
-// SOAK_SECONDS (default 20) sets each load run; everything stops by itself.
+// SOAK_SECONDS (default 20) sets each load run, HEAP_REQUESTS (default 40,000) each round of the
+// heap check, FLOOD_REQUESTS (default 1,000,000) each flood; everything stops by itself.
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { RedisServer, runtimes, type Server, startServer } from '@x/example-runtimes'
+import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { Redis } from 'ioredis'
 import { createShop } from '../app.ts'
 import { Visitor } from '../scenario.ts'
-import { createSessionCookie, createStorage, type StorageKind } from '../session-config.ts'
+import { createSessionCookie, createStorage, type StorageKind, schema } from '../session-config.ts'
 import { load } from './load.ts'
 import { processStats } from './process-stats.ts'
 
@@ -73,7 +75,12 @@ async function flood(storage: StorageKind, requests: number): Promise<void> {
   let directory = fs.mkdtempSync(path.join(os.tmpdir(), 'x-flood-'))
   let prefix = `x-flood:${Date.now()}:`
   let config = { storage, secret, directory, redisUrl, redisPrefix: prefix, secure: false }
-  let sessions = createStorage(config)
+  // Memory storage has no count to read: it gets room for one session, the signed-in user's, so
+  // any session the flood stored would push that user out.
+  let sessions =
+    storage === 'memory'
+      ? createMemorySessionStorage({ schema, maxSessions: 1 })
+      : createStorage(config)
   let shop = createShop(createSessionCookie(config), sessions)
   let visitor = new Visitor({
     fetch: (url, init) => shop.fetch(url, init),
@@ -92,12 +99,62 @@ async function flood(storage: StorageKind, requests: number): Promise<void> {
   }
   let sizeAfter = await storedCount(storage, directory, prefix)
   let stillSignedIn = (await visitor.page('/')).includes('Signed in as')
+  let stored =
+    storage === 'memory'
+      ? 'room for 1 session, the signed-in one'
+      : `stored sessions ${sizeBefore} → ${sizeAfter}`
   rows.push(
-    `| flood, ${storage} sessions | ${requests} requests without a cookie or with a garbage one, in-process | stored sessions ${sizeBefore} → ${sizeAfter}; statuses ${JSON.stringify(statuses)}; the signed-in user still signed in: ${stillSignedIn} |`,
+    `| flood, ${storage} sessions | ${requests} requests without a cookie or with a garbage one, in-process | ${stored}; statuses ${JSON.stringify(statuses)}; the signed-in user still signed in: ${stillSignedIn} |`,
   )
   await sessions.close?.()
   fs.rmSync(directory, { recursive: true, force: true })
   if (storage === 'redis') await deleteKeys(prefix)
+}
+
+/**
+ * The leak check: the shop in this process, a signed-in visitor's page views (a quarter of them
+ * the cart) in rounds, and the heap measured after a forced garbage collection at the end of each.
+ * Resident memory (the load rows) moves with the allocator's slack; the heap after a collection
+ * grows only if something is kept.
+ */
+async function heapCheck(storage: StorageKind, rounds: number, perRound: number): Promise<void> {
+  let directory = fs.mkdtempSync(path.join(os.tmpdir(), 'x-heap-'))
+  let prefix = `x-heap:${Date.now()}:`
+  let config = { storage, secret, directory, redisUrl, redisPrefix: prefix, secure: false }
+  let sessions = createStorage(config)
+  let shop = createShop(createSessionCookie(config), sessions)
+  let visitor = new Visitor({
+    fetch: (url, init) => shop.fetch(url, init),
+    base: 'http://shop.test',
+  })
+  await visitor.logIn()
+  await visitor.post('/cart/items', { sku: 'mug' })
+  let headers = { cookie: visitor.cookie as string }
+  let heap: number[] = []
+  for (let round = 0; round < rounds; round++) {
+    for (let index = 0; index < perRound; index++) {
+      let response = await shop.fetch(`http://shop.test/${index % 4 === 0 ? 'cart' : ''}`, {
+        headers,
+      })
+      await response.text()
+    }
+    collectGarbage()
+    heap.push(process.memoryUsage().heapUsed / 2 ** 20)
+  }
+  let first = heap[0] as number
+  let last = heap.at(-1) as number
+  rows.push(
+    `| heap, ${storage} sessions | ${rounds} × ${perRound} signed-in page views, in-process, a forced collection after each round | heap after collection ${heap.map((mib) => mib.toFixed(1)).join(' → ')} MiB; last − first: ${(last - first).toFixed(1).replace(/^-0\.0$/, '0.0')} MiB |`,
+  )
+  await sessions.close?.()
+  fs.rmSync(directory, { recursive: true, force: true })
+  if (storage === 'redis') await deleteKeys(prefix)
+}
+
+function collectGarbage(): void {
+  let gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) throw new Error('run the soak with node --expose-gc')
+  gc()
 }
 
 async function redisOutage(): Promise<void> {
@@ -163,7 +220,9 @@ function countFrom(statuses: Record<string, number>, minimum: number): number {
 }
 
 for (let storage of ['memory', 'file', 'cookie', 'redis'] as const) await soakStorage(storage)
-for (let storage of ['file', 'redis'] as const)
+for (let storage of ['memory', 'file', 'cookie', 'redis'] as const)
+  await heapCheck(storage, 6, Number(process.env.HEAP_REQUESTS ?? 40_000))
+for (let storage of ['memory', 'file', 'redis'] as const)
   await flood(storage, Number(process.env.FLOOD_REQUESTS ?? 1_000_000))
 await redisOutage()
 console.log(`| run | what it tried | what held |\n| --- | --- | --- |\n${rows.join('\n')}`)
