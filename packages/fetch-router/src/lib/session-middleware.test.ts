@@ -341,3 +341,36 @@ describe('session middleware, lazy', () => {
     )
   })
 })
+
+describe('session middleware, lazy, failing storage', () => {
+  it('leaves no unhandled rejection when a handler starts a load and never awaits it', async () => {
+    let unhandled: unknown[] = []
+    let onUnhandled = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      let failing = createSessionStorage({
+        readData: async () => {
+          throw new Error('ECONNREFUSED')
+        },
+        createData: async () => {},
+        updateData: async () => {},
+        deleteData: async () => {},
+      })
+      let router = createRouter({ middleware: [session(cookie, failing, { lazy: true })] })
+      router.get('/', async ({ loadSession }) => {
+        void loadSession()
+        await new Promise((resolve) => setImmediate(resolve))
+        return new Response('answered without the session')
+      })
+      // A well-formed id, so the storage is asked for it.
+      let jar = (await cookie.serialize('a'.repeat(32))).replace(/;.*/, '')
+      let response = await router.fetch('http://x.test/', { headers: { Cookie: jar } })
+      expect(await response.text()).toBe('answered without the session')
+      expect(response.headers.get('Set-Cookie')).toBeNull()
+      await new Promise((resolve) => setImmediate(resolve))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+  })
+})

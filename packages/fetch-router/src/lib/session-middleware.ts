@@ -122,10 +122,15 @@ export function session(
       refuseSecondSession(context)
       let loading: Promise<Session> | undefined
       let loadSession = () => {
-        loading ??= read(context).then((current) => {
-          context.set(SessionKey, current)
-          return current
-        })
+        if (loading === undefined) {
+          loading = read(context).then((current) => {
+            context.set(SessionKey, current)
+            return current
+          })
+          // Handled here too: a handler that starts a load and fails before awaiting it must not
+          // leave an unhandled rejection (which ends a Node process by default).
+          loading.catch(() => {})
+        }
         return loading
       }
       context.set(SessionLoaderKey, loadSession, { property: 'loadSession' })
