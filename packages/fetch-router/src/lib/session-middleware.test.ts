@@ -35,6 +35,17 @@ function countingStorage() {
   return { storage, calls, rows }
 }
 
+/** A storage whose every call fails, as with Redis down. */
+function failingStorage() {
+  let down = () => Promise.reject(new Error('ECONNREFUSED'))
+  return createSessionStorage({
+    readData: down,
+    createData: down,
+    updateData: down,
+    deleteData: down,
+  })
+}
+
 /** Sends requests with the cookie the last response set, like a browser. */
 function browser(router: Router<object>) {
   let jar: string | undefined
@@ -183,12 +194,7 @@ describe('session middleware', () => {
 
   it('answers 503 when the storage fails, reporting the cause to onError', async () => {
     let errors: unknown[] = []
-    let failing = createSessionStorage({
-      readData: () => Promise.reject(new Error('ECONNREFUSED')),
-      createData: () => Promise.reject(new Error('ECONNREFUSED')),
-      updateData: () => Promise.reject(new Error('ECONNREFUSED')),
-      deleteData: () => Promise.reject(new Error('ECONNREFUSED')),
-    })
+    let failing = failingStorage()
     let router = createRouter({
       middleware: [session(cookie, failing)],
       onError: (error) => void errors.push(error),
@@ -299,14 +305,7 @@ describe('session middleware, lazy', () => {
 
   it('answers 503 when the storage fails to load the session', async () => {
     let errors: unknown[] = []
-    let failing = createSessionStorage({
-      readData: async () => {
-        throw new Error('ECONNREFUSED')
-      },
-      createData: async () => {},
-      updateData: async () => {},
-      deleteData: async () => {},
-    })
+    let failing = failingStorage()
     let { storage } = countingStorage()
     let signedIn = await lazyCounterApp(storage).fetch('http://x.test/count', { method: 'POST' })
     let jar = String(signedIn.headers.get('Set-Cookie')).replace(/;.*/, '')
@@ -348,14 +347,7 @@ describe('session middleware, lazy, failing storage', () => {
     let onUnhandled = (reason: unknown) => void unhandled.push(reason)
     process.on('unhandledRejection', onUnhandled)
     try {
-      let failing = createSessionStorage({
-        readData: async () => {
-          throw new Error('ECONNREFUSED')
-        },
-        createData: async () => {},
-        updateData: async () => {},
-        deleteData: async () => {},
-      })
+      let failing = failingStorage()
       let router = createRouter({ middleware: [session(cookie, failing, { lazy: true })] })
       router.get('/', async ({ loadSession }) => {
         void loadSession()
