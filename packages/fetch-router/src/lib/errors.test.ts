@@ -36,6 +36,22 @@ describe('uncaught errors', () => {
     expect(await response.text()).toBe('failed /upstream: timeout')
   })
 
+  it('reports a rejected thenable (a promise from another realm) to onError', async () => {
+    let errors: unknown[] = []
+    let router = createRouter({
+      // Not a native Promise: a thenable that rejects, as a promise from a vm context would be.
+      defaultHandler: () =>
+        ({
+          // biome-ignore lint/suspicious/noThenProperty: the point of the test
+          then: (_resolve: unknown, reject: (error: Error) => void) => reject(new Error('boom')),
+        }) as unknown as Promise<Response>,
+      onError: (error) => void errors.push(error),
+    })
+    let response = await router.fetch('http://x.test/missing')
+    expect(response.status).toBe(500)
+    expect(String(errors[0])).toBe('Error: boom')
+  })
+
   it('answers 500 when onError itself throws', async () => {
     let original = console.error
     console.error = () => {}

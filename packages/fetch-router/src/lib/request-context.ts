@@ -50,7 +50,9 @@ export interface SetContextOptions {
   /**
    * Also install the value as a read-only property of the context under this name, e.g.
    * `'session'` for `context.session`. The name must not clash with a built-in property or with a
-   * property another key installed.
+   * property another key installed, and a key installs one name at most. Assigning to the property
+   * throws; a later `set` of the key updates it. `get(key)` stays the source of truth: the
+   * property is an own data property that code could still delete or redefine on purpose.
    */
   property: string
 }

@@ -391,8 +391,9 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
           routerMiddleware.length === 0
             ? dispatch(context)
             : runMiddleware(routerMiddleware, context, dispatch)
-        return answer instanceof Promise
-          ? answer.catch((error: unknown) => handleError(error, context))
+        // Any thenable (a promise of another realm too), so that its rejection reaches onError.
+        return isPromiseLike(answer)
+          ? Promise.resolve(answer).catch((error: unknown) => handleError(error, context))
           : Promise.resolve(answer)
       } catch (error) {
         return handleError(error, context)

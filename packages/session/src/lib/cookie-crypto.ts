@@ -30,12 +30,15 @@ interface NativeKeys {
  */
 export class CookieCrypto {
   #secrets: readonly string[]
-  #native: NativeCrypto | undefined
+  #native: NativeCrypto | null
   #nativeKeys: NativeKeys[] | undefined
   #webKeys: Promise<WebKeys[]> | undefined
 
-  /** @param native Node's crypto module to use; `undefined` for Web Crypto. Default: the runtime's. */
-  constructor(secrets: readonly string[], native: NativeCrypto | undefined = nativeCrypto) {
+  /**
+   * @param native Node's crypto module to use; `null` for Web Crypto. Default: the runtime's, or
+   * Web Crypto where there is none.
+   */
+  constructor(secrets: readonly string[], native: NativeCrypto | null = nativeCrypto ?? null) {
     this.#secrets = secrets
     this.#native = native
   }
@@ -72,7 +75,7 @@ export class CookieCrypto {
     let signature = signed.slice(dot + 1)
     let text = `${name}=${payload}`
     let native = this.#native
-    if (native === undefined || NativeBuffer === undefined) {
+    if (native === null || NativeBuffer === undefined) {
       return this.#verifyWeb(text, payload, signature)
     }
     // Compared as text: only the canonical encoding of the right HMAC matches.

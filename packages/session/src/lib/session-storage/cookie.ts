@@ -47,11 +47,13 @@ export function createCookieSessionStorage<
     if (!rules.needsWrite(session, now)) return null
     let payload = payloads.get(session)
     let { originalId, lent } = sessionChanges(session)
-    // Only when get() handed out an object, which may have been changed without set(), does the
-    // save start again from the payload read; otherwise the session holds exactly that plus its
-    // changes.
+    // The save starts again from the payload read when the session in memory may differ from it
+    // by more than its changes: an object get() handed out may have been changed without set(),
+    // and a schema drops invalid values (kept in the cookie, as server storages keep them) and
+    // may transform valid ones. Otherwise the session holds exactly the payload plus its changes.
+    let reread = lent || options.schema !== undefined
     let base =
-      payload !== undefined && lent && originalId === session.id ? decodeRecord(payload) : null
+      payload !== undefined && reread && originalId === session.id ? decodeRecord(payload) : null
     let value = session.id + encodeRecord(applyChanges(base, session, now))
     if (value.length > maxCookieSize) {
       throw new RangeError(
