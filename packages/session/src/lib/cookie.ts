@@ -1,7 +1,7 @@
-import { Cookie as CookieHeader } from '@remix-run/headers/cookie'
 import { type CookieProperties, SetCookie } from '@remix-run/headers/set-cookie'
 import { fromBase64Url, toBase64Url } from './base64url.ts'
 import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
+import { cookieValues } from './cookie-values.ts'
 import { NativeBuffer } from './native.ts'
 
 /** Options for {@link createCookie}: the `Set-Cookie` attributes and how values are protected. */
@@ -148,12 +148,7 @@ export class Cookie {
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader?.includes(this.name)) return null
-    let candidates: string[]
-    try {
-      candidates = new CookieHeader(cookieHeader).getAll(this.name)
-    } catch {
-      return null
-    }
+    let candidates = cookieValues(cookieHeader, this.name)
     for (let candidate of candidates) {
       if (candidate === '' || candidate.length > maxCookieSize) continue
       let value = this.#unprotect(candidate)
