@@ -79,6 +79,9 @@ export function createSessionStorage<
   let rules = createStorageRules(options)
   let userKey = options.userKey
   let useUnknownIds = options.useUnknownIds ?? false
+  // The stored text each session was read from: a save that finds it unchanged, with no object
+  // lent and no schema, merges onto the session itself instead of parsing the text again.
+  let readTexts = new WeakMap<Session, string>()
   let locks = new Map<string, Promise<unknown>>()
   let maxDate = 8.64e15
 
@@ -100,7 +103,10 @@ export function createSessionStorage<
     if (text === null) return rules.fresh(useUnknownIds ? cookieValue : undefined)
     let record = decodeRecord(text)
     let session = record && (await rules.restore(cookieValue, record))
-    if (session) return session
+    if (session) {
+      readTexts.set(session, text)
+      return session
+    }
     // Corrupt, expired, or refused by the schema: start afresh, and free an expired record.
     if (record !== null) await store.deleteData(cookieValue)
     return rules.fresh()
@@ -118,7 +124,19 @@ export function createSessionStorage<
       let base = stored ? await store.readData(session.id) : null
       // The record vanished since it was read (a logout elsewhere, or expiry): do not revive it.
       if (stored && base === null) return null
-      let record = applyChanges(base === null ? null : decodeRecord(base), session, now)
+      // Unchanged since this request read it, and the session in memory is exactly that text plus
+      // its changes (no object lent to be changed in place, no schema that dropped or transformed
+      // values): no need to parse it again. Otherwise merge onto what is stored now.
+      let unchanged =
+        base !== null &&
+        base === readTexts.get(session) &&
+        !changes.lent &&
+        options.schema === undefined
+      let record = applyChanges(
+        base === null || unchanged ? null : decodeRecord(base),
+        session,
+        now,
+      )
       let expires = new Date(Math.min(expiresAt(record, rules.lifetime), maxDate))
       let data = encodeRecord(record)
       if (base === null) await store.createData(session.id, data, expires)
