@@ -339,9 +339,6 @@ describe('session middleware, lazy', () => {
       'Error: session(): this request already has a session; refusing to replace it',
     )
   })
-})
-
-describe('session middleware, lazy, failing storage', () => {
   it('leaves no unhandled rejection when a handler starts a load and never awaits it', async () => {
     let unhandled: unknown[] = []
     let onUnhandled = (reason: unknown) => void unhandled.push(reason)
