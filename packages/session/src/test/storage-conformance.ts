@@ -287,6 +287,28 @@ export function describeSessionStorage(
         resetting.cookieHeader = loose.cookieHeader
         await resetting.request((session) => expect(session.size).toBe(0))
       })
+
+      it('keeps stored values a new schema refuses, and applies a transform once, across saves', async () => {
+        // A rolling deploy: sessions written by the old code reach code with a stricter schema.
+        let before = new Browser(factory(), cookie)
+        await before.request((session) => {
+          session.set('legacy', 'x')
+          session.set('name', 'ada')
+        })
+        let values = { name: z.string().transform((name) => `${name}!`), visits: z.number() }
+        let after = new Browser(factory({ schema: { values } }), cookie)
+        after.cookieHeader = before.cookieHeader
+        for (let visit = 1; visit <= 3; visit++) {
+          await after.request((session) => {
+            expect(session.get('name')).toBe('ada!')
+            session.set('visits', visit)
+          })
+        }
+        before.cookieHeader = after.cookieHeader
+        await before.request((session) =>
+          expect(session.data[0]).toEqual({ legacy: 'x', name: 'ada', visits: 3 }),
+        )
+      })
     }
 
     if (traits.serverSide) {
