@@ -1,4 +1,10 @@
 import { defineConfig } from 'vitest/config'
 import { projects } from './vitest.workspace.ts'
 
-export default defineConfig({ test: { projects } })
+export default defineConfig({
+  test: {
+    projects,
+    // Fails the run when a test leaves a process running (see examples/runtimes/global-setup.ts).
+    globalSetup: ['./examples/runtimes/global-setup.ts'],
+  },
+})

@@ -1,2 +1,9 @@
 export { RedisServer } from './redis-server.ts'
-export { type Runtime, runtimes, type Server, startServer } from './runtimes.ts'
+export {
+  defaultRuntime,
+  eachRuntimeOnce,
+  type Runtime,
+  runtimes,
+  type Server,
+  startServer,
+} from './runtimes.ts'

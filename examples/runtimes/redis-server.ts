@@ -9,6 +9,7 @@ export class RedisServer {
   #child: ChildProcess | undefined
   #port: number
   #directory: string
+  #paused = false
 
   private constructor(port: number, directory: string) {
     this.#port = port
@@ -44,12 +45,37 @@ export class RedisServer {
     })
   }
 
+  /**
+   * Freezes the server with SIGSTOP, as a stalled Redis: connections stay open, nothing answers.
+   * {@link RedisServer.resume} thaws it; `stop()` also works on a paused server.
+   */
+  pause(): void {
+    this.#signal('SIGSTOP')
+    this.#paused = true
+  }
+
+  /** Thaws a server frozen by {@link RedisServer.pause} (SIGCONT): it answers what waited. */
+  resume(): void {
+    this.#signal('SIGCONT')
+    this.#paused = false
+  }
+
   async stop(): Promise<void> {
     let child = this.#child
-    if (child === undefined || child.exitCode !== null) return
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
     let exited = new Promise((resolve) => child.once('exit', resolve))
-    child.kill('SIGTERM')
+    // A frozen process cannot handle SIGTERM: kill it outright.
+    child.kill(this.#paused ? 'SIGKILL' : 'SIGTERM')
+    this.#paused = false
     await exited
+  }
+
+  #signal(signal: NodeJS.Signals): void {
+    let child = this.#child
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) {
+      throw new Error('redis-server is not running')
+    }
+    child.kill(signal)
   }
 
   remove(): void {

@@ -1,4 +1,5 @@
 import { createRouter, html, json, redirect } from '@x/fetch-router'
+import { crossOrigin } from '@x/fetch-router/cross-origin'
 import { session } from '@x/fetch-router/session'
 import { validate } from '@x/fetch-router/validate'
 import type { Session, SessionStorage } from '@x/session'
@@ -44,10 +45,13 @@ function pageState(session: ShopSession): PageState {
 
 /**
  * The shop: products, a cart, login and logout, and a locale preference API, all kept in the
- * session that `cookie` and `storage` provide.
+ * session that `cookie` and `storage` provide. Every form post and API write a browser sends from
+ * another origin (another site, another port, another subdomain) is refused with `403` by
+ * `crossOrigin()`, before the session is read: a hostile page can neither sign the visitor in or
+ * out nor touch their cart.
  */
 export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, ShopFlash>) {
-  let router = createRouter({ middleware: [session(cookie, storage)] })
+  let router = createRouter({ middleware: [crossOrigin(), session(cookie, storage)] })
 
   router.map(routes.home, ({ session }) =>
     html(layout('Products', pageState(session), productList())),

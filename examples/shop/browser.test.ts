@@ -82,5 +82,5 @@ describe('the shop in Chromium', () => {
     expect(await badge(page)).toBe('0')
     expect((await context.cookies()).filter(({ name }) => name === 'shop_session')).toEqual([])
     await context.close()
-  })
+  }, 60_000)
 })

@@ -151,6 +151,62 @@ export function describeShopScenario(
       expect(page).not.toContain('Signed in as')
     })
 
+    it('refuses every form post and API write a browser sends from another origin, changing nothing', async () => {
+      let visitor = new Visitor(target)
+      await visitor.logIn()
+      await visitor.post('/cart/items', { sku: 'mug' })
+      let signedIn = visitor.cookie
+      let form = (body: Record<string, string>) => ({
+        method: 'POST',
+        body: new URLSearchParams(body),
+      })
+      let json = {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"country":"FR"}',
+      }
+      let writes: [string, RequestInit][] = [
+        ['/logout', { method: 'POST' }],
+        ['/login', form({ username: 'grace', password: 'hopper-1906' })],
+        ['/cart/items', form({ sku: 'tee' })],
+        ['/api/locale', json],
+        ['/api/locale', { method: 'DELETE' }],
+      ]
+      // A current browser says where the request comes from in Sec-Fetch-Site; an older one only
+      // in Origin: another site, another port of the same host, or an opaque (sandboxed) page.
+      let from: Record<string, string>[] = [
+        { 'Sec-Fetch-Site': 'cross-site', Origin: 'https://evil.example' },
+        { 'Sec-Fetch-Site': 'same-site', Origin: 'http://127.0.0.1:1' },
+        { Origin: 'https://evil.example' },
+        { Origin: 'null' },
+      ]
+      for (let headers of from) {
+        for (let [path, init] of writes) {
+          let response = await visitor.send(path, {
+            ...init,
+            headers: { ...init.headers, ...headers },
+          })
+          expect(response.status).toBe(403)
+          expect(await response.text()).toBe('Forbidden: cross-origin request refused')
+          expect(response.headers.get('Set-Cookie')).toBeNull()
+        }
+      }
+      expect(visitor.cookie).toBe(signedIn)
+      let page = await visitor.page('/cart')
+      expect(page).toContain('Signed in as <b>ada</b>')
+      expect(page).toContain('Enamel mug × 1')
+      expect(page).not.toContain('Cotton T-shirt')
+      expect(await (await visitor.send('/api/locale')).json()).toEqual({
+        country: 'US',
+        language: 'en',
+      })
+      let sameOrigin = await visitor.send('/cart/items', {
+        ...form({ sku: 'tee' }),
+        headers: { 'Sec-Fetch-Site': 'same-origin', Origin: 'https://evil.example' },
+      })
+      expect(sameOrigin.status).toBe(303)
+    })
+
     it('reads, sets and clears the locale preference over the API', async () => {
       let visitor = new Visitor(target)
       let read = async () => (await visitor.send('/api/locale')).json()

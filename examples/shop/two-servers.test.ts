@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { runtimes, type Server, startServer } from '@x/example-runtimes'
+import { defaultRuntime, type Server, startServer } from '@x/example-runtimes'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Visitor } from './scenario.ts'
@@ -22,8 +22,10 @@ describe('the shop on two servers sharing one Redis', () => {
       SESSION_KEY_PREFIX: prefix,
       SESSION_SECRET: 'a-test-secret-that-is-32-chars-long!',
     }
-    let node = runtimes[0] as (typeof runtimes)[0]
-    servers = await Promise.all([startServer(node, here, env), startServer(node, here, env)])
+    servers = await Promise.all([
+      startServer(defaultRuntime, here, env),
+      startServer(defaultRuntime, here, env),
+    ])
   }, 60_000)
 
   afterAll(async () => {

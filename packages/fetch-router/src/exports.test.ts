@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import * as crossOriginEntry from './cross-origin.ts'
+import * as csrfEntry from './csrf.ts'
 import * as main from './index.ts'
 import * as routes from './routes.ts'
 import * as sessionEntry from './session.ts'
+import * as trustProxyEntry from './trust-proxy.ts'
 import * as validate from './validate.ts'
 
 // The public surface changes only on purpose: update these lists together with the README.
@@ -72,6 +75,33 @@ describe('package exports', () => {
       [
         "ValidationError",
         "validate",
+      ]
+    `)
+  })
+
+  it('@x/fetch-router/cross-origin', () => {
+    expect(Object.keys(crossOriginEntry).sort()).toMatchInlineSnapshot(`
+      [
+        "crossOrigin",
+      ]
+    `)
+  })
+
+  it('@x/fetch-router/csrf', () => {
+    expect(Object.keys(csrfEntry).sort()).toMatchInlineSnapshot(`
+      [
+        "csrf",
+        "csrfSecretSchema",
+      ]
+    `)
+  })
+
+  it('@x/fetch-router/trust-proxy', () => {
+    expect(Object.keys(trustProxyEntry).sort()).toMatchInlineSnapshot(`
+      [
+        "remoteAddress",
+        "trustProxy",
+        "withRemoteAddress",
       ]
     `)
   })

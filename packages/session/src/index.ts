@@ -1,3 +1,5 @@
+export type { CommitSessionOptions } from './lib/commit-session.ts'
+export { commitSession } from './lib/commit-session.ts'
 export type {
   ServerSessionStorage,
   ServerStorageOptions,
@@ -10,7 +12,16 @@ export { createSession, Session } from './lib/session.ts'
 export { createSessionId, isSessionId } from './lib/session-id.ts'
 export type { ExpiryOptions } from './lib/session-lifetime.ts'
 export type { InvalidDataPolicy } from './lib/session-record.ts'
-export type { InferData, KeySchemas, SessionSchema } from './lib/session-schema.ts'
+export type {
+  InferData,
+  InputData,
+  KeySchemas,
+  SchemaInputs,
+  SessionSchema,
+} from './lib/session-schema.ts'
 export { SessionValueError } from './lib/session-schema.ts'
 export type { SessionStorage } from './lib/session-storage.ts'
+export { SessionStorageError } from './lib/session-storage-error.ts'
+export type { ChangedKey } from './lib/session-too-large-error.ts'
+export { SessionTooLargeError } from './lib/session-too-large-error.ts'
 export type { SessionStorageOptions } from './lib/storage-rules.ts'

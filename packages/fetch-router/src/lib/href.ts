@@ -14,6 +14,15 @@ export type HrefSearchParams =
 export interface HrefOptions {
   /** Appended as the query string; `null` and `undefined` values are left out. */
   searchParams?: HrefSearchParams
+  /**
+   * The absolute URL of the page the link is written into. When given, `href` returns a
+   * path-relative reference from it, as Remix does: from `https://shop.test/admin/settings`, the
+   * pathname `/admin/users/7` is written `users/7` and `/books` is written `../books`. Resolved
+   * against that URL it gives back the same pathname and query. A reference that would start with
+   * `/` or `\`, or whose first segment holds a `:` (it would read as a scheme), is prefixed with
+   * `./`; one that would be empty is `./`. Default: none, the href is the absolute pathname.
+   */
+  baseURL?: string | URL
 }
 
 type HrefParams<Pattern extends string> = {
@@ -42,7 +51,8 @@ export type HrefArgs<Pattern extends string> =
  *
  * @throws {TypeError} when a required param is missing or empty, the pattern has an unnamed
  * wildcard outside an optional group (there is no value to put there), or a value has an empty,
- * `.` or `..` segment (it could lead out of the route, or to another host).
+ * `.` or `..` segment (it could lead out of the route, or to another host), or `options.baseURL` is not
+ * an absolute URL that relative references resolve against.
  */
 export function createHref<Pattern extends string>(
   pattern: Pattern,
@@ -52,7 +62,42 @@ export function createHref<Pattern extends string>(
   let path = writeTokens(pattern, parsePattern(pattern), values, true) as string
   let href = path.startsWith('/') ? path : `/${path}`
   let search = writeSearch(options?.searchParams)
-  return search === '' ? href : `${href}?${search}`
+  let query = search === '' ? '' : `?${search}`
+  if (options?.baseURL === undefined) return href + query
+  return relativeHref(href, options.baseURL) + query
+}
+
+/**
+ * The path-relative reference to `pathname` from the page at `baseURL`.
+ *
+ * @throws {TypeError} when `baseURL` is not an absolute URL that relative references resolve
+ * against (`/admin`, `mailto:a@b.test`).
+ */
+function relativeHref(pathname: string, baseURL: string | URL): string {
+  let base = new URL(baseURL)
+  // A base like `mailto:` has no path for a relative reference to climb: this throws for it.
+  new URL('./', base)
+  let from = segmentsOf(base.pathname)
+  // The page's own name is not a directory to leave.
+  if (!base.pathname.endsWith('/')) from.pop()
+  let to = segmentsOf(pathname)
+  let file = pathname.endsWith('/') ? undefined : to.pop()
+  let shared = 0
+  while (shared < from.length && shared < to.length && from[shared] === to[shared]) shared++
+  let parts = [...from.slice(shared).map(() => '..'), ...to.slice(shared)]
+  if (file !== undefined) parts.push(file)
+  let reference = parts.join('/')
+  if (file === undefined) reference = reference === '' ? './' : `${reference}/`
+  if (reference === '') return './'
+  // Read as a network path (`//host`) or a scheme (`a:b`) otherwise.
+  return /^[\\/]|^[^/]*:/.test(reference) ? `./${reference}` : reference
+}
+
+/** The segments of a pathname between its slashes: `/a/b/` gives `a`, `b`; `/` gives none. */
+function segmentsOf(pathname: string): string[] {
+  let segments = pathname.slice(1).split('/')
+  if (pathname.endsWith('/')) segments.pop()
+  return segments
 }
 
 function writeTokens(

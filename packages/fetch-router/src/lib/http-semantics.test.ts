@@ -78,6 +78,13 @@ describe('OPTIONS', () => {
     expect(response.status).toBe(404)
   })
 
+  it('answers an unknown path with a plain 404 that does not echo the path', async () => {
+    let response = await booksRouter().fetch('http://x.test/%3Cscript%3Ealert(1)%3C/script%3E')
+    expect(response.status).toBe(404)
+    expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(await response.text()).toBe('Not Found')
+  })
+
   it('lets an explicit OPTIONS route win over the automatic answer', async () => {
     let router = booksRouter()
     router.options('/books', () => new Response('cors', { headers: { 'X-Cors': '1' } }))

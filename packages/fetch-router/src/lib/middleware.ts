@@ -1,5 +1,5 @@
 import { isResponse } from './is-response.ts'
-import type { AnyParams, RequestContext } from './request-context.ts'
+import { type AnyParams, type RequestContext, requestAbort } from './request-context.ts'
 
 declare const provided: unique symbol
 
@@ -73,8 +73,10 @@ export function createMiddleware<const List extends readonly Middleware<object>[
 }
 
 /**
- * Runs `middleware` in order around `handler`. Checks the request's abort signal before each step,
- * so an aborted request runs no further code.
+ * Runs `middleware` in order around `handler`. Checks the request's abort signal before each step
+ * and races each step's promise against it: once the request aborts, no further step starts, the
+ * chain rejects with the abort reason at once, and a middleware awaiting `next()` sees the reason
+ * thrown there (it may clean up; what it answers is ignored).
  *
  * @throws {Error} when a middleware calls `next()` twice, or returns without a response and
  * without calling `next()`.
@@ -87,14 +89,14 @@ export function runMiddleware(
   let step = async (index: number): Promise<Response> => {
     context.request.signal.throwIfAborted()
     let current = middleware[index]
-    if (current === undefined) return handler(context)
+    if (current === undefined) return settleStep(context, handler(context))
     let downstream: Promise<Response> | undefined
     let next: NextFunction = () => {
       if (downstream !== undefined) throw new Error('next() was called more than once')
       downstream = step(index + 1)
       return downstream
     }
-    let response = await current(context, next)
+    let response = await settleStep(context, current(context, next))
     if (isResponse(response)) return response
     if (downstream !== undefined) return downstream
     throw new Error(
@@ -102,4 +104,25 @@ export function runMiddleware(
     )
   }
   return step(0)
+}
+
+/**
+ * What one step (a middleware, a handler) answered, ended by the request's abort: a promise is
+ * raced against the signal, and after a synchronous answer the signal is checked once more, so a
+ * step that aborted the request does not answer it.
+ *
+ * @throws the abort reason when the request was aborted.
+ */
+export function settleStep<Value>(
+  context: RequestContext<AnyParams>,
+  result: Value | PromiseLike<Value>,
+): Value | Promise<Value> {
+  if (isPromiseLike(result)) return requestAbort(context).race(result)
+  context.request.signal.throwIfAborted()
+  return result
+}
+
+/** Whether `value` is a thenable: a promise, of this realm or another. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }

@@ -118,8 +118,67 @@ describe('context keys', () => {
     expect(() => context.set(Second, 2, { property: '' })).toThrow(TypeError)
   })
 
+  it('keeps an installed property out of Object.keys, spreads and JSON', async () => {
+    let Session = createContextKey<{ secret: string }>()
+    let router = createRouter({
+      middleware: [
+        (context, next) => {
+          context.set(Session, { secret: 's3cr3t' }, { property: 'session' })
+          return next()
+        },
+      ],
+    })
+    router.get('/', (context) => {
+      let view = context as typeof context & { session: { secret: string } }
+      return Response.json({
+        keys: Object.keys(context),
+        spread: 'session' in { ...context },
+        logged: JSON.stringify(context),
+        read: view.session.secret,
+      })
+    })
+    let body = await (await router.fetch('http://x.test/')).json()
+    expect(body.keys).not.toContain('session')
+    expect(body.spread).toBe(false)
+    expect(body.logged).not.toContain('s3cr3t')
+    expect(body.read).toBe('s3cr3t')
+  })
+
   it('throws when a context outside a router asks for its router', () => {
     let context = new RequestContext(new Request('http://x.test/'))
     expect(() => context.router).toThrow('This request context has no router')
+  })
+})
+
+describe('RequestContext get, set and has', () => {
+  it('work destructured, as in Remix: ({ get }) => get(FormData)', async () => {
+    let router = createRouter({
+      middleware: [
+        async ({ request, set }, next) => {
+          if (request.method === 'POST') set(FormData, await request.formData())
+          return next()
+        },
+      ],
+    })
+    router.post('/contact', ({ get, has }) =>
+      Response.json({ name: get(FormData)?.get('name'), has: has(FormData) }),
+    )
+    let response = await router.fetch('http://x.test/contact', {
+      method: 'POST',
+      body: new URLSearchParams({ name: 'Ada' }),
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ name: 'Ada', has: true })
+  })
+
+  it('stay bound to their own context when taken from it', () => {
+    let Count = createContextKey(0)
+    let first = new RequestContext(new Request('http://x.test/1'))
+    let second = new RequestContext(new Request('http://x.test/2'))
+    let { set } = first
+    set(Count, 1)
+    expect([first.get(Count), second.get(Count)]).toEqual([1, 0])
+    expect(first.get).toBe(first.get)
+    expect(Object.keys(first)).not.toContain('get')
   })
 })

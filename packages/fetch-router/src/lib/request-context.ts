@@ -1,3 +1,4 @@
+import { RequestAbort } from './request-abort.ts'
 import type { Router } from './router.ts'
 
 /**
@@ -51,13 +52,16 @@ export interface SetContextOptions {
    * Also install the value as a read-only property of the context under this name, e.g.
    * `'session'` for `context.session`. The name must not clash with a built-in property or with a
    * property another key installed, and a key installs one name at most. Assigning to the property
-   * throws; a later `set` of the key updates it. `get(key)` stays the source of truth: the
-   * property is an own data property that code could still delete or redefine on purpose.
+   * throws; a later `set` of the key updates it. The property is not enumerable: it is left out of
+   * `Object.keys(context)`, spreads and `JSON.stringify(context)`. `get(key)` stays the source of
+   * truth: the property is an own data property that code could still delete or redefine on
+   * purpose.
    */
   property: string
 }
 
 let readPathname: (context: RequestContext<AnyParams>) => string
+let abortOf: (context: RequestContext<AnyParams>) => RequestAbort
 
 const upperCaseMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
@@ -69,6 +73,10 @@ const upperCaseMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE
 export class RequestContext<Params extends AnyParams = AnyParams> {
   static {
     readPathname = (context) => context.#url?.pathname ?? pathnameOf(context.request.url)
+    abortOf = (context) => {
+      context.#abort ??= new RequestAbort(context.request.signal)
+      return context.#abort
+    }
   }
 
   /**
@@ -89,6 +97,17 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   #values: Map<object, unknown> | undefined
   #propertyOf: Map<object, string> | undefined
   #router: Router<object> | undefined
+  // Made when a step first answers with a promise: synchronous answers never race the signal.
+  #abort: RequestAbort | undefined
+  #get: (<Key extends object>(key: Key) => GetContextValue<Key>) | undefined
+  #has: ((key: object) => boolean) | undefined
+  #set:
+    | (<Key extends object>(
+        key: Key,
+        value: ContextValue<Key>,
+        options?: SetContextOptions,
+      ) => void)
+    | undefined
 
   /** @param request The incoming request. */
   constructor(request: Request) {
@@ -134,33 +153,52 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
 
   /**
    * The value stored under `key`; when none was set, the key's default value, or `undefined` for a
-   * key without one.
+   * key without one. Bound to this context, so it may be destructured:
+   * `({ get }) => get(FormData)`.
    */
-  get<Key extends object>(key: Key): GetContextValue<Key> {
-    if (this.#values?.has(key)) return this.#values.get(key) as GetContextValue<Key>
-    return (key as ContextKey<unknown>).defaultValue as GetContextValue<Key>
+  get get(): <Key extends object>(key: Key) => GetContextValue<Key> {
+    // Bound on first use: a request that never reads a value pays no closure.
+    this.#get ??= <Key extends object>(key: Key): GetContextValue<Key> =>
+      (this.#values?.has(key)
+        ? this.#values.get(key)
+        : (key as ContextKey<unknown>).defaultValue) as GetContextValue<Key>
+    return this.#get
   }
 
-  /** Whether a value was set for `key` (a default value does not count). */
-  has(key: object): boolean {
-    return this.#values?.has(key) ?? false
+  /** Whether a value was set for `key` (a default value does not count). Bound, like `get`. */
+  get has(): (key: object) => boolean {
+    this.#has ??= (key: object): boolean => this.#values?.has(key) ?? false
+    return this.#has
   }
 
   /**
-   * Stores `value` under `key`, replacing any earlier value.
+   * Stores `value` under `key`, replacing any earlier value. Bound, like `get`. With
+   * `{ property }`, also installs the value as a read-only, non-enumerable property of the context
+   * (left out of `Object.keys`, spreads and `JSON.stringify`, so a logged context does not dump a
+   * session).
    *
    * @throws {TypeError} when `options.property` is empty, already a property of the context, or
    * installed by another key.
    */
-  set<Key extends object>(key: Key, value: ContextValue<Key>, options?: SetContextOptions): void {
+  get set(): <Key extends object>(
+    key: Key,
+    value: ContextValue<Key>,
+    options?: SetContextOptions,
+  ) => void {
+    this.#set ??= (key, value, options) => this.#store(key, value, options)
+    return this.#set
+  }
+
+  #store(key: object, value: unknown, options: SetContextOptions | undefined): void {
     if (options !== undefined) this.#claimProperty(key, options.property)
     this.#values ??= new Map()
     this.#values.set(key, value)
     let property = this.#propertyOf?.get(key)
     if (property !== undefined) {
       // A read-only data property rather than a getter: several times cheaper to define, read
-      // like a field, and redefined here whenever the key's value changes.
-      Object.defineProperty(this, property, { value, enumerable: true, configurable: true })
+      // like a field, and redefined here whenever the key's value changes. Not enumerable, as in
+      // Remix: it stays out of logs and spreads of the context.
+      Object.defineProperty(this, property, { value, enumerable: false, configurable: true })
     }
   }
 
@@ -189,6 +227,11 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
 /** The pathname the router matches: the context's URL if middleware touched it, else the request's. */
 export function routingPathname(context: RequestContext<AnyParams>): string {
   return readPathname(context)
+}
+
+/** The request's abort race, made on first use. */
+export function requestAbort(context: RequestContext<AnyParams>): RequestAbort {
+  return abortOf(context)
 }
 
 /** The raw (still percent-encoded) pathname of a serialized absolute URL, without parsing it. */

@@ -176,3 +176,44 @@ describe('Route.href', () => {
     expect(() => createGetRoute('/files/*').href()).toThrow(/missing an unnamed wildcard/)
   })
 })
+
+describe('Route.href with baseURL', () => {
+  const page = 'https://shop.test/admin/settings'
+
+  it('writes a path-relative reference from the page, as Remix does', () => {
+    expect(createGetRoute('/users/:id').href({ id: 123 }, { baseURL: page })).toBe('../users/123')
+    expect(createGetRoute('/admin/users/:id').href({ id: 123 }, { baseURL: new URL(page) })).toBe(
+      'users/123',
+    )
+    expect(createHref('/admin/', null, { baseURL: page })).toBe('./')
+    expect(createHref('/', null, { baseURL: page })).toBe('../')
+    expect(createHref('/admin/settings', null, { baseURL: page })).toBe('settings')
+    expect(createHref('/books', null, { baseURL: 'https://shop.test/' })).toBe('books')
+  })
+
+  it('resolves against the page to the same pathname and query', () => {
+    let bases = [page, 'https://shop.test/', 'https://shop.test/a/b/', 'https://shop.test/x']
+    let targets = ['/', '/admin/', '/admin/users/7', '/a/b/c', '/a', '/x/y/']
+    for (let base of bases) {
+      for (let target of targets) {
+        let href = createHref(target as string, null, { baseURL: base, searchParams: { q: '1' } })
+        expect(href).not.toMatch(/^\//)
+        expect(new URL(href, base).href).toBe(new URL(`${target}?q=1`, base).href)
+      }
+    }
+  })
+
+  it('keeps the query and prefixes ./ where the reference would read as a scheme', () => {
+    let base = 'https://shop.test/current'
+    expect(createHref('/books', null, { baseURL: base, searchParams: { page: 2 } })).toBe(
+      'books?page=2',
+    )
+    expect(createHref('/docs\\:latest', null, { baseURL: base })).toBe('./docs:latest')
+    expect(new URL('./docs:latest', base).pathname).toBe('/docs:latest')
+  })
+
+  it('throws a TypeError for a base that is not an absolute URL relative references resolve on', () => {
+    expect(() => createHref('/users', null, { baseURL: '/admin/settings' })).toThrow(TypeError)
+    expect(() => createHref('/users', null, { baseURL: 'mailto:ada@shop.test' })).toThrow(TypeError)
+  })
+})

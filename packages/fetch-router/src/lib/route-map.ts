@@ -26,9 +26,10 @@ export class Route<
 
   /**
    * Builds a link to this route: `routes.books.show.href({ id: 7 }, { searchParams: { tab: 'x' } })`
-   * gives `/books/7?tab=x`. Params are percent-encoded.
+   * gives `/books/7?tab=x`. Params are percent-encoded. With `{ baseURL }` (the absolute URL of
+   * the page the link goes into), a path-relative reference instead, as in Remix: `../books/7`.
    *
-   * @throws {TypeError} when a required param is missing.
+   * @throws {TypeError} when a required param is missing, or `baseURL` is not an absolute URL.
    */
   href(...args: HrefArgs<Pattern>): string {
     return createHref(this.pattern, ...args)

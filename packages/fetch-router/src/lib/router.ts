@@ -14,9 +14,11 @@ import { isResponse } from './is-response.ts'
 import { Matcher } from './matcher.ts'
 import {
   type AnyMiddleware,
+  isPromiseLike,
   type Middleware,
   type ProvidedBy,
   runMiddleware,
+  settleStep,
 } from './middleware.ts'
 import type { AnyParams } from './request-context.ts'
 import { RequestContext, routingPathname } from './request-context.ts'
@@ -239,9 +241,10 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
       )
     }
     context.request.signal.throwIfAborted()
-    let response: unknown = entry.handler(context)
-    return isPromiseLike(response)
-      ? Promise.resolve(response).then((resolved) => checked(entry, resolved))
+    let response: unknown = settleStep(context, entry.handler(context))
+    // settleStep hands back any thenable as a promise of this realm.
+    return response instanceof Promise
+      ? response.then((resolved) => checked(entry, resolved))
       : checked(entry, response)
   }
 
@@ -271,7 +274,8 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
         location.pathname = slashed
         return new Response(null, { status: 308, headers: { Location: location.href } })
       }
-      return defaultHandler(context)
+      context.request.signal.throwIfAborted()
+      return settleStep(context, defaultHandler(context))
     }
     let allow = allowHeader(methods)
     if (method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } })
@@ -282,8 +286,9 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
   }
 
   async function handleError(error: unknown, context: RequestContext): Promise<Response> {
+    // An aborted request has no one to answer, and no hook of ours runs for it.
     let { signal } = context.request
-    if (signal.aborted && error === signal.reason) throw error
+    if (signal.aborted) throw signal.reason
     // A 4xx HttpError is an answer; a 5xx one is a failure worth reporting.
     if (error instanceof HttpError && error.status < 500) return error.toResponse()
     try {
@@ -414,10 +419,6 @@ function malformedPath(error: unknown): unknown {
   return error instanceof URIError
     ? new HttpError(400, 'Bad Request: malformed percent-encoding in the URL path')
     : error
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }
 
 function withoutBody(response: Response): Response {

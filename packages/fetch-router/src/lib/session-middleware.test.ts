@@ -1,5 +1,11 @@
-import { createSessionStorage, Session, type SessionStorage } from '@x/session'
+import {
+  createSessionStorage,
+  Session,
+  type SessionStorage,
+  SessionTooLargeError,
+} from '@x/session'
 import { createCookie } from '@x/session/cookie'
+import { createCookieSessionStorage } from '@x/session/cookie-storage'
 import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { HttpError } from './http-error.ts'
@@ -8,7 +14,8 @@ import { redirect } from './response-helpers.ts'
 import { createRouter, type Router } from './router.ts'
 import { session } from './session-middleware.ts'
 
-const cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+const secret = 'a-test-secret-that-is-32-chars-long!'
+const cookie = createCookie('sid', { secrets: [secret] })
 
 /** A storage over a Map that counts every call to its store: "your own storage", for real. */
 function countingStorage() {
@@ -361,5 +368,216 @@ describe('session middleware, lazy', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled)
     }
+  })
+})
+
+describe('session middleware, responses it did not create', () => {
+  it('never changes a shared Response: each visitor gets only their own cookie', async () => {
+    let noContent = new Response(null, { status: 204 })
+    let cached = Response.redirect('http://x.test/done', 303)
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.post('/visit/:name', ({ session, params }) => {
+      session.set('name', params.name)
+      return params.name === 'ada' ? noContent : cached
+    })
+    router.post('/again/:name', ({ session, params }) => {
+      session.set('name', params.name)
+      return noContent
+    })
+    let ada = await router.fetch('http://x.test/visit/ada', { method: 'POST' })
+    let bob = await router.fetch('http://x.test/again/bob', { method: 'POST' })
+    let cy = await router.fetch('http://x.test/visit/cy', { method: 'POST' })
+    expect(ada.status).toBe(204)
+    expect(bob.status).toBe(204)
+    expect(cy.status).toBe(303)
+    expect(cy.headers.get('Location')).toBe('http://x.test/done')
+    for (let response of [ada, bob, cy]) expect(response.headers.getSetCookie()).toHaveLength(1)
+    expect(new Set([ada, bob, cy].map((r) => r.headers.get('Set-Cookie'))).size).toBe(3)
+    expect([...noContent.headers]).toEqual([])
+    expect([...cached.headers]).toEqual([['location', 'http://x.test/done']])
+  })
+})
+
+describe('session middleware, errors', () => {
+  function oversizedApp(storage: SessionStorage, size: number) {
+    let errors: unknown[] = []
+    let router = createRouter({
+      middleware: [session(cookie, storage)],
+      onError: (error) => void errors.push(error),
+    })
+    router.post('/', ({ session }) => {
+      session.set('name', 'ada')
+      session.set('blob', 'x'.repeat(size))
+      return new Response('saved')
+    })
+    return { router, errors }
+  }
+
+  it.each([
+    ['the cookie storage', 5000],
+    ['the signed cookie', 3500],
+  ])('answers 500 with a SessionTooLargeError when the session outgrows %s', async (_, size) => {
+    let { router, errors } = oversizedApp(createCookieSessionStorage(), size)
+    let response = await router.fetch('http://x.test/', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    let error = errors[0] as SessionTooLargeError
+    expect(error).toBeInstanceOf(SessionTooLargeError)
+    expect(error).toBeInstanceOf(RangeError)
+    expect(error.limit).toBe(4096)
+    expect(error.size).toBeGreaterThan(4096)
+    expect(error.changedKeys).toEqual([
+      { key: 'blob', size: size + 2 },
+      { key: 'name', size: 5 },
+    ])
+    expect(error.message).toContain(
+      `over the 4096 bytes a browser keeps in a cookie. Keys this request changed: blob (${size + 2} bytes), name (5 bytes)`,
+    )
+  })
+
+  it('answers 500, not 503, for a value that cannot be serialized', async () => {
+    let errors: unknown[] = []
+    let router = createRouter({
+      middleware: [session(cookie, createMemorySessionStorage())],
+      onError: (error) => void errors.push(error),
+    })
+    router.post('/', ({ session }) => {
+      session.set('callback', () => 'not data')
+      return new Response('saved')
+    })
+    let response = await router.fetch('http://x.test/', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect((errors[0] as Error).name).toBe('DevalueError')
+  })
+})
+
+describe('session middleware, HEAD requests', () => {
+  it('leaves a flash message for the GET after a HEAD read it, and sends no cookie', async () => {
+    let { storage, calls } = countingStorage()
+    let router = createRouter({ middleware: [session(cookie, storage)] })
+    router.post('/add', ({ session }) => {
+      session.flash('notice', 'Item added')
+      return redirect('/cart', 303)
+    })
+    router.get('/cart', ({ session }) => new Response(String(session.get('notice') ?? 'none')))
+    let send = browser(router)
+    await send('/add', { method: 'POST' })
+    let head = await send('/cart', { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(1)
+    expect(await (await send('/cart')).text()).toBe('Item added')
+    expect(await (await send('/cart')).text()).toBe('none')
+  })
+})
+
+describe('session middleware, responses for shared caches', () => {
+  function publicApp(storage: SessionStorage) {
+    let errors: unknown[] = []
+    let router = createRouter({
+      middleware: [session(cookie, storage)],
+      onError: (error) => void errors.push(error),
+    })
+    let publicly = { 'Cache-Control': 'public, max-age=600' }
+    router.post('/count', ({ session }) => {
+      session.set('count', ((session.get('count') as number | undefined) ?? 0) + 1)
+      return new Response('counted')
+    })
+    router.get('/count', ({ session }) => new Response(String(session.get('count') ?? 0)))
+    router.get('/page', () => new Response('the same for everyone', { headers: publicly }))
+    router.get(
+      '/edge',
+      () => new Response('cached', { headers: { 'Cache-Control': 's-maxage=60' } }),
+    )
+    router.post('/page', ({ session }) => {
+      session.set('count', 0)
+      return new Response('changed', { headers: publicly })
+    })
+    return { router, errors }
+  }
+
+  it.each(['/page', '/edge'])(
+    'sends no cookie on %s when only a renewal is due, and renews on the next private response',
+    async (path) => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      let { router } = publicApp(createCookieSessionStorage({ idleTimeout: 3600 }))
+      let send = browser(router)
+      await send('/count', { method: 'POST' })
+      vi.advanceTimersByTime(30 * 60_000) // past a tenth of the idle timeout: a renewal is due
+      let cached = await send(path)
+      expect(cached.headers.get('Set-Cookie')).toBeNull()
+      expect(cached.headers.get('Cache-Control')).not.toContain('private')
+      let renewed = await send('/count')
+      expect(renewed.headers.get('Set-Cookie')).toMatch(/^sid=/)
+      vi.advanceTimersByTime(45 * 60_000) // 75 minutes after the login, 45 after the renewal
+      expect(await (await send('/count')).text()).toBe('1')
+    },
+  )
+
+  it('refuses, with a 500 naming the rule, a changed session on a public response', async () => {
+    let { storage, calls } = countingStorage()
+    let { router, errors } = publicApp(storage)
+    let response = await router.fetch('http://x.test/page', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(0)
+    expect(String(errors[0])).toContain(
+      'the response is marked for shared caches (Cache-Control: public, max-age=600)',
+    )
+    expect(String(errors[0])).toContain(
+      'a response that sets the session cookie must not be public',
+    )
+  })
+})
+
+describe('session middleware, Secure over HTTPS', () => {
+  function secureApp(sessionCookie = cookie, extra: Middleware[] = []) {
+    let router = createRouter({
+      middleware: [...extra, session(sessionCookie, createMemorySessionStorage())],
+    })
+    router.post('/', ({ session }) => {
+      session.set('seen', true)
+      return new Response('ok')
+    })
+    router.post('/logout', ({ session }) => {
+      session.destroy()
+      return new Response('bye')
+    })
+    return router
+  }
+  let post = (router: Router<object>, url: string) =>
+    router.fetch(url, { method: 'POST' }).then((r) => r.headers.get('Set-Cookie') as string)
+
+  it('marks the cookie Secure for a request over https, and not over http', async () => {
+    let router = secureApp()
+    expect(await post(router, 'https://x.test/')).toMatch(
+      /^sid=[^;]+; HttpOnly; Path=\/; SameSite=Lax; Secure$/,
+    )
+    expect(await post(router, 'https://x.test/logout')).toMatch(/Max-Age=0.*; Secure$/)
+    expect(await post(router, 'http://localhost/')).toMatch(
+      /^sid=[^;]+; HttpOnly; Path=\/; SameSite=Lax$/,
+    )
+  })
+
+  it('reads the scheme from context.url, as a trusted proxy middleware sets it', async () => {
+    let fromProxy: Middleware = (context, next) => {
+      if (context.headers.get('X-Forwarded-Proto') === 'https') {
+        let url = new URL(context.url)
+        url.protocol = 'https:'
+        context.url = url
+      }
+      return next()
+    }
+    let router = secureApp(cookie, [fromProxy])
+    let response = await router.fetch('http://x.test/', {
+      method: 'POST',
+      headers: { 'X-Forwarded-Proto': 'https' },
+    })
+    expect(response.headers.get('Set-Cookie')).toMatch(/; Secure$/)
+  })
+
+  it('leaves Secure off over https when the cookie was created with secure: false', async () => {
+    let insecure = createCookie('sid', { secrets: [secret], secure: false })
+    expect(await post(secureApp(insecure), 'https://x.test/')).not.toContain('Secure')
   })
 })

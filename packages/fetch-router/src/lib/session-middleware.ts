@@ -1,5 +1,5 @@
 import type { Data, Session, SessionStorage } from '@x/session'
-import { Session as SessionKey } from '@x/session'
+import { commitSession, Session as SessionKey, SessionStorageError } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
 import { HttpError } from './http-error.ts'
 import type { Middleware } from './middleware.ts'
@@ -47,11 +47,17 @@ const SessionLoaderKey = createContextKey<() => Promise<Session>>()
  *   does not change is not saved and sends no `Set-Cookie`.
  * - With `{ lazy: true }` the session is read only when the handler calls
  *   `await context.loadSession()`: a request that never calls it does no session work.
- * - Nothing is saved when the handler throws or the request is aborted.
- * - A response that sets the cookie gets `Cache-Control: private, no-store` unless it has one.
+ * - Nothing is saved when the handler throws or the request is aborted, nor for a `HEAD` request
+ *   (a flash message read there stays for the `GET`).
+ * - Saving is `commitSession()` from `@x/session`: the cookie goes on a new `Response` (the
+ *   handler's own is never changed, so a shared or immutable one is safe), with `Cache-Control:
+ *   private, no-store` unless it has one, and `Secure` when `context.url` is `https:` (unless the
+ *   cookie was created with `secure: false`). A response marked `public` (or `s-maxage`) never
+ *   carries the cookie: a renewal waits, a changed session is an error (500).
  * - When the storage fails (a disk or network error), the request fails with `503 Service
  *   Unavailable` rather than going on with an empty session that would sign the user out; the
- *   router's `onError` receives the error to log.
+ *   router's `onError` receives the error to log. A session too large for its cookie
+ *   (`SessionTooLargeError`) or a value that cannot be serialized is a bug in the app: a `500`.
  *
  * @example
  * const cookie = createCookie('__session', { secrets: [process.env.SESSION_SECRET] })
@@ -107,14 +113,19 @@ export function session(
         'session(): the session was replaced by another middleware or handler; not saving it',
       )
     }
-    let value: string | null
     try {
-      value = await storage.save(current)
+      return await commitSession(context.request, response, current, {
+        cookie,
+        storage,
+        cacheControl,
+        // context.url, not request.url: a trusted proxy middleware may have set the scheme.
+        https: () => context.url.protocol === 'https:',
+      })
     } catch (error) {
-      throw unavailable(error)
+      // An outage is a 503; anything else (a session too large for its cookie, a value devalue
+      // cannot serialize, a changed session on a public response) is the app's bug: a 500.
+      throw error instanceof SessionStorageError ? unavailable(error.cause) : error
     }
-    if (value === null) return response
-    return withCookie(response, await cookie.serialize(value), cacheControl)
   }
 
   if (options.lazy === true) {
@@ -159,19 +170,4 @@ function refuseSecondSession(context: RequestContext<AnyParams>): void {
 
 function unavailable(cause: unknown): HttpError {
   return new HttpError(503, 'Service Unavailable: the session storage failed', { cause })
-}
-
-function withCookie(response: Response, setCookie: string, cacheControl: string | false): Response {
-  let writable = response
-  try {
-    response.headers.append('Set-Cookie', setCookie)
-  } catch {
-    // Immutable headers (a response from fetch()): copy it.
-    writable = new Response(response.body, response)
-    writable.headers.append('Set-Cookie', setCookie)
-  }
-  if (cacheControl !== false && !writable.headers.has('Cache-Control')) {
-    writable.headers.set('Cache-Control', cacheControl)
-  }
-  return writable
 }

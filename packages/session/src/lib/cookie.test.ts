@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import nodeCrypto from 'node:crypto'
+import { describe, expect, it, vi } from 'vitest'
 import { createCookie } from './cookie.ts'
 
 const secret = 'first-secret-that-is-32-characters'
@@ -131,13 +132,58 @@ describe('createCookie', () => {
     )
   })
 
-  it('enforces the __Host- and __Secure- prefix rules', () => {
-    expect(() => createCookie('__Host-s', { secure: true })).not.toThrow()
-    expect(() => createCookie('__Host-s')).toThrow(/__Host- cookie needs secure: true/)
-    expect(() => createCookie('__Host-s', { secure: true, domain: 'example.com' })).toThrow(
-      TypeError,
+  it('enforces the __Host- and __Secure- prefix rules, naming what is wrong', async () => {
+    let host = createCookie('__Host-s', { secrets: [secret], secure: true })
+    expect(await host.serialize('v')).toMatch(
+      /^__Host-s=[^;]+; HttpOnly; Path=\/; SameSite=Lax; Secure$/,
     )
-    expect(() => createCookie('__Host-s', { secure: true, path: '/app' })).toThrow(TypeError)
-    expect(() => createCookie('__Secure-s')).toThrow(/__Secure- cookie needs secure: true/)
+    expect(() => createCookie('__Secure-s', { secure: true, domain: 'example.com' })).not.toThrow()
+    expect(() => createCookie('__Host-s')).toThrow(
+      `Cookie "__Host-s": a __Host- cookie needs secure: true, path '/' and no domain (browsers drop it otherwise): secure: true is missing`,
+    )
+    expect(() => createCookie('__Host-s', { secure: true, domain: 'example.com' })).toThrow(
+      /: domain "example.com" is set$/,
+    )
+    expect(() => createCookie('__Host-s', { path: '/app' })).toThrow(
+      /: secure: true is missing; path is "\/app", not '\/'$/,
+    )
+    expect(() => createCookie('__Secure-s', { secure: false })).toThrow(
+      `Cookie "__Secure-s": a __Secure- cookie needs secure: true (browsers drop it otherwise): secure: true is missing`,
+    )
+    await expect(host.serialize('v', { secure: false })).rejects.toThrow(/secure: true is missing/)
+  })
+})
+
+describe('Cookie.parse with several cookies of its name', () => {
+  const signature = 'A'.repeat(43)
+  /** ~16 KB of well-formed junk pairs of the name, each one costing a verification. */
+  const junk = (count: number) =>
+    Array.from({ length: count }, (_, index) => `s=junk${index}.${signature}`).join('; ')
+
+  it('verifies the first three, once per secret, however many the header holds', async () => {
+    let cookie = createCookie('s', { secrets: [secret, older] })
+    let valid = sent(await cookie.serialize('real')).slice(2)
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      expect(await cookie.parse(`${junk(300)}; s=${valid}`)).toBeNull()
+      expect(hmac).toHaveBeenCalledTimes(3 * 2)
+      hmac.mockClear()
+      expect(await cookie.parse(`${junk(2)}; s=; s=${valid}; ${junk(300)}`)).toBe('real')
+      expect(hmac).toHaveBeenCalledTimes(2 * 2 + 1)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('decrypts the first three at most, once per secret', async () => {
+    let cookie = createCookie('s', { secrets: [secret, older], encrypted: true })
+    let sealed = Array.from({ length: 300 }, () => `s=${'A'.repeat(60)}`).join('; ')
+    let decipher = vi.spyOn(nodeCrypto, 'createDecipheriv')
+    try {
+      expect(await cookie.parse(sealed)).toBeNull()
+      expect(decipher).toHaveBeenCalledTimes(3 * 2)
+    } finally {
+      decipher.mockRestore()
+    }
   })
 })

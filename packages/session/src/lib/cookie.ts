@@ -35,6 +35,24 @@ export interface CookieOptions extends CookieProperties {
 /** The largest `Set-Cookie` value browsers keep, in bytes (name, value and attributes). */
 export const maxCookieSize = 4096
 
+/**
+ * How many cookies of one name `parse` verifies at most (each costs an HMAC or a decryption per
+ * secret). Browsers send a second or third only when cookies with the same name but another path
+ * or domain exist; a long list of them is an attack.
+ */
+const maxCandidates = 3
+
+/** The `RangeError` `serialize` throws for a header browsers would drop, with its size. */
+export class CookieSizeError extends RangeError {
+  /** The header's size in bytes. */
+  readonly size: number
+
+  constructor(message: string, size: number) {
+    super(message)
+    this.size = size
+  }
+}
+
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const cookieOctets = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
@@ -56,6 +74,7 @@ export class Cookie {
   #encode: (value: string) => string
   #decode: (value: string) => string
   #attributesText: string | undefined
+  #secureAttributesText: string | undefined
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
@@ -142,15 +161,20 @@ export class Cookie {
 
   /**
    * This cookie's value from a `Cookie` header: verified (or decrypted) and decoded. When the
-   * header holds several cookies of this name, each is tried in order and the first valid one wins.
-   * Never throws: a missing, tampered, truncated, undecodable or oversized (over 4096 characters)
-   * value gives `null`; an empty value gives `''` when no valid one came with it.
+   * header holds several cookies of this name, the first three non-empty ones in header order are
+   * tried and the first valid one wins; any after them are ignored, so a header stuffed with junk
+   * cookies of this name costs at most three verifications per secret. Never throws: a missing,
+   * tampered, truncated, undecodable or oversized (over 4096 characters) value gives `null`; an
+   * empty value gives `''` when no valid one came with it.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader?.includes(this.name)) return null
     let candidates = cookieValues(cookieHeader, this.name)
+    let tried = 0
     for (let candidate of candidates) {
-      if (candidate === '' || candidate.length > maxCookieSize) continue
+      if (candidate === '') continue
+      if (++tried > maxCandidates) break
+      if (candidate.length > maxCookieSize) continue
       let value = this.#unprotect(candidate)
       if (value instanceof Promise) value = await value
       if (value !== null) return value
@@ -171,11 +195,13 @@ export class Cookie {
    */
   async serialize(value: string, props?: CookieProperties): Promise<string> {
     let header: string
-    if (props === undefined && value !== '') {
-      // The usual case, a value with the cookie's own attributes, reuses their text.
+    let secureOnly = props !== undefined && isSecureOnly(props)
+    if ((props === undefined || secureOnly) && value !== '') {
+      // The usual cases, a value with the cookie's own attributes (plus Secure over HTTPS), reuse
+      // their text.
       let written = this.#protect(value)
       if (written instanceof Promise) written = await written
-      header = `${this.name}=${written}${this.#attributeText()}`
+      header = `${this.name}=${written}${this.#attributeText(secureOnly)}`
     } else {
       let properties: CookieProperties = { ...this.attributes, ...props }
       if (props) checkAttributes(this.name, properties)
@@ -189,19 +215,28 @@ export class Cookie {
     // Counting UTF-8 bytes costs an encoding: needed only when the characters alone come close.
     let size = header.length * 3 <= maxCookieSize ? header.length : encoder.encode(header).length
     if (size > maxCookieSize) {
-      throw new RangeError(
+      throw new CookieSizeError(
         `Cookie "${this.name}" would be ${size} bytes, over the ${maxCookieSize} bytes browsers keep: store less in it, or keep the data in a server-side session storage (memory, file, Redis) and only an id in the cookie`,
+        size,
       )
     }
     return header
   }
 
-  #attributeText(): string {
-    // Written once by @remix-run/headers; a protected value needs no quoting (cookie-octets only).
-    this.#attributesText ??= new SetCookie({ ...this.attributes, name: this.name, value: 'v' })
+  #attributeText(secure: boolean): string {
+    if (secure) {
+      this.#secureAttributesText ??= this.#writeAttributes({ ...this.attributes, secure: true })
+      return this.#secureAttributesText
+    }
+    this.#attributesText ??= this.#writeAttributes(this.attributes)
+    return this.#attributesText
+  }
+
+  // Written once by @remix-run/headers; a protected value needs no quoting (cookie-octets only).
+  #writeAttributes(properties: CookieProperties): string {
+    return new SetCookie({ ...properties, name: this.name, value: 'v' })
       .toString()
       .slice(this.name.length + 2)
-    return this.#attributesText
   }
 
   // Synchronous unless a Web Crypto call is needed: each await costs a hop per request.
@@ -254,17 +289,40 @@ function checkAttributes(name: string, properties: CookieProperties): void {
   if (properties.maxAge !== undefined && !Number.isInteger(properties.maxAge)) {
     throw new TypeError(`Cookie "${name}": maxAge must be a whole number of seconds`)
   }
-  if (name.startsWith('__Secure-') && !properties.secure) {
-    throw new TypeError(`Cookie "${name}": a __Secure- cookie needs secure: true`)
+  checkPrefix(name, properties)
+}
+
+/**
+ * The rules browsers hold `__Secure-` and `__Host-` names to (RFC 6265bis): a cookie that breaks
+ * them is dropped silently, so say which attribute is wrong.
+ */
+function checkPrefix(name: string, properties: CookieProperties): void {
+  let prefix = name.startsWith('__Host-')
+    ? '__Host-'
+    : name.startsWith('__Secure-')
+      ? '__Secure-'
+      : ''
+  if (prefix === '') return
+  let problems: string[] = []
+  if (!properties.secure) problems.push('secure: true is missing')
+  if (prefix === '__Host-') {
+    if (properties.path !== '/')
+      problems.push(`path is ${JSON.stringify(properties.path)}, not '/'`)
+    if (properties.domain !== undefined) {
+      problems.push(`domain ${JSON.stringify(properties.domain)} is set`)
+    }
   }
-  if (
-    name.startsWith('__Host-') &&
-    (!properties.secure || properties.path !== '/' || properties.domain !== undefined)
-  ) {
+  if (problems.length > 0) {
+    let rule = prefix === '__Host-' ? "secure: true, path '/' and no domain" : 'secure: true'
     throw new TypeError(
-      `Cookie "${name}": a __Host- cookie needs secure: true, path '/' and no domain`,
+      `Cookie "${name}": a ${prefix} cookie needs ${rule} (browsers drop it otherwise): ${problems.join('; ')}`,
     )
   }
+}
+
+function isSecureOnly(props: CookieProperties): boolean {
+  for (let key in props) if (key !== 'secure') return false
+  return props.secure === true
 }
 
 function encodeText(value: string): string {

@@ -1,18 +1,47 @@
-import { describe, expect, it } from 'vitest'
-import { describeSessionStorage } from '../test/storage-conformance.ts'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { Browser } from '../test/browser.ts'
+import { describeSessionStorage, secret } from '../test/storage-conformance.ts'
+import { createCookie } from './cookie.ts'
 import { createSessionStorage, type SessionDataStore } from './server-storage.ts'
+import { encodeRecord } from './session-record.ts'
 
-/** "Your own" storage: a store with four functions, here over a Map. */
-function mapStore(map: Map<string, string>): SessionDataStore {
+interface Row {
+  data: string
+  expires: Date
+}
+
+/** "Your own" storage: a store with four functions, here over a Map, honouring expiry as a DB would. */
+function mapStore(map: Map<string, Row>, calls: string[] = []): SessionDataStore {
   return {
-    readData: async (id) => map.get(id) ?? null,
-    createData: async (id, data) => void map.set(id, data),
-    updateData: async (id, data) => void map.set(id, data),
-    deleteData: async (id) => void map.delete(id),
+    async readData(id) {
+      calls.push(`read ${id.startsWith('user.') ? 'index' : 'session'}`)
+      let row = map.get(id)
+      return row && row.expires.getTime() > Date.now() ? row.data : null
+    },
+    async createData(id, data, expires) {
+      calls.push(`create ${id.startsWith('user.') ? 'index' : 'session'}`)
+      map.set(id, { data, expires })
+    },
+    async updateData(id, data, expires) {
+      calls.push(`update ${id.startsWith('user.') ? 'index' : 'session'}`)
+      map.set(id, { data, expires })
+    },
+    async deleteData(id) {
+      calls.push(`delete ${id.startsWith('user.') ? 'index' : 'session'}`)
+      map.delete(id)
+    },
   }
 }
 
-const shared = new Map<string, string>()
+/** How many session ids the stored user indexes list, whatever their format. */
+function indexedIds(map: Map<string, Row>): number {
+  let index = [...map].find(([id]) => id.startsWith('user.'))?.[1].data ?? ''
+  return index.match(/"[A-Za-z0-9_-]{32}"/g)?.length ?? 0
+}
+
+const cookie = createCookie('session', { secrets: [secret] })
+const day = 86_400_000
+const shared = new Map<string, Row>()
 describeSessionStorage(
   'createSessionStorage over your own store',
   (options) => createSessionStorage(mapStore(shared), options),
@@ -25,17 +54,17 @@ describeSessionStorage(
 describe('createSessionStorage', () => {
   it('calls createData for a new session and updateData after, with when it expires', async () => {
     let calls: string[] = []
-    let map = new Map<string, string>()
+    let map = new Map<string, Row>()
     let storage = createSessionStorage(
       {
-        readData: async (id) => map.get(id) ?? null,
+        readData: async (id) => map.get(id)?.data ?? null,
         createData: async (id, data, expires) => {
           calls.push(`create ${expires.getTime() - Date.now() > 6 * 86_400_000}`)
-          map.set(id, data)
+          map.set(id, { data, expires })
         },
-        updateData: async (id, data) => {
+        updateData: async (id, data, expires) => {
           calls.push('update')
-          map.set(id, data)
+          map.set(id, { data, expires })
         },
         deleteData: async (id) => {
           calls.push('delete')
@@ -63,5 +92,74 @@ describe('createSessionStorage', () => {
       deleteData: () => Promise.reject(new Error('connection refused')),
     })
     await expect(storage.read('D'.repeat(32))).rejects.toThrow('connection refused')
+  })
+})
+
+describe('createSessionStorage with userKey', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('keeps a user index about the size of the live sessions, whatever was lost, ended or expired', async () => {
+    let map = new Map<string, Row>()
+    let storage = createSessionStorage(mapStore(map), { userKey: 'userId' })
+    for (let login = 0; login < 200; login++) {
+      let id = await new Browser(storage, cookie).request((session) => {
+        session.set('userId', 'ada')
+        return session.id
+      })
+      map.delete(id) // lost: evicted by the store, or deleted by a cleanup job
+    }
+    expect(indexedIds(map)).toBeLessThanOrEqual(33)
+    for (let login = 0; login < 50; login++) {
+      let browser = new Browser(storage, cookie)
+      await browser.request((session) => session.set('userId', 'grace'))
+      await browser.request((session) => session.destroy())
+    }
+    // Expired entries go when the index is written: 7 days idle, plus the index's margin of 7.
+    vi.advanceTimersByTime(8 * day)
+    await new Browser(storage, cookie).request((session) => session.set('userId', 'ada'))
+    vi.advanceTimersByTime(7 * day)
+    await new Browser(storage, cookie).request((session) => session.set('userId', 'ada'))
+    expect(indexedIds(map)).toBe(2)
+    expect([...map.keys()].filter((id) => id.startsWith('user.'))).toHaveLength(1)
+  })
+
+  it('writes the index about once per idle timeout while a session is used daily', async () => {
+    let calls: string[] = []
+    let storage = createSessionStorage(mapStore(new Map(), calls), { userKey: 'userId' })
+    let browser = new Browser(storage, cookie)
+    await browser.request((session) => session.set('userId', 'ada'))
+    calls.length = 0
+    for (let dayNumber = 1; dayNumber <= 21; dayNumber++) {
+      vi.advanceTimersByTime(day)
+      await browser.request((session) => session.set('seen', dayNumber))
+    }
+    let indexWrites = calls.filter((call) => call === 'update index').length
+    expect(indexWrites).toBeGreaterThan(0)
+    expect(indexWrites).toBeLessThanOrEqual(3)
+    expect(calls.filter((call) => call.endsWith('session'))).toHaveLength(21 * 3)
+  })
+
+  it('indexes a session saved by an older version at its next save', async () => {
+    let map = new Map<string, Row>()
+    let storage = createSessionStorage(mapStore(map), { userKey: 'userId' })
+    let id = 'F'.repeat(32)
+    // The format older versions write: no index expiry in the record.
+    let record = {
+      values: { userId: 'ada' },
+      flash: {},
+      createdAt: Date.now(),
+      touchedAt: Date.now(),
+    }
+    map.set(id, { data: encodeRecord(record), expires: new Date(Date.now() + day) })
+    let session = await storage.read(id)
+    session.set('cart', 1)
+    expect(await storage.save(session)).toBe(id)
+    expect(await storage.destroyUserSessions('ada')).toBe(1)
+    expect((await storage.read(id)).size).toBe(0)
   })
 })

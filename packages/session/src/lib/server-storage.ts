@@ -1,10 +1,11 @@
+import { isInert, resolveRetiredGrace, retiredMarker, retiredUntil } from './retired-ids.ts'
 import { type Session, sessionChanges } from './session.ts'
 import { isSessionId } from './session-id.ts'
-import { expiresAt } from './session-lifetime.ts'
-import { applyChanges, decodeRecord, encodeRecord } from './session-record.ts'
+import { expiresAt, isExpired } from './session-lifetime.ts'
+import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from './session-record.ts'
 import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
-import { createStorageRules, deleteRetired, type SessionStorageOptions } from './storage-rules.ts'
+import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
 import { UserIndex } from './user-index.ts'
 
 /**
@@ -34,10 +35,23 @@ export interface ServerStorageOptions<
   useUnknownIds?: boolean
   /**
    * The session value that names the user (say `'userId'`). With it, the storage keeps an index of
-   * each user's sessions (their last 100), so `destroyUserSessions(user)` can sign a user out
-   * everywhere: after a password change, or from an admin page. Default: none.
+   * each user's live sessions, so `destroyUserSessions(user)` can sign a user out everywhere: after
+   * a password change, or from an admin page. The index lists every live session of the user,
+   * however many logins or renewals came before; it is written when a session starts, when its
+   * user changes, and about once per `idleTimeout` while it is used. Default: none.
    */
   userKey?: string
+  /**
+   * Seconds during which an id replaced by `regenerateId(true)` still answers, with a marker that
+   * holds no session data: a request that left the browser with the old cookie before the login
+   * (a parallel fetch, a second tab) gets an empty session whose save writes nothing and sends no
+   * `Set-Cookie`, instead of clearing or replacing the new cookie and signing the user out again.
+   * Past it the old id reads as unknown. `0` deletes the old record at once (in-flight requests
+   * then clear the cookie). Default `60`.
+   *
+   * @throws {TypeError} (from the factory) when not a finite number, 0 or more.
+   */
+  retiredIdGrace?: number
 }
 
 /** The storage type a schema gives: values and flash typed from their key schemas. */
@@ -46,8 +60,8 @@ export type TypedSessionStorage<Values, Flash> = SessionStorage<InferData<Values
 /** A server-side storage: also ends every session of one user. */
 export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Flash> & {
   /**
-   * Deletes every session whose `userKey` value was `user` (as a string) when saved, and resolves
-   * to how many ids the index held. Requests already holding one of them cannot save it back.
+   * Deletes every live session whose `userKey` value was `user` (as a string) when saved, and
+   * resolves to how many it ended. Requests already holding one of them cannot save it back.
    *
    * @throws {TypeError} when the storage was made without the `userKey` option.
    */
@@ -67,7 +81,7 @@ export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Fl
  *   updateData: (id, data, expires) => db.update(id, data, expires),
  *   deleteData: (id) => db.delete(id),
  * })
- * @throws {TypeError} for invalid expiry options.
+ * @throws {TypeError} for invalid expiry options or `retiredIdGrace`.
  */
 export function createSessionStorage<
   Values extends KeySchemas = KeySchemas,
@@ -76,92 +90,204 @@ export function createSessionStorage<
   store: SessionDataStore,
   options: ServerStorageOptions<Values, Flash> = {},
 ): ServerSessionStorage<Values, Flash> {
-  let rules = createStorageRules(options)
-  let userKey = options.userKey
-  let useUnknownIds = options.useUnknownIds ?? false
-  // The stored text each session was read from: a save that finds it unchanged, with no object
-  // lent and no schema, merges onto the session itself instead of parsing the text again.
-  let readTexts = new WeakMap<Session, string>()
-  let locks = new Map<string, Promise<unknown>>()
-  let maxDate = 8.64e15
+  return new ServerStorage(
+    store,
+    options as ServerStorageOptions,
+  ) as unknown as ServerSessionStorage<Values, Flash>
+}
 
-  async function withLock<Result>(id: string, task: () => Promise<Result>): Promise<Result> {
-    let previous = locks.get(id) ?? Promise.resolve()
-    let current = previous.then(task, task)
-    let settled = current.catch(() => {})
-    locks.set(id, settled)
-    try {
-      return await current
-    } finally {
-      if (locks.get(id) === settled) locks.delete(id)
-    }
+/** What a read learned about a session, for its save. */
+interface ReadState {
+  /** The stored text: a save that finds it unchanged need not parse it again. */
+  text: string
+  /** The `userKey` value the record held, as a string. */
+  user: string | undefined
+  /** Until when the user index lists the session, as the record said. */
+  indexedUntil: number | undefined
+}
+
+/** What a save found under the session's lock. */
+type WriteOutcome = 'written' | 'gone' | 'retired'
+
+// The latest Date a store can hold: `new Date(Infinity)` is invalid.
+const maxDate = 8.64e15
+
+class ServerStorage {
+  #store: SessionDataStore
+  #options: ServerStorageOptions
+  #rules: ReturnType<typeof createStorageRules>
+  #graceMs: number
+  #userKey: string | undefined
+  #reads = new WeakMap<Session, ReadState>()
+  #locks = new Map<string, Promise<unknown>>()
+  #users: UserIndex
+
+  constructor(store: SessionDataStore, options: ServerStorageOptions) {
+    this.#store = store
+    this.#options = options
+    this.#rules = createStorageRules(options)
+    this.#graceMs = resolveRetiredGrace(options.retiredIdGrace)
+    this.#userKey = options.userKey
+    this.#users = new UserIndex(store, (id, task) => this.#withLock(id, task))
   }
 
-  async function read(cookieValue: string | null): Promise<Session> {
+  read = async (cookieValue: string | null): Promise<Session> => {
+    let rules = this.#rules
     if (!isSessionId(cookieValue)) return rules.fresh()
-    let text = await store.readData(cookieValue)
-    if (text === null) return rules.fresh(useUnknownIds ? cookieValue : undefined)
+    let text = await this.#store.readData(cookieValue)
+    let retired = text === null ? undefined : retiredUntil(text)
+    if (retired !== undefined && Date.now() < retired) return rules.retired()
+    if (text === null || retired !== undefined) {
+      return rules.fresh(this.#options.useUnknownIds ? cookieValue : undefined)
+    }
     let record = decodeRecord(text)
     let session = record && (await rules.restore(cookieValue, record))
-    if (session) {
-      readTexts.set(session, text)
+    if (record && session) {
+      let { indexedUntil } = record
+      this.#reads.set(session, { text, user: this.#userOf(record), indexedUntil })
       return session
     }
     // Corrupt, expired, or refused by the schema: start afresh, and free an expired record.
-    if (record !== null) await store.deleteData(cookieValue)
+    if (record !== null) await this.#store.deleteData(cookieValue)
     return rules.fresh()
   }
 
-  async function save(session: Session): Promise<string | null> {
-    let changes = sessionChanges(session)
-    // Deletes take the lock too, so a save already under way cannot write the record back after.
-    let remove = (id: string) => withLock(id, () => store.deleteData(id))
-    if (await deleteRetired(session, remove)) return ''
+  save = async (session: Session): Promise<string | null> => {
+    if (isInert(session)) return null
+    if (session.destroyed) return this.#destroy(session)
     let now = Date.now()
-    if (!rules.needsWrite(session, now)) return null
-    let stored = changes.createdAt !== undefined && changes.originalId === session.id
-    let saved = await withLock(session.id, async () => {
-      let base = stored ? await store.readData(session.id) : null
-      // The record vanished since it was read (a logout elsewhere, or expiry): do not revive it.
-      if (stored && base === null) return null
-      // Unchanged since this request read it, and the session in memory is exactly that text plus
-      // its changes (no object lent to be changed in place, no schema that dropped or transformed
-      // values): no need to parse it again. Otherwise merge onto what is stored now.
-      let unchanged =
-        base !== null &&
-        base === readTexts.get(session) &&
-        !changes.lent &&
-        options.schema === undefined
-      let record = applyChanges(
-        base === null || unchanged ? null : decodeRecord(base),
-        session,
-        now,
-      )
-      let expires = new Date(Math.min(expiresAt(record, rules.lifetime), maxDate))
-      let data = encodeRecord(record)
-      if (base === null) await store.createData(session.id, data, expires)
-      else await store.updateData(session.id, data, expires)
-      let user = userKey === undefined ? undefined : record.values[userKey]
-      let indexed =
-        typeof user === 'string' && (base === null || changes.values.has(userKey as string))
-      return { user: indexed ? (user as string) : undefined, expires }
-    })
-    if (saved === null) return ''
-    // Indexed after the session lock is released: destroyUserSessions takes the index lock first.
-    if (saved.user !== undefined) await users.add(saved.user, session.id, saved.expires)
+    if (!this.#rules.needsWrite(session, now)) return null
+    let { originalId, createdAt } = sessionChanges(session)
+    // A login (regenerateId) in a request that left before another one retired the same id.
+    if (originalId !== session.id && createdAt !== undefined) {
+      let text = await this.#store.readData(originalId)
+      if (text !== null && this.#liveMarker(text, now)) return null
+    }
+    let outcome = await this.#withLock(session.id, () => this.#write(session, now))
+    if (outcome === 'gone') return ''
+    if (outcome === 'retired') return null
+    if (session.deleteId !== undefined) await this.#retire(session.deleteId, now)
     return session.id
   }
 
-  let users = new UserIndex(store, withLock)
-
-  async function destroyUserSessions(user: string): Promise<number> {
-    if (userKey === undefined) {
+  destroyUserSessions = async (user: string): Promise<number> => {
+    if (this.#userKey === undefined) {
       throw new TypeError(
         'destroyUserSessions() needs the userKey option, naming the session value that holds the user',
       )
     }
-    return users.destroyAll(user)
+    return this.#users.destroyAll(user, Date.now())
   }
 
-  return { read, save, destroyUserSessions } as unknown as ServerSessionStorage<Values, Flash>
+  /** Writes the session's record under its lock, first extending the user index if needed. */
+  async #write(session: Session, now: number): Promise<WriteOutcome> {
+    let changes = sessionChanges(session)
+    let stored = changes.createdAt !== undefined && changes.originalId === session.id
+    let base = stored ? await this.#store.readData(session.id) : null
+    // The record vanished since it was read (a logout elsewhere, destroyUserSessions, expiry): do
+    // not revive it. A live marker: this request read the id before a login retired it.
+    if (stored && base === null) return 'gone'
+    if (base !== null && retiredUntil(base) !== undefined) {
+      return this.#liveMarker(base, now) ? 'retired' : 'gone'
+    }
+    let read = this.#reads.get(session)
+    // Unchanged since this request read it, and the session in memory is exactly that text plus
+    // its changes (no object lent to be changed in place, no schema that dropped or transformed
+    // values): no need to parse it again. Otherwise merge onto what is stored now.
+    let unchanged =
+      base !== null && base === read?.text && !changes.lent && this.#options.schema === undefined
+    let baseRecord = base === null || unchanged ? null : decodeRecord(base)
+    // Expired while the request ran, by the timestamps stored now (another request may have renewed
+    // it since): do not revive it either.
+    let times = baseRecord ?? {
+      createdAt: changes.createdAt ?? now,
+      touchedAt: changes.touchedAt ?? now,
+    }
+    if (stored && isExpired(times, this.#rules.lifetime, now)) return 'gone'
+    let record = applyChanges(baseRecord, session, now)
+    if (unchanged && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
+    let userChanged = !stored || (this.#userKey !== undefined && changes.values.has(this.#userKey))
+    await this.#index(record, session.id, userChanged, now)
+    let expires = new Date(Math.min(expiresAt(record, this.#rules.lifetime), maxDate))
+    let data = encodeRecord(record)
+    if (base === null) await this.#store.createData(session.id, data, expires)
+    else await this.#store.updateData(session.id, data, expires)
+    return 'written'
+  }
+
+  /**
+   * Lists the session in its user's index until at least when the record about to be written may
+   * live, unless the index already does; sets what it holds on the record. The index gets a margin
+   * of one more idle period (capped by the absolute lifetime), so renewals rarely write it.
+   */
+  async #index(
+    record: SessionRecord,
+    id: string,
+    userChanged: boolean,
+    now: number,
+  ): Promise<void> {
+    let user = this.#userOf(record)
+    if (user === undefined) {
+      delete record.indexedUntil
+      return
+    }
+    let { idleMs, absoluteMs } = this.#rules.lifetime
+    let expires = expiresAt(record, this.#rules.lifetime)
+    if (!userChanged && record.indexedUntil !== undefined && record.indexedUntil >= expires) return
+    let until = Math.min(expires + idleMs, record.createdAt + absoluteMs)
+    await this.#users.add(user, id, until, now)
+    record.indexedUntil = until
+  }
+
+  /** Ends a destroyed session: deletes its records and forgets it in its user's index. */
+  async #destroy(session: Session): Promise<string | null> {
+    let { originalId, createdAt } = sessionChanges(session)
+    if (createdAt !== undefined) {
+      let retired = await this.#withLock(originalId, async () => {
+        let text = await this.#store.readData(originalId)
+        if (text !== null && this.#liveMarker(text, Date.now())) return true
+        await this.#store.deleteData(originalId)
+        return false
+      })
+      // Logged out in a request that left before a login retired its id: the login stands.
+      if (retired) return null
+    }
+    if (session.id !== originalId) {
+      await this.#withLock(session.id, () => this.#store.deleteData(session.id))
+    }
+    let user = this.#reads.get(session)?.user
+    if (user !== undefined) await this.#users.remove(user, originalId, Date.now())
+    return ''
+  }
+
+  /** Replaces the record of an id that `regenerateId(true)` replaced by a marker, or deletes it. */
+  async #retire(id: string, now: number): Promise<void> {
+    await this.#withLock(id, async () => {
+      if (this.#graceMs === 0) return this.#store.deleteData(id)
+      let until = now + this.#graceMs
+      await this.#store.updateData(id, retiredMarker(until), new Date(until))
+    })
+  }
+
+  #liveMarker(text: string, now: number): boolean {
+    let until = retiredUntil(text)
+    return until !== undefined && now < until
+  }
+
+  #userOf(record: SessionRecord): string | undefined {
+    let user = this.#userKey === undefined ? undefined : record.values[this.#userKey]
+    return typeof user === 'string' ? user : undefined
+  }
+
+  async #withLock<Result>(id: string, task: () => Promise<Result>): Promise<Result> {
+    let previous = this.#locks.get(id) ?? Promise.resolve()
+    let current = previous.then(task, task)
+    let settled = current.catch(() => {})
+    this.#locks.set(id, settled)
+    try {
+      return await current
+    } finally {
+      if (this.#locks.get(id) === settled) this.#locks.delete(id)
+    }
+  }
 }

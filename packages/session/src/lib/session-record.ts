@@ -7,6 +7,11 @@ import { filterValid, type SessionSchema } from './session-schema.ts'
 export interface SessionRecord extends Timestamps {
   values: Data
   flash: Data
+  /**
+   * Until when (ms since the epoch, may be `Infinity`) the user index lists this session; absent
+   * when it is not indexed. Server storages with `userKey` only.
+   */
+  indexedUntil?: number
 }
 
 /** What a storage does with stored data that fails the session schema. */
@@ -14,12 +19,15 @@ export type InvalidDataPolicy = 'drop' | 'reset'
 
 /**
  * Serializes a record with devalue, so Date, Map, Set, BigInt, URL, RegExp, `undefined` and
- * repeated or cyclic references survive.
+ * repeated or cyclic references survive. `indexedUntil` is a fifth element, written only when set,
+ * so records without it keep the format older versions read.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
 export function encodeRecord(record: SessionRecord): string {
-  return devalue.stringify([record.values, record.flash, record.createdAt, record.touchedAt])
+  let fields = [record.values, record.flash, record.createdAt, record.touchedAt]
+  if (record.indexedUntil !== undefined) fields.push(record.indexedUntil)
+  return devalue.stringify(fields)
 }
 
 /**
@@ -33,11 +41,13 @@ export function decodeRecord(text: string): SessionRecord | null {
   } catch {
     return null
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4) return null
-  let [values, flash, createdAt, touchedAt] = parsed
+  if (!Array.isArray(parsed) || (parsed.length !== 4 && parsed.length !== 5)) return null
+  let [values, flash, createdAt, touchedAt, indexedUntil] = parsed
   if (!isPlainObject(values) || !isPlainObject(flash)) return null
   if (!Number.isFinite(createdAt) || !Number.isFinite(touchedAt)) return null
-  return { values, flash, createdAt, touchedAt }
+  if (parsed.length === 4) return { values, flash, createdAt, touchedAt }
+  if (typeof indexedUntil !== 'number' || Number.isNaN(indexedUntil)) return null
+  return { values, flash, createdAt, touchedAt, indexedUntil }
 }
 
 /**
@@ -61,6 +71,7 @@ export function applyChanges(
     createdAt: base.createdAt,
     touchedAt: now,
   }
+  if (base.indexedUntil !== undefined) merged.indexedUntil = base.indexedUntil
   for (let key of changes.values) {
     if (Object.hasOwn(values, key)) merged.values[key] = values[key]
     else delete merged.values[key]

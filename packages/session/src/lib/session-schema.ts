@@ -17,10 +17,38 @@ export interface SessionSchema<
   flash?: Flash
 }
 
-/** The data type a set of key schemas describes. */
+declare const inputTypes: unique symbol
+
+/**
+ * Where {@link InferData} keeps the types `set` and `flash` accept (each schema's input): under a
+ * symbol key, so never one of the data's string keys, and optional, so a plain object of the
+ * output types still fits. A type only: no value ever has it.
+ */
+// A type alias, not an interface: object literal types fit `Record<string, unknown>`.
+export type SchemaInputs<Inputs> = { readonly [inputTypes]?: Inputs }
+
+/**
+ * The data type a set of key schemas describes: each key's schema OUTPUT, which `get` returns. It
+ * also records each schema's INPUT (see {@link SchemaInputs}), which `set` and `flash` accept. The
+ * two differ for schemas that transform (`z.string().transform(Number)`: set a string, get a
+ * number) or have a default (`z.number().default(0)`: the input may be `undefined`).
+ */
 export type InferData<Schemas> = Schemas extends KeySchemas
-  ? { [Key in keyof Schemas]: StandardSchemaV1.InferOutput<Schemas[Key]> }
+  ? { [Key in keyof Schemas]: StandardSchemaV1.InferOutput<Schemas[Key]> } & SchemaInputs<{
+      [Key in keyof Schemas]: StandardSchemaV1.InferInput<Schemas[Key]>
+    }>
   : Record<string, unknown>
+
+/**
+ * The types `set` and `flash` accept for session data typed `Data`: the schemas' inputs for data
+ * from {@link InferData}, else `Data` itself (data typed by hand is its own input).
+ */
+export type InputData<Data> =
+  Data extends SchemaInputs<infer Inputs>
+    ? unknown extends Inputs
+      ? Data
+      : Exclude<Inputs, undefined>
+    : Data
 
 /** Thrown by `session.set()` and `session.flash()` for a value its schema refuses. */
 export class SessionValueError extends TypeError {

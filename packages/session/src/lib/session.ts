@@ -1,5 +1,10 @@
 import { createSessionId } from './session-id.ts'
-import { checkValue, type KeySchemas, type SessionSchema } from './session-schema.ts'
+import {
+  checkValue,
+  type InputData,
+  type KeySchemas,
+  type SessionSchema,
+} from './session-schema.ts'
 
 /** Any session data: string keys to values devalue can serialize. */
 export type Data = Record<string, unknown>
@@ -62,6 +67,8 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #id: string
   #deleteId: string | undefined
   #values: Map<string, unknown>
+  /** What `set` was given for keys it checked against a schema: stored instead of the output. */
+  #inputs = new Map<string, unknown>()
   #flash: Map<string, unknown>
   #newFlash = new Map<string, unknown>()
   #readFlash = new Set<string>()
@@ -117,6 +124,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     if (this.#destroyed) return [{}, {}] as unknown as SessionData<Values, Flash>
     this.#lent = true
     let values = Object.fromEntries(this.#values)
+    for (let [key, input] of this.#inputs) values[key] = input
     if (this.#flash.size === 0 && this.#newFlash.size === 0) {
       return [values, {}] as unknown as SessionData<Values, Flash>
     }
@@ -159,21 +167,29 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   }
 
   /**
-   * Sets a value. `null` or `undefined` removes the key, as `unset` does.
+   * Sets a value. `null` or `undefined` removes the key, as `unset` does. With a schema, the value
+   * is typed with the schema's input and checked against it; `get` returns the schema's output (a
+   * `z.string().transform(Number)` key takes `'5'` and gets `5`). The value given is what is
+   * stored, so the next read, which checks stored data against the schema, gets the same output.
    *
    * @throws {SessionValueError} when a schema is set and refuses the value (or has no such key).
    * @throws {TypeError} for the key `__proto__`.
    * @throws {Error} once the session is destroyed.
    */
-  set<Key extends keyof Values & string>(key: Key, value: Values[Key] | null | undefined): void {
+  set<Key extends keyof Values & string>(
+    key: Key,
+    value: InputData<Values>[Key] | null | undefined,
+  ): void {
     this.#checkLive()
     checkKey(key)
     if (value === null || value === undefined) {
       this.unset(key)
       return
     }
-    let checked = this.#schema?.values ? checkValue(this.#schema.values, key, value) : value
-    this.#values.set(key, checked)
+    let schemas = this.#schema?.values
+    this.#values.set(key, schemas ? checkValue(schemas, key, value) : value)
+    if (schemas) this.#inputs.set(key, value)
+    else this.#inputs.delete(key)
     this.#changedValues.add(key)
     this.#dirty = true
   }
@@ -186,25 +202,27 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   unset(key: keyof Values & string): void {
     this.#checkLive()
     this.#values.delete(key)
+    this.#inputs.delete(key)
     this.#changedValues.add(key)
     this.#dirty = true
   }
 
   /**
    * Sets a flash value: readable from the next request on, until it is read (a request that does
-   * not read it, such as one for `/favicon.ico`, leaves it in place).
+   * not read it, such as one for `/favicon.ico`, leaves it in place). With a schema, the value is
+   * typed with the schema's input and checked against it; the next request's `get` returns the
+   * schema's output, as with `set`.
    *
    * @throws {SessionValueError} when a schema is set and refuses the value.
    * @throws {TypeError} for the key `__proto__`.
    * @throws {Error} once the session is destroyed.
    */
-  flash<Key extends keyof Flash & string>(key: Key, value: Flash[Key]): void {
+  flash<Key extends keyof Flash & string>(key: Key, value: InputData<Flash>[Key]): void {
     this.#checkLive()
     checkKey(key)
-    let checked = this.#schema?.flash
-      ? checkValue(this.#schema.flash as KeySchemas, key, value)
-      : value
-    this.#newFlash.set(key, checked)
+    // Checked now, stored as given: the request that reads it gets the schema's output.
+    if (this.#schema?.flash) checkValue(this.#schema.flash as KeySchemas, key, value)
+    this.#newFlash.set(key, value)
     this.#dirty = true
   }
 

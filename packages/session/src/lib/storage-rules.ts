@@ -1,3 +1,4 @@
+import { markInert } from './retired-ids.ts'
 import { createSession, type Session, sessionChanges, setSessionTimes } from './session.ts'
 import {
   type ExpiryOptions,
@@ -32,6 +33,12 @@ export interface StorageRules {
   /** A new, empty session: with `id` when adopting one, else with a new id. */
   fresh(id?: string): Session
   /**
+   * A new, empty session with a new id, for a request that came with an id retired by
+   * `regenerateId(true)` moments ago: its save writes nothing and resolves to `null`, so the
+   * response leaves the browser's (new) cookie alone.
+   */
+  retired(): Session
+  /**
    * The session for a stored record; `null` when it expired or failed the schema under `'reset'`.
    * Synchronous without a schema (schemas may validate asynchronously).
    */
@@ -58,6 +65,7 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
   return {
     lifetime,
     fresh,
+    retired: () => markInert(fresh()),
     restore(id, record) {
       if (isExpired(record, lifetime, Date.now())) return null
       if (schema === undefined) return restored(id, record)

@@ -2,14 +2,17 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createCookie } from '../lib/cookie.ts'
 import type { ServerStorageOptions } from '../lib/server-storage.ts'
+import type { Session } from '../lib/session.ts'
 import { SessionValueError } from '../lib/session-schema.ts'
 import type { SessionStorage } from '../lib/session-storage.ts'
 import { Browser } from './browser.ts'
 
 /** Creates the storage under test. Storages made in one test share their data when `reopens`. */
-export type StorageFactory = (
-  options?: ServerStorageOptions,
-) => SessionStorage & { destroyUserSessions?(user: string): Promise<number> }
+export type StorageFactory = (options?: ServerStorageOptions) => SessionStorage & {
+  destroyUserSessions?(user: string): Promise<number>
+  /** File storage: deletes expired files, as an app's timer would. */
+  prune?(): Promise<number>
+}
 
 /** What sets a storage apart, so the suite checks each storage for what it promises. */
 export interface StorageTraits {
@@ -361,6 +364,141 @@ export function describeSessionStorage(
         await expect(factory().destroyUserSessions?.('ada')).rejects.toThrow(
           /needs the userKey option/,
         )
+      })
+    }
+
+    // Server storages only: cookie storage keeps no server state.
+    if (traits.serverSide) {
+      describe('destroyUserSessions', () => {
+        it('ends a session kept alive by use past the lifetime of the one it was first saved with', async () => {
+          let storage = factory({ userKey: 'userId' })
+          let browser = new Browser(storage, cookie)
+          await browser.request((session) => session.set('userId', 'ada'))
+          for (let dayNumber = 2; dayNumber <= 10; dayNumber += 2) {
+            vi.advanceTimersByTime(2 * day)
+            await browser.request((session) => expect(session.get('userId')).toBe('ada'))
+          }
+          await storage.prune?.()
+          expect(await storage.destroyUserSessions?.('ada')).toBe(1)
+          await browser.request((session) => expect(session.get('userId')).toBeUndefined())
+        })
+
+        it('ends every session of a user however many times they logged in', async () => {
+          let storage = factory({ userKey: 'userId' })
+          let first = new Browser(storage, cookie)
+          await first.request((session) => session.set('userId', 'ada'))
+          for (let login = 0; login < 150; login++) {
+            await new Browser(storage, cookie).request((session) => session.set('userId', 'ada'))
+          }
+          expect(await storage.destroyUserSessions?.('ada')).toBe(151)
+          await first.request((session) => expect(session.get('userId')).toBeUndefined())
+        })
+
+        it('no longer counts a session its user logged out of', async () => {
+          let storage = factory({ userKey: 'userId' })
+          let laptop = new Browser(storage, cookie)
+          let phone = new Browser(storage, cookie)
+          await laptop.request((session) => session.set('userId', 'ada'))
+          await phone.request((session) => session.set('userId', 'ada'))
+          await phone.request((session) => session.destroy())
+          expect(await storage.destroyUserSessions?.('ada')).toBe(1)
+          await laptop.request((session) => expect(session.get('userId')).toBeUndefined())
+        })
+      })
+
+      describe('regenerateId(true) with requests in flight', () => {
+        /** A browser with a stored session, a request that left with its cookie, then a login. */
+        async function loginWithRequestInFlight(options?: ServerStorageOptions) {
+          let storage = factory(options)
+          let browser = new Browser(storage, cookie)
+          let oldId = await browser.request((session) => {
+            session.set('cart', 1)
+            return session.id
+          })
+          let inFlight = await storage.read(oldId)
+          let newId = await browser.request((session) => {
+            session.regenerateId(true)
+            session.set('userId', 'ada')
+            return session.id
+          })
+          return { storage, browser, oldId, newId, inFlight }
+        }
+
+        it('lets a request that left before the login answer without a Set-Cookie, whatever it did', async () => {
+          for (let change of [
+            (session: Session) => session.set('cart', 2),
+            (session: Session) => session.destroy(),
+            (session: Session) => session.regenerateId(true),
+            () => {},
+          ]) {
+            let { storage, browser, newId, inFlight } = await loginWithRequestInFlight({
+              idleTimeout: 200,
+            })
+            vi.advanceTimersByTime(30_000) // due for renewal, within the grace period
+
+            change(inFlight)
+            expect(await storage.save(inFlight)).toBeNull()
+            await browser.request((session) => {
+              expect(session.id).toBe(newId)
+              expect(session.data[0]).toEqual({ cart: 1, userId: 'ada' })
+            })
+          }
+        })
+
+        it('answers the old id during the grace period with an empty session that saves nothing', async () => {
+          let { storage, browser, oldId, newId } = await loginWithRequestInFlight()
+          for (let change of [
+            (session: Session) => session.set('cart', 2),
+            (session: Session) => session.destroy(),
+            (session: Session) => session.regenerateId(true),
+          ]) {
+            let late = await storage.read(oldId)
+            expect([late.size, late.id === oldId, late.id === newId]).toEqual([0, false, false])
+            change(late)
+            expect(await storage.save(late)).toBeNull()
+            expect((await storage.read(late.id)).size).toBe(0)
+          }
+          await browser.request((session) => expect(session.get('userId')).toBe('ada'))
+        })
+
+        it('reads the old id as unknown once retiredIdGrace has passed', async () => {
+          let { storage, oldId } = await loginWithRequestInFlight({ retiredIdGrace: 30 })
+          vi.advanceTimersByTime(31_000)
+          let late = await storage.read(oldId)
+          expect([late.size, late.id === oldId]).toEqual([0, false])
+          late.set('cart', 5)
+          let saved = await storage.save(late)
+          expect(saved).toBe(late.id)
+          expect((await storage.read(saved)).get('cart')).toBe(5)
+        })
+
+        it('deletes the old record at once with retiredIdGrace: 0, so a request in flight clears the cookie', async () => {
+          let { storage, oldId, inFlight } = await loginWithRequestInFlight({ retiredIdGrace: 0 })
+          inFlight.set('cart', 2)
+          expect(await storage.save(inFlight)).toBe('')
+          let late = await storage.read(oldId)
+          late.set('cart', 3)
+          expect(await storage.save(late)).toBe(late.id)
+        })
+
+        it('still clears the cookie of a request whose session expired while it ran', async () => {
+          let storage = factory({ idleTimeout: 600 })
+          let browser = new Browser(storage, cookie)
+          let id = await browser.request((session) => {
+            session.set('user', 'ada')
+            return session.id
+          })
+          let slow = await storage.read(id)
+          vi.advanceTimersByTime(601_000)
+          slow.set('cart', 1)
+          expect(await storage.save(slow)).toBe('')
+          expect((await storage.read(id)).size).toBe(0)
+        })
+
+        it('refuses a retiredIdGrace that is negative or not a number', () => {
+          expect(() => factory({ retiredIdGrace: -1 })).toThrow(TypeError)
+          expect(() => factory({ retiredIdGrace: Number.NaN })).toThrow(TypeError)
+        })
       })
     }
 

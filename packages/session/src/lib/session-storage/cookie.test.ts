@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser } from '../../test/browser.ts'
 import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
 import { createCookie } from '../cookie.ts'
+import { SessionTooLargeError } from '../session-too-large-error.ts'
 import { createCookieSessionStorage } from './cookie.ts'
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 describeSessionStorage(
   'createCookieSessionStorage',
@@ -14,13 +19,43 @@ describeSessionStorage(
 )
 
 describe('createCookieSessionStorage', () => {
-  it('refuses to save a session too large for a cookie, naming its size', async () => {
+  it('refuses to save a session too large for a cookie, naming its size and the keys that grew', async () => {
     let storage = createCookieSessionStorage()
     let session = await storage.read(null)
     session.set('blob', 'x'.repeat(5000))
-    await expect(storage.save(session)).rejects.toThrow(
-      /The session is \d+ bytes, more than a cookie can hold \(4096 bytes\).*server-side session storage/,
+    session.flash('notice', 'hi')
+    let error = await storage.save(session).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(SessionTooLargeError)
+    expect(error).toMatchObject({
+      limit: 4096,
+      changedKeys: [
+        { key: 'blob', size: 5002 },
+        { key: 'flash:notice', size: 4 },
+      ],
+    })
+    expect(String(error)).toMatch(
+      /^SessionTooLargeError: The session needs \d+ bytes, over the 4096 bytes a browser keeps in a cookie. Keys this request changed: blob \(5002 bytes\), flash:notice \(4 bytes\).*server-side session storage/,
     )
+  })
+
+  it('warns once per storage that regenerateId(true) cannot invalidate the old cookie', async () => {
+    let warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    let storage = createCookieSessionStorage()
+    for (let round = 0; round < 3; round++) {
+      let session = await storage.read(null)
+      session.set('user', 'ada')
+      session.regenerateId(true)
+      expect(await storage.save(session)).toMatch(new RegExp(`^${session.id}`))
+    }
+    expect(warn).toHaveBeenCalledTimes(1)
+    expect(String(warn.mock.calls[0]?.[0])).toContain(
+      'regenerateId(true) cannot invalidate the old cookie',
+    )
+    let other = createCookieSessionStorage()
+    let session = await other.read(null)
+    session.regenerateId(true)
+    await other.save(session)
+    expect(warn).toHaveBeenCalledTimes(2)
   })
 
   it('refuses, at serialize, a session that fits but whose signed cookie would not', async () => {

@@ -4,7 +4,10 @@ import { type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { applyChanges, decodeRecord, encodeRecord } from '../session-record.ts'
 import type { KeySchemas } from '../session-schema.ts'
+import { SessionTooLargeError } from '../session-too-large-error.ts'
 import { createStorageRules, type SessionStorageOptions } from '../storage-rules.ts'
+
+const encoder = new TextEncoder()
 
 /** Options for {@link createCookieSessionStorage}. */
 export interface CookieSessionStorageOptions<
@@ -18,7 +21,9 @@ export interface CookieSessionStorageOptions<
  * `encrypted: true` cookie (the client can do neither). The creation and last-use times travel
  * inside the protected value, so an old cookie replayed after it expired is refused. A destroyed
  * session clears the cookie, but a copy of an earlier cookie stays valid until it expires: use a
- * server storage when logout must end every copy at once.
+ * server storage when logout must end every copy at once. For the same reason `regenerateId(true)`
+ * cannot invalidate the old cookie: the first save that asks for it logs a warning (once per
+ * storage) and the session is saved under its new id.
  *
  * @throws {TypeError} for invalid expiry options.
  */
@@ -30,6 +35,7 @@ export function createCookieSessionStorage<
   // The payload each session was read from: saves start again from it, so objects changed through
   // get() without set() are not written.
   let payloads = new WeakMap<Session, string>()
+  let warnedDeleteOld = false
 
   async function read(cookieValue: string | null): Promise<Session> {
     let parsed = cookieValue ? parsePayload(cookieValue) : null
@@ -43,6 +49,12 @@ export function createCookieSessionStorage<
 
   async function save(session: Session): Promise<string | null> {
     if (session.destroyed) return ''
+    if (session.deleteId !== undefined && !warnedDeleteOld) {
+      warnedDeleteOld = true
+      console.warn(
+        'createCookieSessionStorage(): regenerateId(true) cannot invalidate the old cookie: a copy of it stays valid until it expires (idle or absolute timeout). Use a server-side session storage (memory, file, Redis) when the old session must end at once',
+      )
+    }
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
     let payload = payloads.get(session)
@@ -55,11 +67,9 @@ export function createCookieSessionStorage<
     let base =
       payload !== undefined && reread && originalId === session.id ? decodeRecord(payload) : null
     let value = session.id + encodeRecord(applyChanges(base, session, now))
-    if (value.length > maxCookieSize) {
-      throw new RangeError(
-        `The session is ${value.length} bytes, more than a cookie can hold (${maxCookieSize} bytes): store less in it, or use a server-side session storage (memory, file, Redis) that keeps only an id in the cookie`,
-      )
-    }
+    // UTF-8 bytes, counted only when the characters alone come close.
+    let size = value.length * 3 <= maxCookieSize ? value.length : encoder.encode(value).length
+    if (size > maxCookieSize) throw new SessionTooLargeError(session, size, maxCookieSize)
     return value
   }
 

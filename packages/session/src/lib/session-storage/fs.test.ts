@@ -4,9 +4,12 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it, vi } from 'vitest'
-import { describeSessionStorage } from '../../test/storage-conformance.ts'
+import { Browser } from '../../test/browser.ts'
+import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
+import { createCookie } from '../cookie.ts'
 import { createFsSessionStorage } from './fs.ts'
 
+const cookie = createCookie('session', { secrets: [secret] })
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'x-session-fs-'))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 
@@ -117,21 +120,114 @@ describe('createFsSessionStorage', () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     try {
       let directory = path.join(root, 'prune')
-      let storage = createFsSessionStorage(directory, { idleTimeout: 60 })
-      let old = await storage.read(null)
-      old.set('n', 1)
-      let oldId = (await storage.save(old)) as string
+      let lasting = createFsSessionStorage(directory, { idleTimeout: 3600 })
+      let brief = createFsSessionStorage(directory, { idleTimeout: 60 })
+      let kept = await lasting.read(null)
+      kept.set('n', 1)
+      let keptId = (await lasting.save(kept)) as string
+      let old = await brief.read(null)
+      old.set('n', 2)
+      let oldId = (await brief.save(old)) as string
       vi.advanceTimersByTime(120_000)
-      let fresh = await storage.read(null)
-      fresh.set('n', 2)
-      let freshId = (await storage.save(fresh)) as string
-      expect(await storage.prune()).toBe(1)
+      expect(await brief.prune()).toBe(1)
       expect(filesIn(directory)).toHaveLength(1)
-      expect((await storage.read(freshId)).get('n')).toBe(2)
-      expect((await storage.read(oldId)).size).toBe(0)
+      expect((await lasting.read(keptId)).get('n')).toBe(1)
+      expect((await brief.read(oldId)).size).toBe(0)
     } finally {
       vi.useRealTimers()
     }
+  })
+
+  it('creates folders readable by the owner only (0700) and session and index files 0600', async () => {
+    let directory = path.join(root, 'modes', 'sessions')
+    let storage = createFsSessionStorage(directory, { userKey: 'userId' })
+    let session = await storage.read(null)
+    session.set('userId', 'ada')
+    await storage.save(session)
+    let files = filesIn(directory)
+    expect(files).toHaveLength(2)
+    let folders = [directory, ...files.map((file) => path.dirname(path.join(directory, file)))]
+    for (let folder of folders) expect(fs.statSync(folder).mode & 0o777).toBe(0o700)
+    for (let file of files) expect(fs.statSync(path.join(directory, file)).mode & 0o777).toBe(0o600)
+  })
+
+  it('keeps at most maxSessions session files, deleting the least recently written', async () => {
+    let directory = path.join(root, 'bounded')
+    let storage = createFsSessionStorage(directory, { maxSessions: 3 })
+    let ids: string[] = []
+    for (let cart = 0; cart < 10; cart++) {
+      let session = await storage.read(null)
+      session.set('cart', cart)
+      ids.push((await storage.save(session)) as string)
+    }
+    expect(filesIn(directory)).toHaveLength(3)
+    let carts = await Promise.all(ids.map(async (id) => (await storage.read(id)).get('cart')))
+    expect(carts).toEqual([...Array(7).fill(undefined), 7, 8, 9])
+  })
+
+  it('counts the files already in the directory against maxSessions', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      let directory = path.join(root, 'bounded-reopened')
+      let before = createFsSessionStorage(directory)
+      let ids: string[] = []
+      for (let cart = 0; cart < 3; cart++) {
+        let session = await before.read(null)
+        session.set('cart', cart)
+        ids.push((await before.save(session)) as string)
+        vi.advanceTimersByTime(1000)
+      }
+      let after = createFsSessionStorage(directory, { maxSessions: 3 })
+      let session = await after.read(null)
+      session.set('cart', 3)
+      ids.push((await after.save(session)) as string)
+      expect(filesIn(directory)).toHaveLength(3)
+      let carts = await Promise.all(ids.map(async (id) => (await after.read(id)).get('cart')))
+      expect(carts).toEqual([undefined, 1, 2, 3])
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('deletes expired session files as new ones are written, without prune()', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      let directory = path.join(root, 'swept')
+      let storage = createFsSessionStorage(directory, { idleTimeout: 60 })
+      for (let cart = 0; cart < 3; cart++) {
+        let session = await storage.read(null)
+        session.set('cart', cart)
+        await storage.save(session)
+      }
+      vi.advanceTimersByTime(120_000)
+      let session = await storage.read(null)
+      session.set('cart', 3)
+      let id = (await storage.save(session)) as string
+      expect(filesIn(directory)).toHaveLength(1)
+      expect((await storage.read(id)).get('cart')).toBe(3)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('never deletes a user index for room: destroyUserSessions still ends a session in use', async () => {
+    let directory = path.join(root, 'bounded-users')
+    let storage = createFsSessionStorage(directory, { maxSessions: 2, userKey: 'userId' })
+    let user = new Browser(storage, cookie)
+    await user.request((session) => session.set('userId', 'ada'))
+    for (let cart = 0; cart < 5; cart++) {
+      await new Browser(storage, cookie).request((session) => session.set('cart', cart))
+      await user.request((session) => session.set('seen', cart))
+    }
+    expect(filesIn(directory)).toHaveLength(3) // two sessions and the index
+    expect(await storage.destroyUserSessions('ada')).toBe(1)
+    await user.request((session) => expect(session.get('userId')).toBeUndefined())
+  })
+
+  it('refuses a maxSessions that is not a positive integer', () => {
+    expect(() => createFsSessionStorage(path.join(root, 'refused'), { maxSessions: 0 })).toThrow(
+      TypeError,
+    )
   })
 
   it('refuses a path that is a file', () => {

@@ -7,13 +7,24 @@ import {
   type ServerStorageOptions,
   type SessionDataStore,
 } from '../server-storage.ts'
+import { isSessionId } from '../session-id.ts'
 import type { KeySchemas } from '../session-schema.ts'
+import { FileBudget, usersFolder } from './fs-budget.ts'
 
 /** Options for {@link createFsSessionStorage}. */
 export interface FsSessionStorageOptions<
   Values extends KeySchemas = KeySchemas,
   Flash extends KeySchemas = KeySchemas,
-> extends ServerStorageOptions<Values, Flash> {}
+> extends ServerStorageOptions<Values, Flash> {
+  /**
+   * The most session files kept; past it the least recently written one is deleted, so a flood of
+   * new sessions cannot fill the disk. Disk use is about `maxSessions` times the size of a session
+   * file (at least one disk block, usually 4 KiB: about 400 MiB at the default), plus the user
+   * indexes of `userKey`, which do not count and are deleted once every session they list has
+   * expired. Counted by this process, from the files found on its first write. Default `100_000`.
+   */
+  maxSessions?: number
+}
 
 /** A file-backed session storage, with a way to delete expired sessions. */
 export type FsSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
@@ -27,12 +38,15 @@ export type FsSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash
 /**
  * Keeps each session in a file under `directory` (created if missing), named by a SHA-256 hash of
  * its id. Writes go to a temporary file renamed into place, so a crash mid-write leaves the
- * previous session readable. A file's modification time is set to when it expires, for `prune()`.
- * Disk errors (permissions, a full disk) are thrown, never taken for a missing session. Saves are
- * merged and locked per session within this process; give each process its own directory, or use
- * Redis when several processes share sessions.
+ * previous session readable. Files are created readable by their owner only (`0600`), folders
+ * `0700`. A file's modification time is set to when it expires, for `prune()`; expired files are
+ * also deleted a few at a time as sessions are written, and past `maxSessions` the least recently
+ * written session file. Disk errors (permissions, a full disk) are thrown, never taken for a
+ * missing session. Saves are merged and locked per session within this process; give each process
+ * its own directory, or use Redis when several processes share sessions.
  *
  * @throws {Error} when `directory` exists and is not a directory.
+ * @throws {TypeError} when `maxSessions` is not a positive integer, or for invalid expiry options.
  */
 export function createFsSessionStorage<
   Values extends KeySchemas = KeySchemas,
@@ -41,86 +55,113 @@ export function createFsSessionStorage<
   directory: string,
   options: FsSessionStorageOptions<Values, Flash> = {},
 ): FsSessionStorage<Values, Flash> {
+  let maxSessions = options.maxSessions ?? 100_000
+  if (!Number.isInteger(maxSessions) || maxSessions < 1) {
+    throw new TypeError(`maxSessions must be a positive integer, got ${maxSessions}`)
+  }
   let root = path.resolve(directory)
-  fs.mkdirSync(root, { recursive: true })
+  fs.mkdirSync(root, { recursive: true, mode: 0o700 })
   if (!fs.statSync(root).isDirectory())
     throw new Error(`Session directory "${root}" is not a directory`)
+  let budget = new FileBudget(root, maxSessions)
 
-  async function fileOf(id: string): Promise<string> {
+  /** The file of `id`, relative to the root: sessions in 256 buckets, user indexes apart. */
+  async function fileOf(id: string, legacy = false): Promise<string> {
     let digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(id)))
     let hex = Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
-    return path.join(root, hex.slice(0, 2), hex.slice(2))
+    if (isSessionId(id) || legacy) return path.join(hex.slice(0, 2), hex.slice(2))
+    return path.join(usersFolder, hex)
   }
 
-  async function write(id: string, data: string, expires: Date): Promise<void> {
-    let file = await fileOf(id)
-    await makeFolder(path.dirname(file))
-    let temporary = `${file}.${crypto.randomUUID()}.tmp`
+  async function readFile(file: string): Promise<string | null> {
     try {
-      await fsp.writeFile(temporary, data, { encoding: 'utf8', flag: 'wx' })
-      await fsp.utimes(temporary, expires, expires)
-      await fsp.rename(temporary, file)
+      return await fsp.readFile(path.join(root, file), 'utf8')
     } catch (error) {
-      await fsp.rm(temporary, { force: true })
+      if (isMissing(error)) return null
       throw error
     }
   }
 
+  async function remove(file: string): Promise<void> {
+    await fsp.rm(path.join(root, file), { force: true })
+    budget.deleted(file)
+  }
+
+  async function write(id: string, data: string, expires: Date): Promise<void> {
+    let file = await fileOf(id)
+    let target = path.join(root, file)
+    await makeFolder(path.dirname(target))
+    let temporary = `${target}.${crypto.randomUUID()}.tmp`
+    try {
+      await fsp.writeFile(temporary, data, { encoding: 'utf8', flag: 'wx', mode: 0o600 })
+      await fsp.utimes(temporary, expires, expires)
+      await fsp.rename(temporary, target)
+    } catch (error) {
+      await fsp.rm(temporary, { force: true })
+      throw error
+    }
+    let session = isSessionId(id)
+    // An index written by an older version, in a session bucket: it moves to the users folder.
+    if (!session) await remove(await fileOf(id, true))
+    await budget.wrote(file, expires.getTime(), session)
+  }
+
   let store: SessionDataStore = {
     async readData(id) {
-      try {
-        return await fsp.readFile(await fileOf(id), 'utf8')
-      } catch (error) {
-        if (isMissing(error)) return null
-        throw error
-      }
+      let text = await readFile(await fileOf(id))
+      if (text !== null || isSessionId(id)) return text
+      return readFile(await fileOf(id, true))
     },
     createData: write,
     updateData: write,
     async deleteData(id) {
-      await fsp.rm(await fileOf(id), { force: true })
+      await remove(await fileOf(id))
+      if (!isSessionId(id)) await remove(await fileOf(id, true))
     },
   }
 
-  async function prune(): Promise<number> {
-    let now = Date.now()
-    let removed = 0
-    for (let bucket of await fsp.readdir(root, { withFileTypes: true })) {
-      if (!bucket.isDirectory()) continue
-      let folder = path.join(root, bucket.name)
-      for (let name of await fsp.readdir(folder)) {
-        let file = path.join(folder, name)
-        let stats = await fsp
-          .stat(file)
-          .catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)))
-        // A .tmp file older than an hour is left over from a process that died mid-write.
-        let expired = name.endsWith('.tmp')
-          ? stats !== null && stats.ctimeMs < now - 3_600_000
-          : stats !== null && stats.mtimeMs <= now
-        if (expired) {
-          await fsp.rm(file, { force: true })
-          removed++
-        }
-      }
-    }
-    return removed
-  }
-
+  let prune = () => pruneDirectory(root, budget)
   return Object.assign(createSessionStorage(store, options), { prune })
 }
 
+/** Deletes expired files and leftover temporary ones under `root`; resolves to how many. */
+async function pruneDirectory(root: string, budget: FileBudget): Promise<number> {
+  let now = Date.now()
+  let removed = 0
+  for (let bucket of await fsp.readdir(root, { withFileTypes: true })) {
+    if (!bucket.isDirectory()) continue
+    let folder = path.join(root, bucket.name)
+    for (let name of await fsp.readdir(folder)) {
+      let file = path.join(folder, name)
+      let stats = await fsp
+        .stat(file)
+        .catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)))
+      // A .tmp file older than an hour is left over from a process that died mid-write.
+      let expired = name.endsWith('.tmp')
+        ? stats !== null && stats.ctimeMs < now - 3_600_000
+        : stats !== null && stats.mtimeMs <= now
+      if (expired) {
+        await fsp.rm(file, { force: true })
+        budget.deleted(path.relative(root, file))
+        removed++
+      }
+    }
+  }
+  return removed
+}
+
 /**
- * Creates a session's folder unless it exists. Not `recursive`: Node then reports a read-only disk
- * as ENOENT; a plain mkdir gives the real cause (EROFS, EACCES, ENOSPC).
+ * Creates a session's folder (`0700`) unless it exists. Not `recursive`: Node then reports a
+ * read-only disk as ENOENT; a plain mkdir gives the real cause (EROFS, EACCES, ENOSPC).
  */
 async function makeFolder(folder: string): Promise<void> {
   try {
-    await fsp.mkdir(folder)
+    await fsp.mkdir(folder, { mode: 0o700 })
   } catch (error) {
     let code = (error as NodeJS.ErrnoException | undefined)?.code
     if (code === 'EEXIST') return
     // The session directory itself was removed while the app ran: make it again.
-    if (code === 'ENOENT') await fsp.mkdir(folder, { recursive: true })
+    if (code === 'ENOENT') await fsp.mkdir(folder, { recursive: true, mode: 0o700 })
     else throw error
   }
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { describeSessionStorage } from '../../test/storage-conformance.ts'
+import { Browser } from '../../test/browser.ts'
+import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
+import { createCookie } from '../cookie.ts'
 import { createMemorySessionStorage } from './memory.ts'
+
+const cookie = createCookie('session', { secrets: [secret] })
 
 describeSessionStorage(
   'createMemorySessionStorage',
@@ -34,6 +38,18 @@ describe('createMemorySessionStorage', () => {
       expect(await storage.save(session)).toBeNull()
     }
     expect((await storage.read(id)).get('user')).toBe('ada')
+  })
+
+  it('never drops a user index for room, so destroyUserSessions ends sessions kept in use', async () => {
+    let storage = createMemorySessionStorage({ maxSessions: 3, userKey: 'userId' })
+    let user = new Browser(storage, cookie)
+    await user.request((session) => session.set('userId', 'ada'))
+    for (let cart = 0; cart < 10; cart++) {
+      await new Browser(storage, cookie).request((session) => session.set('cart', cart))
+      await user.request((session) => expect(session.get('userId')).toBe('ada'))
+    }
+    expect(await storage.destroyUserSessions('ada')).toBe(1)
+    await user.request((session) => expect(session.get('userId')).toBeUndefined())
   })
 
   it('refuses a maxSessions that is not a positive integer', () => {

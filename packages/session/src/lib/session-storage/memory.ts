@@ -4,6 +4,7 @@ import {
   type ServerStorageOptions,
   type SessionDataStore,
 } from '../server-storage.ts'
+import { isSessionId } from '../session-id.ts'
 import type { KeySchemas } from '../session-schema.ts'
 
 /** Options for {@link createMemorySessionStorage}. */
@@ -13,7 +14,8 @@ export interface MemorySessionStorageOptions<
 > extends ServerStorageOptions<Values, Flash> {
   /**
    * The most sessions kept; past it the least recently used one is dropped, so a flood of new
-   * sessions cannot exhaust memory. Default `10_000`.
+   * sessions cannot exhaust memory. Default `10_000`. The per-user indexes of `userKey` do not
+   * count and are never dropped for room: they go when every session they list has expired.
    */
   maxSessions?: number
 }
@@ -26,7 +28,8 @@ interface Entry {
 /**
  * Keeps sessions in this process's memory: nothing to set up, lost on restart, not shared between
  * processes. For development, tests and single-process apps. Expired sessions are swept as new
- * ones are written, and the least recently used one is dropped past `maxSessions`.
+ * ones are written, and the least recently used one is dropped past `maxSessions`; user indexes
+ * are kept apart and swept by expiry only.
  *
  * @throws {TypeError} when `maxSessions` is not a positive integer, or for invalid expiry options.
  */
@@ -40,38 +43,49 @@ export function createMemorySessionStorage<
   }
   // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   let entries = new Map<string, Entry>()
+  // User indexes (ids that are not session ids), outside the LRU: evicting one would let the
+  // sessions it lists escape destroyUserSessions. Written in order, so the oldest come first.
+  let indexes = new Map<string, Entry>()
+  let mapOf = (id: string) => (isSessionId(id) ? entries : indexes)
 
-  function sweep(now: number): void {
+  function sweep(map: Map<string, Entry>, now: number): void {
     let checked = 0
-    for (let [id, entry] of entries) {
+    for (let [id, entry] of map) {
       if (++checked > 4) break
-      if (entry.expires <= now) entries.delete(id)
-    }
-    while (entries.size > maxSessions) {
-      entries.delete(entries.keys().next().value as string)
+      if (entry.expires <= now) map.delete(id)
     }
   }
 
   function write(id: string, data: string, expires: Date): Promise<void> {
-    entries.delete(id)
-    entries.set(id, { data, expires: expires.getTime() })
-    sweep(Date.now())
+    let map = mapOf(id)
+    map.delete(id)
+    map.set(id, { data, expires: expires.getTime() })
+    sweep(map, Date.now())
+    while (entries.size > maxSessions) {
+      entries.delete(entries.keys().next().value as string)
+    }
     return Promise.resolve()
   }
 
   let store: SessionDataStore = {
     readData(id) {
-      let entry = entries.get(id)
+      let map = mapOf(id)
+      let entry = map.get(id)
       if (entry === undefined) return Promise.resolve(null)
-      entries.delete(id)
-      if (entry.expires <= Date.now()) return Promise.resolve(null)
-      entries.set(id, entry)
+      if (entry.expires <= Date.now()) {
+        map.delete(id)
+        return Promise.resolve(null)
+      }
+      if (map === entries) {
+        entries.delete(id)
+        entries.set(id, entry)
+      }
       return Promise.resolve(entry.data)
     },
     createData: write,
     updateData: write,
     deleteData(id) {
-      entries.delete(id)
+      mapOf(id).delete(id)
       return Promise.resolve()
     },
   }

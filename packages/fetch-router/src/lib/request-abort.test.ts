@@ -1,0 +1,155 @@
+import { getEventListeners } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import type { Middleware } from './middleware.ts'
+import { createRouter } from './router.ts'
+
+/** A promise and the function that resolves it: a step that waits until the test lets it go. */
+function gate<Value = void>(): { promise: Promise<Value>; open: (value: Value) => void } {
+  let open!: (value: Value) => void
+  let promise = new Promise<Value>((resolve) => {
+    open = resolve
+  })
+  return { promise, open }
+}
+
+function requestFor(controller: AbortController): Request {
+  return new Request('http://x.test/', { signal: controller.signal })
+}
+
+describe('router.fetch on an aborted request', () => {
+  it('rejects with the abort reason as soon as the signal fires, while the handler still runs', async () => {
+    let controller = new AbortController()
+    let handlerWaits = gate()
+    let afterHandler: string[] = []
+    let router = createRouter({
+      middleware: [
+        async (_context, next) => {
+          let response = await next()
+          afterHandler.push('router middleware resumed')
+          return response
+        },
+      ],
+      onError: () => void afterHandler.push('onError'),
+    })
+    router.get('/', async () => {
+      await handlerWaits.promise
+      return new Response('too late')
+    })
+    let answer = router.fetch(requestFor(controller))
+    await Promise.resolve()
+    controller.abort(new Error('client went away'))
+    await expect(answer).rejects.toThrow('client went away')
+    // The handler's promise is still pending: the rejection did not wait for it.
+    handlerWaits.open()
+    await handlerWaits.promise
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(afterHandler).toEqual([])
+  })
+
+  it('throws the abort reason out of await next(), where middleware can see it', async () => {
+    let controller = new AbortController()
+    let seen: unknown[] = []
+    let watcher: Middleware = async (_context, next) => {
+      try {
+        return await next()
+      } catch (error) {
+        seen.push(error)
+        return new Response('ignored: the request was aborted')
+      }
+    }
+    let router = createRouter({ middleware: [watcher] })
+    router.get('/', () => {
+      queueMicrotask(() => controller.abort(new Error('gone')))
+      return new Promise<Response>(() => {})
+    })
+    await expect(router.fetch(requestFor(controller))).rejects.toThrow('gone')
+    expect(seen).toHaveLength(1)
+    expect(String(seen[0])).toBe('Error: gone')
+  })
+
+  it('rejects when the last step aborts, even a synchronous handler that answers', async () => {
+    let controller = new AbortController()
+    let router = createRouter()
+    router.get('/', () => {
+      controller.abort(new Error('aborted while answering'))
+      return new Response('ok')
+    })
+    await expect(router.fetch(requestFor(controller))).rejects.toThrow('aborted while answering')
+  })
+
+  it('rejects with the reason, not a misleading error, when a middleware aborts and returns nothing', async () => {
+    let controller = new AbortController()
+    let errors: unknown[] = []
+    let router = createRouter({
+      middleware: [
+        (() => {
+          controller.abort(new Error('stopped by middleware'))
+        }) as unknown as Middleware,
+      ],
+      onError: (error) => void errors.push(error),
+    })
+    router.get('/', () => new Response('never'))
+    await expect(router.fetch(requestFor(controller))).rejects.toThrow('stopped by middleware')
+    expect(errors).toEqual([])
+  })
+
+  it('rejects with the reason when an async middleware aborts and then returns nothing', async () => {
+    let controller = new AbortController()
+    let reached: string[] = []
+    let router = createRouter({
+      middleware: [
+        (async () => {
+          controller.abort(new Error('aborted upstream'))
+          await Promise.resolve()
+        }) as unknown as Middleware,
+        (_context, next) => {
+          reached.push('second middleware')
+          return next()
+        },
+      ],
+    })
+    router.get('/', () => {
+      reached.push('handler')
+      return new Response('never')
+    })
+    await expect(router.fetch(requestFor(controller))).rejects.toThrow('aborted upstream')
+    expect(reached).toEqual([])
+  })
+
+  it('rejects a request aborted before it arrives, matched or not, without calling onError', async () => {
+    let errors: unknown[] = []
+    let router = createRouter({ onError: (error) => void errors.push(error) })
+    router.get('/', () => new Response('home'))
+    let reason = new Error('aborted before')
+    for (let url of ['http://x.test/', 'http://x.test/missing']) {
+      let request = new Request(url, { signal: AbortSignal.abort(reason) })
+      await expect(router.fetch(request)).rejects.toBe(reason)
+    }
+    expect(errors).toEqual([])
+  })
+
+  it('adds one abort listener per request whatever the chain length, and removes it after', async () => {
+    let during: number[] = []
+    let pass: Middleware = async (_context, next) => next()
+    let router = createRouter({ middleware: [pass, pass, pass] })
+    router.get('/', async ({ request }) => {
+      await Promise.resolve()
+      during.push(getEventListeners(request.signal, 'abort').length)
+      return new Response('ok')
+    })
+    let request = new Request('http://x.test/', { signal: new AbortController().signal })
+    let response = await router.fetch(request)
+    expect(await response.text()).toBe('ok')
+    expect(during).toEqual([1])
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('answers as usual when the signal never fires', async () => {
+    let controller = new AbortController()
+    let router = createRouter({ middleware: [async (_context, next) => next()] })
+    router.get('/', async () => new Response('home'))
+    let response = await router.fetch('http://x.test/', { signal: controller.signal })
+    expect(response.status).toBe(200)
+    expect(await response.text()).toBe('home')
+  })
+})

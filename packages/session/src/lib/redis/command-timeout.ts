@@ -1,0 +1,33 @@
+import type { RedisSessionClient } from './redis-client.ts'
+
+/** The error a command rejects with when Redis does not answer within the command timeout. */
+export class RedisTimeoutError extends Error {
+  override name = 'RedisTimeoutError'
+}
+
+/**
+ * Wraps `client` so that each command rejects with a {@link RedisTimeoutError} when Redis has not
+ * answered within `ms` milliseconds (a stalled server, a dead peer the socket has not noticed).
+ * The command itself is not cancelled: a stalled Redis may still apply it when it resumes.
+ * `Infinity` returns `client` unchanged.
+ */
+export function withCommandTimeout(client: RedisSessionClient, ms: number): RedisSessionClient {
+  if (ms === Number.POSITIVE_INFINITY) return client
+  function limit<Result>(command: string, task: Promise<Result>): Promise<Result> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RedisTimeoutError(`Redis did not answer ${command} within ${ms} ms`)),
+        ms,
+      )
+    })
+    return Promise.race([task, expired]).finally(() => clearTimeout(timer))
+  }
+  return {
+    cluster: client.cluster,
+    hgetall: (key) => limit('HGETALL', client.hgetall(key)),
+    evalScript: (script, sha1, keys, args) =>
+      limit('a script', client.evalScript(script, sha1, keys, args)),
+    close: client.close && (() => (client.close as () => Promise<void>)()),
+  }
+}

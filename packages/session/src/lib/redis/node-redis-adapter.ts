@@ -1,0 +1,50 @@
+import type { RedisSessionClient } from './redis-client.ts'
+import { isNoScript } from './redis-client.ts'
+
+/** How node-redis takes a script's keys and arguments. */
+interface ScriptOptions {
+  keys: string[]
+  arguments: string[]
+}
+
+/**
+ * The part of a node-redis client (`createClient`) or cluster (`createCluster`) the storage uses.
+ * Declared here, not imported, so that ioredis users do not need node-redis installed.
+ */
+export interface NodeRedisConnection {
+  /** `HGETALL`: an object of fields (a `Map` under some RESP3 type mappings). */
+  hGetAll(key: string): Promise<unknown>
+  /** `EVALSHA`. */
+  evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
+  /** `EVAL`. */
+  eval(script: string, options: ScriptOptions): Promise<unknown>
+}
+
+/** Whether `client` looks like a node-redis client or cluster. */
+export function isNodeRedis(client: object): client is NodeRedisConnection {
+  let candidate = client as Partial<NodeRedisConnection>
+  return typeof candidate.hGetAll === 'function' && typeof candidate.evalSha === 'function'
+}
+
+/**
+ * Adapts a node-redis client or cluster. The client is yours: connect it before use (as with
+ * Remix), and close it yourself; the storage never opens or closes it.
+ */
+export function adaptNodeRedis(client: NodeRedisConnection): RedisSessionClient {
+  return {
+    // A cluster routes each command by its keys; a single client has no `getSlotMaster`.
+    cluster: typeof (client as { getSlotMaster?: unknown }).getSlotMaster === 'function',
+    async hgetall(key) {
+      let fields = await client.hGetAll(key)
+      return fields instanceof Map ? Object.fromEntries(fields) : (fields as Record<string, string>)
+    },
+    async evalScript(script, sha1, keys, args) {
+      try {
+        return await client.evalSha(sha1, { keys, arguments: args })
+      } catch (error) {
+        if (!isNoScript(error)) throw error
+        return client.eval(script, { keys, arguments: args })
+      }
+    },
+  }
+}

@@ -1,0 +1,78 @@
+import * as devalue from 'devalue'
+import { type Session, sessionChanges } from '../session.ts'
+import type { SessionRecord } from '../session-record.ts'
+
+/**
+ * How a session is laid out in its Redis hash: `c` (created) and `t` (last used) in ms since the
+ * epoch, `v:<key>` per value and `f:<key>` per flash value, each serialized with devalue. A hash
+ * holding `r` is a retired id.
+ */
+export interface FieldChanges {
+  /** Field/value pairs to set, flattened. */
+  set: string[]
+  /** Fields to delete. */
+  removed: string[]
+  /** The session's values, as `session.data` gave them. */
+  values: Record<string, unknown>
+}
+
+/** Whether the hash read under an id is the marker of a retired id. */
+export function isRetiredMarker(fields: Record<string, string>): boolean {
+  return Object.hasOwn(fields, 'r')
+}
+
+/**
+ * The fields a save writes at `now`: only what the request changed for a stored session (`stored`),
+ * else the whole session with its creation time.
+ */
+export function fieldChanges(
+  session: Session,
+  stored: boolean,
+  now: number,
+  createdAt: number,
+): FieldChanges {
+  let changes = sessionChanges(session)
+  let set: string[] = ['t', String(now)]
+  let removed: string[] = []
+  let [values, flash] = session.data
+  if (stored) {
+    for (let key of changes.values) {
+      if (Object.hasOwn(values, key)) set.push(`v:${key}`, devalue.stringify(values[key]))
+      else removed.push(`v:${key}`)
+    }
+    for (let key of changes.readFlash) removed.push(`f:${key}`)
+    for (let [key, value] of changes.newFlash) set.push(`f:${key}`, devalue.stringify(value))
+  } else {
+    set.push('c', String(createdAt))
+    for (let [key, value] of Object.entries(values)) set.push(`v:${key}`, devalue.stringify(value))
+    for (let [key, value] of Object.entries(flash)) set.push(`f:${key}`, devalue.stringify(value))
+  }
+  return { set, removed, values }
+}
+
+/** The record stored in a session hash; `null` when any field is not what this storage writes. */
+export function decodeFields(fields: Record<string, string>): SessionRecord | null {
+  let record: SessionRecord = {
+    values: {},
+    flash: {},
+    createdAt: Number(fields.c),
+    touchedAt: Number(fields.t),
+  }
+  if (!Number.isFinite(record.createdAt) || !Number.isFinite(record.touchedAt)) return null
+  try {
+    for (let [field, text] of Object.entries(fields)) {
+      if (field === 'c' || field === 't') continue
+      let target = field.startsWith('v:')
+        ? record.values
+        : field.startsWith('f:')
+          ? record.flash
+          : null
+      let key = field.slice(2)
+      if (target === null || key === '__proto__') return null
+      target[key] = devalue.parse(text)
+    }
+  } catch {
+    return null
+  }
+  return record
+}

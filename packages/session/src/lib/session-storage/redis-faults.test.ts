@@ -1,0 +1,159 @@
+import { RedisServer } from '@x/example-runtimes'
+import { Redis } from 'ioredis'
+import { createClient } from 'redis'
+import { afterAll, describe, expect, it } from 'vitest'
+import { adaptClient } from '../redis/adapt-client.ts'
+import { RedisTimeoutError } from '../redis/command-timeout.ts'
+import type { RedisSessionClient } from '../redis/redis-client.ts'
+import { createRedisSessionStorage, type RedisSessionStorage } from './redis.ts'
+
+const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+// Every run writes under its own prefix, so tests never touch other data in that Redis.
+const prefix = `x-session-faults:${process.pid}:${Date.now()}:`
+
+afterAll(async () => {
+  let redis = new Redis(url)
+  let keys = await redis.keys(`${prefix}*`)
+  if (keys.length > 0) await redis.del(...keys)
+  await redis.quit()
+})
+
+/** A session saved with `user: 'ada'`, and its id. */
+async function savedSession(storage: RedisSessionStorage<unknown, unknown>) {
+  let session = await storage.read(null)
+  session.set('user', 'ada')
+  return (await storage.save(session)) as string
+}
+
+/** Runs `test` against a redis-server of its own, stopped and removed afterwards. */
+async function withServer(test: (server: RedisServer) => Promise<void>): Promise<void> {
+  let server = await RedisServer.start()
+  try {
+    await test(server)
+  } finally {
+    await server.stop()
+    server.remove()
+  }
+}
+
+/** Retries `task` until it resolves: the client reconnects in the background after a restart. */
+async function eventually<Result>(task: () => Promise<Result>): Promise<Result> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await task()
+    } catch (error) {
+      if (attempt === 100) throw error
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+  }
+}
+
+describe('createRedisSessionStorage({ url }) on a new connection', () => {
+  it('serves 50 concurrent first requests on the one connection attempt', async () => {
+    let setup = createRedisSessionStorage({ url, keyPrefix: prefix })
+    let id = await savedSession(setup)
+    await setup.close()
+    let storage = createRedisSessionStorage({ url, keyPrefix: prefix })
+    let saved = await Promise.all(
+      Array.from({ length: 50 }, async (_, index) => {
+        let session = await storage.read(id)
+        session.set(`key${index}`, index)
+        return storage.save(session)
+      }),
+    )
+    expect(saved).toEqual(Array(50).fill(id))
+    expect((await storage.read(id)).size).toBe(51)
+    await storage.close()
+  })
+})
+
+describe('createRedisSessionStorage when Redis goes away', () => {
+  it('fails while Redis is down, then works again without a restart, sessions intact', async () => {
+    await withServer(async (server) => {
+      let storage = createRedisSessionStorage({ url: server.url })
+      let id = await savedSession(storage)
+      await server.stop()
+      await expect(storage.read(id)).rejects.toThrow()
+      let pending = await storage.read(null)
+      pending.set('x', 1)
+      await expect(storage.save(pending)).rejects.toThrow()
+      await server.restart()
+      let session = await eventually(() => storage.read(id))
+      expect(session.get('user')).toBe('ada')
+      await storage.close()
+    })
+  }, 30_000)
+})
+
+describe('createRedisSessionStorage when Redis stalls', () => {
+  it.each(['its own ioredis connection', 'a node-redis client'])(
+    'rejects reads and saves after commandTimeout with %s, then recovers',
+    async (kind) => {
+      await withServer(async (server) => {
+        let nodeRedis = createClient({ url: server.url })
+        nodeRedis.on('error', () => {})
+        let storage =
+          kind === 'a node-redis client'
+            ? createRedisSessionStorage(await nodeRedis.connect(), { commandTimeout: 200 })
+            : createRedisSessionStorage({ url: server.url, commandTimeout: 200 })
+        let id = await savedSession(storage)
+        server.pause()
+        try {
+          await expect(storage.read(id)).rejects.toThrow(RedisTimeoutError)
+          let pending = await storage.read(null)
+          pending.set('x', 1)
+          await expect(storage.save(pending)).rejects.toThrow(RedisTimeoutError)
+        } finally {
+          server.resume()
+        }
+        let session = await storage.read(id)
+        expect(session.get('user')).toBe('ada')
+        session.set('cart', ['mug'])
+        expect(await storage.save(session)).toBe(id)
+        expect((await storage.read(id)).get('cart')).toEqual(['mug'])
+        await storage.close()
+        if (nodeRedis.isOpen) await nodeRedis.close()
+      })
+    },
+    30_000,
+  )
+})
+
+describe('createRedisSessionStorage round trips', () => {
+  it('reads and saves a session, with or without a user, in one round trip each', async () => {
+    await withServer(async (server) => {
+      let redis = new Redis(server.url)
+      // The storage's contract over a real ioredis connection, counting what it waits for.
+      let adapter = adaptClient(redis)
+      let waits: string[] = []
+      let counting: RedisSessionClient = {
+        hgetall(key) {
+          waits.push('hgetall')
+          return adapter.hgetall(key)
+        },
+        evalScript(...args) {
+          waits.push('script')
+          return adapter.evalScript(...args)
+        },
+      }
+      let storage = createRedisSessionStorage(counting, { userKey: 'user' })
+      let anonymous = await storage.read(null)
+      anonymous.set('cart', ['mug'])
+      let anonymousId = (await storage.save(anonymous)) as string
+      let id = await savedSession(storage)
+      for (let sessionId of [anonymousId, id]) {
+        waits = []
+        await redis.config('RESETSTAT')
+        let session = await storage.read(sessionId)
+        session.set('theme', 'dark')
+        expect(await storage.save(session)).toBe(sessionId)
+        expect(waits).toEqual(['hgetall', 'script'])
+        let stats = await redis.info('commandstats')
+        expect(stats).toMatch(/^cmdstat_evalsha:calls=1,/m)
+        expect(stats).not.toMatch(/^cmdstat_eval:/m)
+      }
+      expect(await redis.zrange('session:user:ada', '0', '-1')).toEqual([id])
+      await redis.quit()
+    })
+  })
+})
