@@ -1,4 +1,5 @@
 export { RedisServer } from './redis-server.ts'
+export { RedisCluster, RedisNode, RedisSentinels, waitFor } from './redis-topology.ts'
 export {
   defaultRuntime,
   eachRuntimeOnce,

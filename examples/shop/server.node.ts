@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server'
 import { createShop } from './app.ts'
+import { isPortTaken, portTakenMessage } from './listen-error.ts'
 import { configFromEnv, createSessionCookie, createStorage } from './session-config.ts'
 
 const config = configFromEnv(process.env)
@@ -13,6 +14,12 @@ const server = serve({ fetch: (request) => shop.fetch(request), port, hostname }
   console.log(
     `Listening on http://${hostname}:${info.port} (Node ${process.version}, ${config.storage} sessions)`,
   )
+})
+
+server.once('error', (error) => {
+  if (!isPortTaken(error)) throw error
+  console.error(portTakenMessage(hostname, port))
+  process.exit(1)
 })
 
 for (let signal of ['SIGINT', 'SIGTERM']) {

@@ -71,6 +71,16 @@ describe.each(recipes)('@x/session in $recipe on $runtime.name', ({ folder, runt
     expect(await (await send('/', first)).text()).toBe('Hello stranger')
   })
 
+  it('saves nothing when a handler throws midway: a 500 without a cookie, the session as it was', async () => {
+    let jar = cookieOf(await login(undefined, 'ada'))
+    expect(await (await send('/', jar)).text()).toBe('Signed in. Hello ada')
+    let failed = await send('/fail', jar, { method: 'POST' })
+    expect(failed.status).toBe(500)
+    expect(await failed.text()).toBe('Internal Server Error')
+    expect(failed.headers.get('Set-Cookie')).toBeNull()
+    expect(await (await send('/', jar)).text()).toBe('Hello ada')
+  })
+
   it('leaves a flash message for the GET after a HEAD request', async () => {
     let jar = cookieOf(await login(undefined, 'ada'))
     let head = await send('/', jar, { method: 'HEAD' })
@@ -97,5 +107,28 @@ describe.each(on('node'))('@x/session in Hono on $name, next to a cookie of its 
     let jar = cookies[1]?.split(';')[0] as string
     let page = await fetch(`${server.base}/`, { headers: { Cookie: jar } })
     expect(await page.text()).toBe('Theme saved. Hello stranger')
+  })
+})
+
+describe.each(on('node').slice(0, 1))('@x/session in Hono on $name in production', (runtime) => {
+  let server: Server
+  beforeAll(async () => {
+    let env = { NODE_ENV: 'production', SESSION_SECRET: 'a-production-secret-of-32-characters!' }
+    server = await startServer(runtime, here('hono'), env)
+  }, 60_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('names the cookie __Host-session and marks it Secure', async () => {
+    let response = await fetch(`${server.base}/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'name=ada',
+    })
+    expect(response.headers.get('Set-Cookie')).toMatch(
+      /^__Host-session=[^;]+; HttpOnly; Path=\/; SameSite=Lax; Secure$/,
+    )
   })
 })

@@ -53,6 +53,14 @@ app.post(
 )
 
 app.post(
+  '/fail',
+  withSession((_req, session) => {
+    session.set('user', 'mallory') // a change the failure must not save
+    throw new Error('failed midway')
+  }),
+)
+
+app.post(
   '/logout',
   withSession((_req, session) => {
     session.destroy()

@@ -41,6 +41,10 @@ async function route(request: Request, session: Session): Promise<Response> {
     session.flash('notice', 'Signed in')
     return Response.redirect(home, 303)
   }
+  if (pathname === '/fail' && request.method === 'POST') {
+    session.set('user', 'mallory') // a change the failure must not save
+    throw new Error('failed midway')
+  }
   if (pathname === '/logout' && request.method === 'POST') {
     session.destroy()
     return Response.redirect(home, 303)

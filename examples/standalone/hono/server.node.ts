@@ -15,6 +15,9 @@ app.use(async (c, next) => {
   })
   c.set('session', session)
   await next()
+  // Hono catches a handler's throw, answers it with onError and returns normally from next():
+  // a handler that failed midway must not have its half-done changes saved.
+  if (c.error) return
   let response = await commitSession(c.req.raw, c.res, session, { cookie, storage })
   if (response !== c.res) {
     // Setting c.res copies the old response's headers onto the new one, and its Set-Cookie
@@ -43,6 +46,11 @@ app.post('/theme', (c) => {
   c.get('session').flash('notice', 'Theme saved')
   c.header('Set-Cookie', 'theme=dark; Path=/') // a cookie of the app's own, next to the session's
   return c.redirect('/', 303)
+})
+
+app.post('/fail', (c) => {
+  c.get('session').set('user', 'mallory') // a change the failure must not save
+  throw new Error('failed midway')
 })
 
 app.post('/logout', (c) => {

@@ -100,9 +100,39 @@ describe('crossOrigin()', () => {
     'null',
     'data:text/html,hi',
     '',
+    'https://partner.example.',
+    'https://-',
+    'https://-partner.example',
+    'https://partner..example',
+    'https://partner.example:0',
+    'https://10.1',
+    'https://partner_1.example',
+    'https:partner.example',
   ])('refuses %j as a trusted origin with a TypeError at creation', (origin) => {
     expect(() => crossOrigin({ trustedOrigins: [origin] })).toThrow(TypeError)
   })
+
+  it('refuses a wildcard origin at creation, saying wildcards are not supported', () => {
+    for (let origin of ['https://*.partner.example', '*', 'https://partner.example:*']) {
+      expect(() => crossOrigin({ trustedOrigins: [origin] })).toThrow(/wildcards are not supported/)
+    }
+  })
+
+  it('takes IP and internationalized origins, as browsers send them', async () => {
+    let { send } = app({ trustedOrigins: ['https://192.168.0.2:8443', 'https://bücher.example'] })
+    let from = (origin: string) => ({ 'Sec-Fetch-Site': 'cross-site', Origin: origin })
+    expect((await send('POST', from('https://192.168.0.2:8443'))).status).toBe(200)
+    expect((await send('POST', from('https://xn--bcher-kva.example'))).status).toBe(200)
+  })
+
+  it.each(['false', 'true', 0, null])(
+    'refuses allowMissingHeaders: %j with a TypeError at creation',
+    (value) => {
+      expect(() => crossOrigin({ allowMissingHeaders: value as never })).toThrow(
+        `crossOrigin(): allowMissingHeaders must be true or false, got ${JSON.stringify(value)}`,
+      )
+    },
+  )
 
   it('lets exempt routes take cross-site posts, by pattern or by function', async () => {
     let patterns = app({ exempt: ['/webhooks/*', '/hooks/:provider'] })

@@ -1,4 +1,6 @@
+import { isHostAndPort } from './host-name.ts'
 import { HttpError } from './http-error.ts'
+import { parseIpv4 } from './ip-address.ts'
 import type { Middleware } from './middleware.ts'
 import type { AnyParams, RequestContext } from './request-context.ts'
 import { compileExemption, type Exemption, isUnsafeRequest } from './unsafe-request.ts'
@@ -8,8 +10,11 @@ export interface CrossOriginOptions {
   /**
    * Other origins whose pages may send unsafe requests here, e.g. `['https://shop.example.com']`:
    * a scheme, a host and an optional port, nothing else (no path, not even a trailing `/`). Each
-   * is checked at creation. A request passes when its `Origin` header is one of them, exactly.
-   * Default: none.
+   * is checked at creation: a wildcard (`https://*.example.com`), a trailing dot, a host that is
+   * not a DNS name or an IP address, or port 0 is a `TypeError`. A request passes when its
+   * `Origin` header is one of them, exactly (scheme and host compared lower-case, a default port
+   * dropped). Wildcards are not supported: for a family of origins, use an `exempt` function that
+   * checks `request.headers.get('Origin')` itself. Default: none.
    */
   trustedOrigins?: readonly string[]
   /**
@@ -24,7 +29,8 @@ export interface CrossOriginOptions {
    * Whether an unsafe request that carries neither `Sec-Fetch-Site` nor `Origin` passes. Browsers
    * send one or both with every unsafe request, so such a request comes from curl, a server or a
    * script, which have no cookies of the user's to abuse. Default `true`; `false` refuses them
-   * too (an app whose writes only ever come from browsers).
+   * too (an app whose writes only ever come from browsers). Must be a boolean: a string such as
+   * `'false'` read from the environment is a `TypeError` at creation.
    */
   allowMissingHeaders?: boolean
 }
@@ -43,23 +49,37 @@ export interface CrossOriginOptions {
  *
  * A request whose `Origin` is in `trustedOrigins`, or whose route is `exempt`, passes whatever
  * its headers say. The method the client sent and `context.method` are both checked, so a method
- * override cannot hide a `POST`. A refusal throws an {@link HttpError} `403` whose response is a
- * short plain-text body; catch it in an outer middleware to render a page of your own.
+ * override that ran before cannot hide a `POST`. A refusal throws an {@link HttpError} `403` whose
+ * response is a short plain-text body; catch it in an outer middleware to render a page of your
+ * own.
  *
- * Put it first among the router middleware (after {@link trustProxy}), before the session is
- * read, so that a refused request costs no storage read and changes no session.
+ * Order: after every middleware that changes `context.url` or `context.method` ({@link
+ * trustProxy}, a method override, a path rewrite), which it checks as they left them, and before
+ * the session is read, so that a refused request costs no storage read and changes no session. A
+ * method override that runs after it is a bypass: a cross-site `GET /items/1?_method=DELETE`
+ * passes as a `GET` and reaches the handler as a `DELETE`. So is a rewrite of `context.url` after
+ * it, which can route a path checked as exempt to a route that is not.
  *
  * @example
  * const router = createRouter({
  *   middleware: [crossOrigin({ exempt: ['/webhooks/*'] }), session(cookie, storage)],
  * })
- * @throws {TypeError} at creation when a trusted origin is not a bare origin, or an `exempt`
- * pattern is malformed.
+ * @throws {TypeError} at creation when a trusted origin is not a bare origin (or holds a
+ * wildcard), an `exempt` pattern is malformed, or `allowMissingHeaders` is not a boolean.
  */
 export function crossOrigin(options: CrossOriginOptions = {}): Middleware {
-  let trusted = new Set((options.trustedOrigins ?? []).map(checkOrigin))
+  let origins: unknown = options.trustedOrigins ?? []
+  if (!Array.isArray(origins)) {
+    throw new TypeError('crossOrigin(): trustedOrigins must be an array of origins')
+  }
+  let trusted = new Set(origins.map(checkOrigin))
   let isExempt = compileExemption(options.exempt, 'crossOrigin()')
-  let allowMissingHeaders = options.allowMissingHeaders ?? true
+  let allowMissingHeaders = options.allowMissingHeaders === undefined || options.allowMissingHeaders
+  if (typeof allowMissingHeaders !== 'boolean') {
+    throw new TypeError(
+      `crossOrigin(): allowMissingHeaders must be true or false, got ${JSON.stringify(allowMissingHeaders)}`,
+    )
+  }
 
   function allowed(context: RequestContext<AnyParams>): boolean {
     let headers = context.request.headers
@@ -83,6 +103,11 @@ export function crossOrigin(options: CrossOriginOptions = {}): Middleware {
 
 /** The serialized origin of a trusted-origin option. */
 function checkOrigin(origin: unknown): string {
+  if (typeof origin === 'string' && origin.includes('*')) {
+    throw new TypeError(
+      `crossOrigin(): trusted origin ${JSON.stringify(origin)}: wildcards are not supported; list each origin, or use an \`exempt\` function that checks the Origin header`,
+    )
+  }
   let url: URL | undefined
   try {
     url = typeof origin === 'string' ? new URL(origin) : undefined
@@ -97,12 +122,25 @@ function checkOrigin(origin: unknown): string {
     url.pathname === '/' &&
     url.search === '' &&
     url.hash === '' &&
+    /^[a-z][a-z\d+.-]*:\/\//i.test(origin as string) &&
+    isHostAndPort(url.host) &&
+    writtenAsParsed(origin as string, url) &&
     !(origin as string).endsWith('/') &&
     !/[?#]/.test(origin as string)
   if (!bare) {
     throw new TypeError(
-      `crossOrigin(): trusted origin ${JSON.stringify(origin)} must be a scheme, a host and an optional port, such as "https://example.com:8443"`,
+      `crossOrigin(): trusted origin ${JSON.stringify(origin)} must be a scheme, a host (a DNS name without a trailing dot, or an IP address) and an optional port, such as "https://example.com:8443"`,
     )
   }
   return (url as URL).origin
+}
+
+/**
+ * Whether an IPv4 host was written as the URL parser reads it: `https://10.1` and
+ * `https://0x0a.0.0.1` both parse as `https://10.0.0.1`, an origin the writer did not mean.
+ */
+function writtenAsParsed(origin: string, url: URL): boolean {
+  if (parseIpv4(url.hostname) === undefined) return true
+  let authority = origin.slice(url.protocol.length + 2)
+  return authority.replace(/:\d*$/, '') === url.hostname
 }

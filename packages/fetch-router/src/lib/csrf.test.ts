@@ -43,6 +43,35 @@ function app(
   return { router, writes }
 }
 
+/** A body made of `chunks`, counting how many of them a reader pulled. */
+function countedBody(chunks: string[]) {
+  let pulled = { count: 0 }
+  let encoder = new TextEncoder()
+  let stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        let chunk = chunks[pulled.count]
+        if (chunk === undefined) return controller.close()
+        pulled.count++
+        controller.enqueue(encoder.encode(chunk))
+      },
+    },
+    // Nothing is pulled before a reader asks.
+    { highWaterMark: 0 },
+  )
+  return { stream, pulled }
+}
+
+/** A POST whose body is `stream`, of Content-Type `type`. */
+function streamed(stream: ReadableStream<Uint8Array>, type: string): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': type },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit
+}
+
 /** A browser-like visitor: keeps the session cookie between requests. */
 function visitor(router: ReturnType<typeof createRouter>) {
   let jar: string | undefined
@@ -167,18 +196,123 @@ describe('csrf()', () => {
     expect(await response.text()).toBe('Upload 1000')
   })
 
-  it('answers 413 for a form body over maxBodySize, and 403 for one that is not a form', async () => {
-    let { router } = app(undefined, { maxBodySize: 1024 })
+  it('answers 413 when the token field has not ended within maxBodySize bytes, and 403 for a body that is not a form', async () => {
+    let { router, writes } = app(undefined, { maxBodySize: 1024 })
     let user = visitor(router)
     let token = await user.token()
-    let big = await user.post('/write', { _csrf: token, pad: 'x'.repeat(2000) })
-    expect(big.status).toBe(413)
+    let late = await user.post('/write', { pad: 'x'.repeat(2000), _csrf: token })
+    expect(late.status).toBe(413)
+    expect(await late.text()).toContain('within the first 1024 bytes')
+    // A token field first lets a larger body through, whole for the handler.
+    let early = await user.post('/write', { _csrf: token, pad: 'x'.repeat(2000) })
+    expect(early.status).toBe(200)
+    expect(await early.text()).toBe(`wrote _csrf=${token}&pad=${'x'.repeat(2000)}`)
+    expect(writes.count).toBe(1)
     let broken = await user.send('/write', {
       method: 'POST',
       headers: { 'Content-Type': 'multipart/form-data; boundary=nope' },
       body: `_csrf=${token}`,
     })
     expect(broken.status).toBe(403)
+  })
+
+  it('refuses a session that holds no secret at once, without reading a byte of the body', async () => {
+    let { router, writes } = app()
+    let user = visitor(router)
+    expect((await user.post('/login', {})).status).toBe(403)
+    for (let type of ['application/x-www-form-urlencoded', 'multipart/form-data; boundary=b']) {
+      let body = countedBody(['_csrf=', 'a'.repeat(128)])
+      let response = await user.send('/write', streamed(body.stream, type))
+      expect(response.status).toBe(403)
+      expect(await response.text()).toBe('Forbidden: invalid CSRF token')
+      expect(body.pulled.count).toBe(0)
+    }
+    expect(writes.count).toBe(0)
+  })
+
+  it.each([
+    ['application/x-www-form-urlencoded', (token: string) => `_csrf=${token}&file=`],
+    [
+      'multipart/form-data; boundary=b',
+      (token: string) =>
+        `--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n`,
+    ],
+  ])('stops reading a %s body at the end of the token field', async (type, head) => {
+    let { router } = app()
+    router.post('/unread', () => new Response('not read'))
+    let user = visitor(router)
+    let token = await user.token()
+    let rest = Array.from({ length: 50 }, () => 'x'.repeat(1000))
+    let unread = countedBody([head(token), ...rest])
+    expect((await user.send('/unread', streamed(unread.stream, type))).status).toBe(200)
+    // The chunk with the token, and at most the one a cloned body buffers ahead: not 51.
+    expect(unread.pulled.count).toBeLessThanOrEqual(2)
+    // The handler still gets the whole body.
+    let read = countedBody([head(token), ...rest, type.startsWith('multipart') ? '\r\n--b--' : ''])
+    let response = await user.send('/write', streamed(read.stream, type))
+    expect(await response.text()).toContain('x'.repeat(50_000))
+  })
+
+  it('finds the token field among the first 1000 parts of a multipart form, not after', async () => {
+    let { router, writes } = app()
+    let user = visitor(router)
+    let token = await user.token()
+    let form = (before: number) => {
+      let form = new FormData()
+      for (let index = 0; index < before; index++) form.append('tag', '')
+      form.append('_csrf', token)
+      return form
+    }
+    expect((await user.send('/write', { method: 'POST', body: form(999) })).status).toBe(200)
+    let late = await user.send('/write', { method: 'POST', body: form(1000) })
+    expect(late.status).toBe(403)
+    expect(await late.text()).toBe('Forbidden: missing CSRF token')
+    expect(writes.count).toBe(1)
+  })
+
+  it('finds the first token field as the form standards define it: encoded names, unquoted names, a preamble', async () => {
+    let { router, writes } = app()
+    let user = visitor(router)
+    let token = await user.token()
+    let form = (body: string) =>
+      user.send('/write', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+    expect((await form(`a=1&b=2&%5Fcsrf=${token}`)).status).toBe(200)
+    expect((await form(`_csrf=&_csrf=${token}`)).status).toBe(403)
+    expect((await form(`_csrf=${'0'.repeat(128)}&_csrf=${token}`)).status).toBe(403)
+    let multipart = (name: string, extra = '') =>
+      user.send('/write', {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary="b b"' },
+        body: `preamble\r\n--b b\r\nContent-Disposition: form-data; name=${name}${extra}\r\n\r\n${token}\r\n--b b--\r\n`,
+      })
+    expect((await multipart('"_csrf"')).status).toBe(200)
+    expect((await multipart('_csrf')).status).toBe(200)
+    expect((await multipart('"_csrf"', '; filename="token.txt"')).status).toBe(403)
+    expect(writes.count).toBe(3)
+  })
+
+  it.each([
+    [
+      { maxBodySize: Number.NaN },
+      'maxBodySize must be a positive integer number of bytes, got NaN',
+    ],
+    [
+      { maxBodySize: '1mb' as never },
+      'maxBodySize must be a positive integer number of bytes, got "1mb"',
+    ],
+    [{ maxBodySize: Number.POSITIVE_INFINITY }, 'got Infinity'],
+    [{ maxBodySize: -1 }, 'got -1'],
+    [{ maxBodySize: 0 }, 'got 0'],
+    [{ maxBodySize: 1.5 }, 'got 1.5'],
+    [{ headerName: 'X CSRF' }, 'headerName "X CSRF" is not a header name'],
+    [{ headerName: 'X-CSRF-Token:' }, 'headerName "X-CSRF-Token:" is not a header name'],
+  ])('refuses %j with a TypeError at creation', (options, message) => {
+    expect(() => csrf(options)).toThrow(TypeError)
+    expect(() => csrf(options)).toThrow(message)
   })
 
   it('asks no token of GET, HEAD and OPTIONS, nor of exempt routes', async () => {

@@ -16,7 +16,11 @@ export interface CsrfOptions {
   key?: string
   /** The form field that carries the token in form posts. Default `'_csrf'`. */
   fieldName?: string
-  /** The request header that carries the token (for `fetch()` calls). Default `'X-CSRF-Token'`. */
+  /**
+   * The request header that carries the token (for `fetch()` calls); a request that sends it has
+   * no body read at all. Must be a valid header name (a `TypeError` at creation otherwise).
+   * Default `'X-CSRF-Token'`.
+   */
   headerName?: string
   /**
    * Routes that take unsafe requests without a token (webhooks): pathname patterns in the
@@ -24,8 +28,12 @@ export interface CsrfOptions {
    */
   exempt?: Exemption
   /**
-   * The largest form body read to find the token, in bytes; a larger one gets `413`. The handler
-   * still reads the whole body itself. Default `1_048_576` (1 MiB).
+   * How far into a form body `csrf()` reads looking for the token field, in bytes: it stops as
+   * soon as that field ends, and answers `413` when it has not ended within this many bytes. So
+   * put the hidden field first in the form; an upload whose token field would come later must
+   * send the token in the header instead. The handler still reads the whole body itself. A
+   * positive integer (`NaN`, `Infinity`, `0`, `-1` or `'1mb'` is a `TypeError` at creation).
+   * Default `1_048_576` (1 MiB).
    */
   maxBodySize?: number
 }
@@ -70,10 +78,15 @@ const TokenKey = createContextKey<() => string>()
  * `context.method`) whose token is missing or was not made for this session: `403` with a short
  * plain-text body, thrown as an {@link HttpError}, before the handler runs and with nothing saved.
  *
- * The token is read from the `X-CSRF-Token` header, or else from the `_csrf` field of an
- * `application/x-www-form-urlencoded` or `multipart/form-data` body, read from a copy: the handler
- * and `validate()` still read the whole body. The secret lives in the session, so every storage
- * works (cookie storage included) and it ends with the session. Requires `session()` before it.
+ * A session that holds no secret (no token was ever made for it, or its id changed since) is
+ * refused at once, with its body unread. Otherwise the token is read from the `X-CSRF-Token`
+ * header, or else from the `_csrf` field of an `application/x-www-form-urlencoded` or
+ * `multipart/form-data` body, read from a copy and only up to that field (of a multipart body,
+ * part headers only, and the field must be among the first 1000 parts): the handler and
+ * `validate()` still read the whole body. A body that stalls before the field stalls the request
+ * until the client ends it or your server's request timeout aborts it. The secret lives in the
+ * session, so every storage works (cookie storage included) and it ends with the session.
+ * Requires `session()` before it, and goes after {@link crossOrigin} and any method override.
  *
  * @example
  * const router = createRouter({ middleware: [session(cookie, storage), csrf()] })
@@ -86,7 +99,15 @@ export function csrf(options: CsrfOptions = {}): Middleware<CsrfTokenProvider> {
   let key = checkName(options.key ?? 'csrf', 'key')
   let fieldName = checkName(options.fieldName ?? '_csrf', 'fieldName')
   let headerName = checkName(options.headerName ?? 'X-CSRF-Token', 'headerName')
-  let maxBodySize = options.maxBodySize ?? 1_048_576
+  if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(headerName)) {
+    throw new TypeError(`csrf(): headerName ${JSON.stringify(headerName)} is not a header name`)
+  }
+  let maxBodySize: unknown = options.maxBodySize ?? 1_048_576
+  if (typeof maxBodySize !== 'number' || !Number.isSafeInteger(maxBodySize) || maxBodySize < 1) {
+    throw new TypeError(
+      `csrf(): maxBodySize must be a positive integer number of bytes, got ${shown(maxBodySize)}`,
+    )
+  }
   let isExempt = compileExemption(options.exempt, 'csrf()')
 
   function secretOf(session: Session): string | undefined {
@@ -112,13 +133,12 @@ export function csrf(options: CsrfOptions = {}): Middleware<CsrfTokenProvider> {
   return async function csrfMiddleware(context, next) {
     context.set(TokenKey, () => issueToken(context), { property: 'csrfToken' })
     if (!isUnsafeRequest(context) || isExempt(context)) return next()
-    let session = await loadSession(context)
-    let token = await submittedCsrfToken(context, headerName, fieldName, maxBodySize)
+    // No secret, no token can match: answer before reading a byte of the body.
+    let secret = secretOf(await loadSession(context))
+    if (secret === undefined) throw new HttpError(403, 'Forbidden: invalid CSRF token')
+    let token = await submittedCsrfToken(context, headerName, fieldName, maxBodySize as number)
     if (token === undefined) throw new HttpError(403, 'Forbidden: missing CSRF token')
-    let secret = secretOf(session)
-    if (secret === undefined || !csrfTokenMatches(token, secret)) {
-      throw new HttpError(403, 'Forbidden: invalid CSRF token')
-    }
+    if (!csrfTokenMatches(token, secret)) throw new HttpError(403, 'Forbidden: invalid CSRF token')
     return next()
   }
 }
@@ -153,6 +173,10 @@ async function loadSession(context: RequestContext<AnyParams>): Promise<Session>
   let loader = (context as { loadSession?: unknown }).loadSession
   if (typeof loader === 'function') return (await loader()) as Session
   throw new Error('csrf(): this request has no session: put session() before csrf()')
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : String(value)
 }
 
 function checkName(value: unknown, option: string): string {

@@ -9,7 +9,10 @@ export interface IpNetwork {
   prefix: number
 }
 
-/** Parses an address or a network in CIDR notation; `undefined` for anything else. */
+/**
+ * Parses an address or a network in CIDR notation; `undefined` for anything else. The prefix is
+ * decimal without leading zeros (`/8`, not `/08`), at most 32 for IPv4 and 128 for IPv6.
+ */
 export function parseNetwork(text: string): IpNetwork | undefined {
   let slash = text.indexOf('/')
   let bytes = parseIp(slash === -1 ? text : text.slice(0, slash))
@@ -17,7 +20,7 @@ export function parseNetwork(text: string): IpNetwork | undefined {
   let max = bytes.length * 8
   if (slash === -1) return { bytes, prefix: max }
   let bits = text.slice(slash + 1)
-  if (!/^\d{1,3}$/.test(bits) || Number(bits) > max) return undefined
+  if (!/^(?:0|[1-9]\d{0,2})$/.test(bits) || Number(bits) > max) return undefined
   return { bytes, prefix: Number(bits) }
 }
 
@@ -36,21 +39,36 @@ export function inNetwork(address: Uint8Array, network: IpNetwork): boolean {
 
 /**
  * Parses an IPv4 or IPv6 address (a zone such as `%eth0` is ignored) into 4 or 16 bytes;
- * `undefined` for anything else, host names included.
+ * `undefined` for anything else, host names included. IPv4 must be a strict dotted quad (see
+ * {@link parseIpv4}).
  */
 export function parseIp(text: string): Uint8Array | undefined {
   let address = text.replace(/%[\w.-]+$/, '')
+  if (!address.includes(':')) return parseIpv4(address)
   if (!/^[0-9a-fA-F.:]+$/.test(address)) return undefined
   let host: string
   try {
-    // The URL parser canonicalizes both families (and checks them): reuse it.
-    host = new URL(address.includes(':') ? `http://[${address}]/` : `http://${address}/`).hostname
+    // The URL parser canonicalizes IPv6 (and checks it, strictly: an embedded IPv4 part must be
+    // four decimal numbers without leading zeros): reuse it.
+    host = new URL(`http://[${address}]/`).hostname
   } catch {
     return undefined
   }
-  if (host.startsWith('[')) return unmapped(parseIpv6(host.slice(1, -1)))
-  let parts = host.split('.')
-  if (parts.length !== 4 || !parts.every((part) => /^\d{1,3}$/.test(part))) return undefined
+  return unmapped(parseIpv6(host.slice(1, -1)))
+}
+
+/**
+ * Parses a strict IPv4 dotted quad into 4 bytes: exactly four decimal numbers from 0 to 255,
+ * without leading zeros. `undefined` for the forms the URL parser would still read as an address
+ * (`010.0.0.1` as octal, `10.1` as `10.0.0.1`, `0x0a000001` as hex), which are typos or tricks in
+ * a configuration, never what a peer address looks like.
+ */
+export function parseIpv4(text: string): Uint8Array | undefined {
+  let parts = text.split('.')
+  if (parts.length !== 4) return undefined
+  if (!parts.every((part) => /^(?:0|[1-9]\d{0,2})$/.test(part) && Number(part) <= 255)) {
+    return undefined
+  }
   return Uint8Array.from(parts, Number)
 }
 

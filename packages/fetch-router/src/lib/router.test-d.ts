@@ -1,4 +1,4 @@
-import type { Data, Session } from '@x/session'
+import type { InferData, Session } from '@x/session'
 import { createCookie } from '@x/session/cookie'
 import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { describe, expectTypeOf, it } from 'vitest'
@@ -215,7 +215,9 @@ describe('session middleware', () => {
     })
     let router = createRouter({ middleware: [session(cookie, storage)] })
     router.get('/', (context) => {
-      expectTypeOf(context.session).toEqualTypeOf<Session<{ userId: string }, { notice: string }>>()
+      expectTypeOf(context.session).toEqualTypeOf<
+        Session<InferData<{ userId: z.ZodString }>, InferData<{ notice: z.ZodString }>>
+      >()
       expectTypeOf(context.session.get('userId')).toEqualTypeOf<string | undefined>()
       // @ts-expect-error: userId is a string
       context.session.set('userId', 1)
@@ -239,9 +241,10 @@ describe('lazy session middleware', () => {
     let storage = createMemorySessionStorage({ schema: { values: { userId: z.string() } } })
     let router = createRouter({ middleware: [session(cookie, storage, { lazy: true })] })
     router.get('/', async (context) => {
-      expectTypeOf(context.loadSession).toEqualTypeOf<
-        () => Promise<Session<{ userId: string }, Data>>
-      >()
+      let loaded = await context.loadSession()
+      expectTypeOf(loaded.get('userId')).toEqualTypeOf<string | undefined>()
+      // @ts-expect-error: userId is a string
+      loaded.set('userId', 1)
       // @ts-expect-error: the lazy mode has no synchronous session
       context.session
       return ok()

@@ -120,7 +120,8 @@ export interface Router<Extra extends object = {}> extends RouteBuilder<Extra> {
    * Answers a request. Takes what `fetch()` takes. Never throws and never rejects for bad input:
    * an unparsable URL or request init gets a 400, malformed percent-encoding in the path a 400, a
    * path longer than `maxPathLength` a 414, an uncaught error a 500 without details. Rejects only
-   * with the abort reason when the request's signal aborts. Safe to pass detached:
+   * with the abort reason when the request's signal aborts: at once, even while a handler is still
+   * working, and then no further middleware or handler starts. Safe to pass detached:
    * `serve({ fetch: router.fetch })`.
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>
@@ -140,7 +141,8 @@ export interface RouterOptions<List extends readonly AnyMiddleware[] = readonly 
    * Called with an error that escaped every middleware. Return a response to send it; return
    * nothing to send the default: a plain `500 Internal Server Error`, or the error's own response
    * for an {@link HttpError} of status 500 and above. A 4xx `HttpError` is an answer, not a
-   * failure: it skips this hook. Default: logs the error with `console.error`. The error's message
+   * failure: it skips this hook, and so does any error of an aborted request (`router.fetch`
+   * rejects with the abort reason). Default: logs the error with `console.error`. The error's message
    * and stack are never sent to the client unless this hook sends them.
    */
   onError?: (

@@ -109,13 +109,15 @@ describe('session middleware', () => {
     expect(response.headers.get('Cache-Control')).toBe('private, no-store')
   })
 
-  it('keeps a Cache-Control the handler set', async () => {
+  it('keeps a private Cache-Control the handler set', async () => {
     let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
     router.get('/', ({ session }) => {
       session.set('seen', true)
-      return new Response('x', { headers: { 'Cache-Control': 'no-cache' } })
+      return new Response('x', { headers: { 'Cache-Control': 'private, max-age=60' } })
     })
-    expect((await router.fetch('http://x.test/')).headers.get('Cache-Control')).toBe('no-cache')
+    let response = await router.fetch('http://x.test/')
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(response.headers.get('Cache-Control')).toBe('private, max-age=60')
   })
 
   it('does no storage I/O and sends no cookie for a request without the cookie that does not change the session', async () => {
@@ -472,41 +474,47 @@ describe('session middleware, HEAD requests', () => {
 })
 
 describe('session middleware, responses for shared caches', () => {
-  function publicApp(storage: SessionStorage) {
+  const cacheable: Record<string, Record<string, string>> = {
+    '/public': { 'Cache-Control': 'public, max-age=600' },
+    '/edge': { 'Cache-Control': 's-maxage=60' },
+    '/max-age': { 'Cache-Control': 'max-age=600' },
+    '/no-cache': { 'Cache-Control': 'no-cache' },
+    '/cdn': { 'Cache-Control': 'private', 'CDN-Cache-Control': 'max-age=600' },
+    '/surrogate': { 'Surrogate-Control': 'max-age=3600' },
+  }
+
+  function cacheableApp(storage: SessionStorage, extra: Middleware[] = []) {
     let errors: unknown[] = []
     let router = createRouter({
-      middleware: [session(cookie, storage)],
+      middleware: [session(cookie, storage), ...extra],
       onError: (error) => void errors.push(error),
     })
-    let publicly = { 'Cache-Control': 'public, max-age=600' }
     router.post('/count', ({ session }) => {
       session.set('count', ((session.get('count') as number | undefined) ?? 0) + 1)
       return new Response('counted')
     })
     router.get('/count', ({ session }) => new Response(String(session.get('count') ?? 0)))
-    router.get('/page', () => new Response('the same for everyone', { headers: publicly }))
-    router.get(
-      '/edge',
-      () => new Response('cached', { headers: { 'Cache-Control': 's-maxage=60' } }),
-    )
-    router.post('/page', ({ session }) => {
+    router.get('/:page', ({ params }) => {
+      return new Response('the same for everyone', { headers: cacheable[`/${params.page}`] })
+    })
+    router.post('/:page', ({ session, params }) => {
       session.set('count', 0)
-      return new Response('changed', { headers: publicly })
+      return new Response('changed', { headers: cacheable[`/${params.page}`] })
     })
     return { router, errors }
   }
 
-  it.each(['/page', '/edge'])(
+  it.each(Object.keys(cacheable))(
     'sends no cookie on %s when only a renewal is due, and renews on the next private response',
     async (path) => {
       vi.useFakeTimers({ toFake: ['Date'] })
-      let { router } = publicApp(createCookieSessionStorage({ idleTimeout: 3600 }))
+      let { router } = cacheableApp(createCookieSessionStorage({ idleTimeout: 3600 }))
       let send = browser(router)
       await send('/count', { method: 'POST' })
       vi.advanceTimersByTime(30 * 60_000) // past a tenth of the idle timeout: a renewal is due
       let cached = await send(path)
       expect(cached.headers.get('Set-Cookie')).toBeNull()
-      expect(cached.headers.get('Cache-Control')).not.toContain('private')
+      expect(cached.headers.get('Cache-Control')).toBe(cacheable[path]?.['Cache-Control'] ?? null)
       let renewed = await send('/count')
       expect(renewed.headers.get('Set-Cookie')).toMatch(/^sid=/)
       vi.advanceTimersByTime(45 * 60_000) // 75 minutes after the login, 45 after the renewal
@@ -514,20 +522,50 @@ describe('session middleware, responses for shared caches', () => {
     },
   )
 
-  it('refuses, with a 500 naming the rule, a changed session on a public response', async () => {
+  it.each(Object.keys(cacheable))(
+    'refuses, with a 500 naming the rule, a changed session on %s, saving nothing',
+    async (path) => {
+      let { storage, calls } = countingStorage()
+      let { router, errors } = cacheableApp(storage)
+      let response = await router.fetch(`http://x.test${path}`, { method: 'POST' })
+      expect(response.status).toBe(500)
+      expect(response.headers.get('Set-Cookie')).toBeNull()
+      expect(calls.write).toBe(0)
+      let [name, value] = Object.entries(cacheable[path] ?? {}).at(-1) as [string, string]
+      expect(String(errors[0])).toContain(
+        `a shared cache may store the response (${name}: ${value})`,
+      )
+      expect(String(errors[0])).toContain(
+        'a response that sets the session cookie must not be storable by a shared cache',
+      )
+    },
+  )
+
+  it('sees the caching headers of a middleware listed after it', async () => {
+    let publicly: Middleware = async (_, next) => {
+      let response = await next()
+      let copy = new Response(response.body, response)
+      copy.headers.set('Cache-Control', 'public, max-age=600')
+      return copy
+    }
     let { storage, calls } = countingStorage()
-    let { router, errors } = publicApp(storage)
-    let response = await router.fetch('http://x.test/page', { method: 'POST' })
+    let { router } = cacheableApp(storage, [publicly])
+    let response = await router.fetch('http://x.test/count', { method: 'POST' })
     expect(response.status).toBe(500)
     expect(response.headers.get('Set-Cookie')).toBeNull()
     expect(calls.write).toBe(0)
-    expect(String(errors[0])).toContain(
-      'the response is marked for shared caches (Cache-Control: public, max-age=600)',
-    )
-    expect(String(errors[0])).toContain(
-      'a response that sets the session cookie must not be public',
-    )
   })
+
+  it.each(['public, max-age=600', 'max-age=600', 'private="set-cookie"'])(
+    'refuses a cacheControl option of %j at creation',
+    (value) => {
+      expect(() => session(cookie, createMemorySessionStorage(), { cacheControl: value })).toThrow(
+        new TypeError(
+          `session(): cacheControl ${JSON.stringify(value)} would let shared caches store the session cookie; it needs an unqualified \`private\` or \`no-store\` (or false to add none)`,
+        ),
+      )
+    },
+  )
 })
 
 describe('session middleware, Secure over HTTPS', () => {

@@ -10,7 +10,8 @@ export interface SessionMiddlewareOptions {
   /**
    * `Cache-Control` added to a response that sets the session cookie, unless the handler set one,
    * so shared caches never store one user's cookie for another. Default `'private, no-store'`;
-   * `false` adds nothing.
+   * `false` adds nothing. A string must keep shared caches out (an unqualified `private`, or
+   * `no-store`): `'public, max-age=600'` is a `TypeError` when the middleware is created.
    */
   cacheControl?: string | false
   /**
@@ -40,6 +41,12 @@ export interface SessionLoader<Values extends Data = Data, Flash extends Data = 
 const SessionLoaderKey = createContextKey<() => Promise<Session>>()
 
 /**
+ * An unqualified `private` or a `no-store` directive. Checked here so that a bad option fails at
+ * startup; `commitSession()` checks it again, against the full `Cache-Control` grammar, at saves.
+ */
+const privateDirective = /(?:^|,)\s*(?:private|no-store)\s*(?:,|$)/i
+
+/**
  * Middleware that reads the session before the handler and saves it after: the session is
  * `context.session` (typed from the storage's schema) and `context.get(Session)`.
  *
@@ -50,20 +57,27 @@ const SessionLoaderKey = createContextKey<() => Promise<Session>>()
  * - Nothing is saved when the handler throws or the request is aborted, nor for a `HEAD` request
  *   (a flash message read there stays for the `GET`).
  * - Saving is `commitSession()` from `@x/session`: the cookie goes on a new `Response` (the
- *   handler's own is never changed, so a shared or immutable one is safe), with `Cache-Control:
- *   private, no-store` unless it has one, and `Secure` when `context.url` is `https:` (unless the
- *   cookie was created with `secure: false`). A response marked `public` (or `s-maxage`) never
- *   carries the cookie: a renewal waits, a changed session is an error (500).
+ *   handler's own is never changed, so immutable headers are fine, and a module-level constant
+ *   with a `null` body can answer everyone), with `Cache-Control: private, no-store` unless it has
+ *   one, and `Secure` when `context.url` is `https:` (unless the cookie was created with `secure:
+ *   false`). A response a shared cache may store (a `Cache-Control` without an unqualified
+ *   `private` or `no-store`, such as `public`, `max-age=600` or `no-cache`, or a
+ *   `CDN-Cache-Control`/`Surrogate-Control` allowing it) never carries the cookie: a renewal
+ *   waits, a changed session is an error (500), and nothing is saved.
+ * - It sees the response its `next()` returns: a middleware listed before it that adds caching
+ *   headers after its own `next()` does so behind its back. List `session()` after such
+ *   middleware, so that it runs inside them.
  * - When the storage fails (a disk or network error), the request fails with `503 Service
  *   Unavailable` rather than going on with an empty session that would sign the user out; the
  *   router's `onError` receives the error to log. A session too large for its cookie
  *   (`SessionTooLargeError`) or a value that cannot be serialized is a bug in the app: a `500`.
  *
  * @example
- * const cookie = createCookie('__session', { secrets: [process.env.SESSION_SECRET] })
+ * const cookie = createCookie('__Host-session', { secrets: [process.env.SESSION_SECRET], secure: true })
  * const router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
  * router.get('/', ({ session }) => new Response(`Hello ${session.get('name') ?? 'stranger'}`))
- * @throws {TypeError} when the cookie is not signed: an unsigned session cookie can be forged.
+ * @throws {TypeError} when the cookie is not signed (an unsigned session cookie can be forged),
+ * or for a `cacheControl` option that would let shared caches store the cookie.
  */
 export function session<Values extends Data, Flash extends Data>(
   cookie: Cookie,
@@ -91,6 +105,11 @@ export function session(
     )
   }
   let cacheControl = options.cacheControl ?? 'private, no-store'
+  if (cacheControl !== false && !privateDirective.test(cacheControl)) {
+    throw new TypeError(
+      `session(): cacheControl ${JSON.stringify(cacheControl)} would let shared caches store the session cookie; it needs an unqualified \`private\` or \`no-store\` (or false to add none)`,
+    )
+  }
 
   async function read(context: RequestContext<AnyParams>): Promise<Session> {
     // The request's own headers: `context.headers` would copy them all to read one.

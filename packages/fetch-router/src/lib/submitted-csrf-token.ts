@@ -1,13 +1,18 @@
-import { HttpError } from './http-error.ts'
+import { scanBody } from './form-field-scanner.ts'
+import { maxFormParts, multipartFieldScanner } from './multipart-field-scanner.ts'
 import type { AnyParams, RequestContext } from './request-context.ts'
+import { UrlencodedFieldScanner } from './urlencoded-field-scanner.ts'
 
 /**
- * The CSRF token a request carries: the `headerName` header, or else the `fieldName` field of an
- * `application/x-www-form-urlencoded` or `multipart/form-data` body (a form already parsed into
- * `context.get(FormData)`, or a copy of the body: the handler still reads the original).
- * `undefined` when there is none, or the form cannot be parsed.
+ * The CSRF token a request carries: the `headerName` header (the body is then not read at all),
+ * or else the first `fieldName` field of an `application/x-www-form-urlencoded` or
+ * `multipart/form-data` body. The form comes from `context.get(FormData)` when a middleware
+ * parsed it already, or else from a copy of the body, read only up to the end of that field (the
+ * handler still reads the original whole): of a multipart form only part headers are parsed,
+ * and the field must be among the first {@link maxFormParts} parts. `undefined` when there is no
+ * token, an empty one, or the form is malformed.
  *
- * @throws {HttpError} 413 when the form body is larger than `limit` bytes.
+ * @throws {HttpError} 413 when `limit` bytes of the form were read and the field had not ended.
  * @throws {Error} when the body was consumed before and no parsed form was kept.
  */
 export async function submittedCsrfToken(
@@ -24,7 +29,7 @@ function headerToken(context: RequestContext<AnyParams>, name: string): string |
   return value === undefined || value === '' ? undefined : value
 }
 
-/** The token field of a form body, read from a copy of the request; `undefined` if none. */
+/** The token field of a form body; `undefined` if none. */
 async function formToken(
   context: RequestContext<AnyParams>,
   fieldName: string,
@@ -35,51 +40,19 @@ async function formToken(
   if (type !== 'application/x-www-form-urlencoded' && type !== 'multipart/form-data') {
     return undefined
   }
+  let value: unknown
   let form = context.get(FormData)
-  if (form === undefined) {
+  if (form !== undefined) {
+    value = form.get(fieldName)
+  } else {
     if (context.request.bodyUsed) {
       throw new Error('csrf(): the request body was read before csrf() ran: put csrf() first')
     }
-    let body = await readCopy(context.request, limit)
-    try {
-      form = await new Response(body, { headers: { 'Content-Type': contentType } }).formData()
-    } catch {
-      return undefined
-    }
+    let scanner =
+      type === 'multipart/form-data'
+        ? multipartFieldScanner(contentType, fieldName)
+        : new UrlencodedFieldScanner(fieldName)
+    value = scanner === undefined ? null : await scanBody(context.request, scanner, limit)
   }
-  let value = form.get(fieldName)
   return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-/**
- * Reads a copy of the request body, up to `limit` bytes (`413` past it), leaving the original to the
- * handler. (Not `readBody`: it awaits the cancel of a body past the limit, and the cancel of one
- * branch of a cloned body settles only once the other branch is cancelled too.)
- */
-async function readCopy(request: Request, limit: number): Promise<ArrayBuffer> {
-  let tooLarge = () =>
-    new HttpError(413, `Content Too Large: the body may hold at most ${limit} bytes`)
-  if (Number(request.headers.get('Content-Length') ?? '0') > limit) throw tooLarge()
-  let body = request.clone().body
-  if (body === null) return new ArrayBuffer(0)
-  let reader = body.getReader()
-  let chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    let { done, value } = await reader.read()
-    if (done || value === undefined) break
-    size += value.byteLength
-    if (size > limit) {
-      reader.cancel().catch(() => {})
-      throw tooLarge()
-    }
-    chunks.push(value)
-  }
-  let copy = new Uint8Array(size)
-  let offset = 0
-  for (let chunk of chunks) {
-    copy.set(chunk, offset)
-    offset += chunk.byteLength
-  }
-  return copy.buffer
 }

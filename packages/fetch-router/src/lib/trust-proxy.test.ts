@@ -52,11 +52,31 @@ describe('trustProxy()', () => {
     expect(() => trustProxy({} as never)).toThrow(/proxies/)
     expect(() => trustProxy({ proxies: ['proxy.internal'] })).toThrow(TypeError)
     expect(() => trustProxy({ proxies: ['10.0.0.0/33'] })).toThrow(TypeError)
+    expect(() => trustProxy({ proxies: ['10.0.0.0/08'] })).toThrow(TypeError)
     expect(() => trustProxy({ proxies: ['10.0.0.2'], hops: 0 })).toThrow(TypeError)
     expect(() => trustProxy({ proxies: ['10.0.0.2'], header: 'x-real' as never })).toThrow(
       TypeError,
     )
   })
+
+  it.each([
+    '010.0.0.1',
+    '10.1',
+    '10.0.1',
+    '0x0a000001',
+    '167772161',
+    '10.0.0.1.5',
+    '256.0.0.1',
+    '10.0.0.01/32',
+    ' 10.0.0.1',
+  ])(
+    'refuses %j, which the URL parser would read as another address, with a TypeError',
+    (proxy) => {
+      expect(() => trustProxy({ proxies: [proxy] })).toThrow(
+        `trustProxy(): ${JSON.stringify(proxy)} is not an IP address or a network`,
+      )
+    },
+  )
 
   it.each([
     ['10.0.0.0/8', '10.200.3.4', true],
@@ -107,8 +127,19 @@ describe('trustProxy()', () => {
     }
     let options = { proxies: ['10.0.0.2'], header: 'forwarded', hops: 2 } as const
     expect(await seen(options, '10.0.0.2', twoProxies)).toBe('https://shop.example/cart?page=2')
-    // Proxies that replace the header leave one value: it is theirs.
-    expect(await seen({ ...options, hops: 3 }, '10.0.0.2', { Forwarded: 'proto=https' })).toBe(
+  })
+
+  it('ignores a header with fewer values than hops: the outer proxy did not write it', async () => {
+    let original = 'http://10.0.0.5:3000/cart?page=2'
+    let bypassed = { 'X-Forwarded-Host': 'evil.example, shop.example' }
+    expect(await seen({ proxies: ['10.0.0.2'], hops: 3 }, '10.0.0.2', bypassed)).toBe(original)
+    let forwarded = { proxies: ['10.0.0.2'], header: 'forwarded', hops: 2 } as const
+    expect(await seen(forwarded, '10.0.0.2', { Forwarded: 'host=evil.example;proto=https' })).toBe(
+      original,
+    )
+    // Each header counts on its own: the full one is still read.
+    let partial = { 'X-Forwarded-Proto': 'https, https', 'X-Forwarded-Host': 'evil.example' }
+    expect(await seen({ proxies: ['10.0.0.2'], hops: 2 }, '10.0.0.2', partial)).toBe(
       'https://10.0.0.5:3000/cart?page=2',
     )
   })
@@ -122,6 +153,12 @@ describe('trustProxy()', () => {
       'http://shop.example:8443/cart?page=2',
     )
     expect(await seen(options, '10.0.0.2', {})).toBe('http://10.0.0.5:3000/cart?page=2')
+    expect(await seen(options, '10.0.0.2', { 'X-Forwarded-Host': '[::1]:8443' })).toBe(
+      'http://[::1]:8443/cart?page=2',
+    )
+    expect(await seen(options, '10.0.0.2', { 'X-Forwarded-Host': '192.168.0.2:65535' })).toBe(
+      'http://192.168.0.2:65535/cart?page=2',
+    )
     expect(await seen(options, '10.0.0.2', tls, 'http://10.0.0.5:3000//evil.example/x')).toBe(
       'https://shop.example//evil.example/x',
     )
@@ -133,6 +170,16 @@ describe('trustProxy()', () => {
     [{ 'X-Forwarded-Host': 'user@evil.example' }],
     [{ 'X-Forwarded-Host': 'shop.example:99999' }],
     [{ 'X-Forwarded-Host': 'shop example' }],
+    [{ 'X-Forwarded-Host': '..' }],
+    [{ 'X-Forwarded-Host': '.' }],
+    [{ 'X-Forwarded-Host': '-' }],
+    [{ 'X-Forwarded-Host': 'shop.example.' }],
+    [{ 'X-Forwarded-Host': '-shop.example' }],
+    [{ 'X-Forwarded-Host': 'shop.example:0' }],
+    [{ 'X-Forwarded-Host': 'shop.example:' }],
+    [{ 'X-Forwarded-Host': '10.1' }],
+    [{ 'X-Forwarded-Host': '0x7f000001' }],
+    [{ 'X-Forwarded-Host': '[::1%eth0]' }],
   ])('answers 400 without a stack for a malformed forwarded value: %j', async (headers) => {
     let request = withRemoteAddress(new Request('http://10.0.0.5/', { headers }), '10.0.0.2')
     let response = await app({ proxies: ['10.0.0.2'] }).fetch(request)

@@ -1,4 +1,5 @@
 import { parseForwarded } from './forwarded-header.ts'
+import { isHostAndPort } from './host-name.ts'
 import { HttpError } from './http-error.ts'
 import { type IpNetwork, inNetwork, parseIp, parseNetwork } from './ip-address.ts'
 import type { Middleware } from './middleware.ts'
@@ -8,7 +9,8 @@ import { remoteAddress } from './remote-address.ts'
 export interface TrustProxyOptions {
   /**
    * Which connections come from your proxy. Either the proxy's IP addresses or networks
-   * (`['10.0.0.2']`, `['10.0.0.0/8', 'fd00::/8']`), compared with the peer address your server
+   * (`['10.0.0.2']`, `['10.0.0.0/8', 'fd00::/8']`; IPv4 as strict dotted quads: `10.1` or
+   * `010.0.0.1` are a `TypeError`), compared with the peer address your server
    * recorded with {@link withRemoteAddress} (a request without one is never trusted), or a
    * function of the request that returns `true` for a connection from the proxy. Required: no
    * connection is trusted by default. `() => true` trusts every connection, which is right only
@@ -27,7 +29,9 @@ export interface TrustProxyOptions {
    * How many proxies stand in front of the app, each adding its own value to the header (a CDN,
    * then a load balancer: `2`). The value read is the one the outermost of them wrote, counted
    * from the end; values before it came from the client and are ignored. A header with fewer
-   * values (proxies that replace rather than append) gives its first. Default `1`.
+   * values than `hops` is ignored whole (the URL keeps that part): the outer proxies did not
+   * write it, so a client that reached an inner proxy directly did. Proxies that replace the
+   * header rather than append to it leave one value: use `1` with them. Default `1`.
    */
   hops?: number
 }
@@ -39,8 +43,9 @@ export interface TrustProxyOptions {
  * the proxies you name. Without it, an app behind a proxy sees `http://` and the proxy's upstream
  * host; with it, cookies get `Secure` on `https` and {@link crossOrigin} compares `Origin` with
  * the origin the browser saw. A header that is absent leaves that part unchanged; a scheme other
- * than `http` or `https`, or a malformed host, answers `400`. Put it first in the router
- * middleware.
+ * than `http` or `https`, or a host that is not a DNS name, an IPv4 dotted quad or a bracketed
+ * IPv6 address with an optional port from 1 to 65535, answers `400`. Put it first in the router
+ * middleware, before {@link crossOrigin}.
  *
  * @example
  * const router = createRouter({ middleware: [trustProxy({ proxies: ['10.0.0.2'] }), crossOrigin()] })
@@ -115,9 +120,12 @@ function list(value: string | null): string[] {
     .filter((item) => item !== '')
 }
 
-/** The value the outermost trusted proxy wrote: `hops` from the end, or the first. */
+/**
+ * The value the outermost trusted proxy wrote: `hops` from the end. `undefined` when there are
+ * fewer values than that: the outer proxies were bypassed, so even the first is the client's.
+ */
 function pick<Item>(items: Item[], hops: number): Item | undefined {
-  return items[Math.max(0, items.length - hops)]
+  return items.length < hops ? undefined : items[items.length - hops]
 }
 
 function rewritten(url: URL, proto: string | undefined, host: string | undefined): URL {
@@ -126,8 +134,9 @@ function rewritten(url: URL, proto: string | undefined, host: string | undefined
     throw new HttpError(400, 'Bad Request: the forwarded scheme must be http or https')
   }
   let authority = host ?? url.host
-  // Only host characters: no userinfo, path, query or spaces may ride along into the URL.
-  if (!/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.\-_]+)(?::\d{1,5})?$/.test(authority)) {
+  // A host and a port only: no userinfo, path, query or spaces may ride along into the URL, and
+  // nothing the URL parser would reinterpret (`10.1`, `shop.example.`, port 0).
+  if (host !== undefined && !isHostAndPort(authority)) {
     throw new HttpError(400, 'Bad Request: malformed forwarded host')
   }
   try {

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { commitSession } from './commit-session.ts'
 import { createCookie } from './cookie.ts'
 import { createSessionStorage } from './server-storage.ts'
@@ -16,6 +16,40 @@ const sent = (response: Response) => String(response.headers.get('Set-Cookie')).
 
 async function readSession(storage: SessionStorage, cookieHeader: string | null = null) {
   return storage.read(await cookie.parse(cookieHeader))
+}
+
+/** A server storage over a Map that counts the records it writes and deletes. */
+function countingStorage() {
+  let rows = new Map<string, string>()
+  let calls = { write: 0, delete: 0 }
+  let storage = createSessionStorage(
+    {
+      readData: async (id) => rows.get(id) ?? null,
+      createData: async (id, data) => {
+        calls.write++
+        rows.set(id, data)
+      },
+      updateData: async (id, data) => {
+        calls.write++
+        rows.set(id, data)
+      },
+      deleteData: async (id) => {
+        calls.delete++
+        rows.delete(id)
+      },
+    },
+    { idleTimeout: 3600 },
+  )
+  return { storage, calls }
+}
+
+/** A signed-in user's cookie (`user: 'ada'`) in a counting storage. */
+async function signedIn() {
+  let { storage, calls } = countingStorage()
+  let session = await readSession(storage)
+  session.set('user', 'ada')
+  let jar = sent(await commit(storage, session, new Response('ok')))
+  return { storage, calls, jar }
 }
 
 function commit(
@@ -107,47 +141,212 @@ describe('commitSession', () => {
     expect(error).toBeInstanceOf(SessionTooLargeError)
     expect(error.changedKeys).toEqual([{ key: 'blob', size: 3502 }])
   })
+})
 
-  it('keeps the session cookie off a response marked for shared caches', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    try {
-      let writes = 0
-      let rows = new Map<string, string>()
-      let storage = createSessionStorage(
-        {
-          readData: async (id) => rows.get(id) ?? null,
-          createData: async (id, data) => {
-            writes++
-            rows.set(id, data)
-          },
-          updateData: async (id, data) => {
-            writes++
-            rows.set(id, data)
-          },
-          deleteData: async (id) => void rows.delete(id),
-        },
-        { idleTimeout: 3600 },
-      )
-      let session = await readSession(storage)
-      session.set('user', 'ada')
-      let jar = sent(await commit(storage, session, new Response('ok')))
-      vi.advanceTimersByTime(30 * 60_000) // a renewal is due
-      let publicly = () =>
-        new Response('page', { headers: { 'Cache-Control': 'public, max-age=60' } })
-      let page = publicly()
-      // The renewal is stored (the user is active) but its cookie is not sent on a public page.
-      expect(await commit(storage, await readSession(storage, jar), page)).toBe(page)
-      expect(writes).toBe(2)
+describe('commitSession and shared caches', () => {
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 
+  const sharedCacheable: [string, Record<string, string>][] = [
+    ['public', { 'Cache-Control': 'public, max-age=60' }],
+    ['s-maxage', { 'Cache-Control': 's-maxage=60' }],
+    ['max-age', { 'Cache-Control': 'max-age=600' }],
+    ['no-cache', { 'Cache-Control': 'no-cache' }],
+    ['must-revalidate', { 'Cache-Control': 'must-revalidate, max-age=60' }],
+    ['stale-while-revalidate', { 'Cache-Control': 'stale-while-revalidate=60' }],
+    ['immutable', { 'Cache-Control': 'immutable, max-age=31536000' }],
+    ['a qualified private', { 'Cache-Control': 'private="set-cookie", max-age=60' }],
+    ['no-store only inside a quoted argument', { 'Cache-Control': 'community="a,no-store"' }],
+    ['CDN-Cache-Control', { 'Cache-Control': 'private', 'CDN-Cache-Control': 'max-age=600' }],
+    ['Cloudflare-CDN-Cache-Control', { 'Cloudflare-CDN-Cache-Control': 'max-age=600' }],
+    ['Vercel-CDN-Cache-Control', { 'Vercel-CDN-Cache-Control': 'max-age=600' }],
+    ['Surrogate-Control', { 'Surrogate-Control': 'max-age=3600' }],
+  ]
+
+  it.each(sharedCacheable)(
+    'refuses a changed session on a response with %s, before saving anything',
+    async (_, headers) => {
+      let { storage, calls, jar } = await signedIn()
       let changed = await readSession(storage, jar)
       changed.set('user', 'bob')
-      await expect(commit(storage, changed, publicly())).rejects.toThrow(
-        'a response that sets the session cookie must not be public',
+      let error = await commit(storage, changed, new Response('page', { headers })).catch(
+        (caught: unknown) => caught,
       )
-      expect(writes).toBe(2)
+      expect(error).toBeInstanceOf(Error)
+      expect(String(error)).toContain(
+        'Rule: a response that sets the session cookie must not be storable by a shared cache',
+      )
+      let [name, value] = Object.entries(headers).at(-1) as [string, string]
+      expect(String(error)).toContain(`(${name}: ${value})`)
+      expect(calls.write).toBe(1)
       expect((await readSession(storage, jar)).get('user')).toBe('ada')
+    },
+  )
+
+  it.each(sharedCacheable)(
+    'stores a renewal due on a response with %s, but does not send its cookie there',
+    async (_, headers) => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      let { storage, calls, jar } = await signedIn()
+      vi.advanceTimersByTime(30 * 60_000) // a renewal is due
+      let page = new Response('page', { headers })
+      expect(await commit(storage, await readSession(storage, jar), page)).toBe(page)
+      expect(calls.write).toBe(2) // the user is active: the stored expiry is renewed
+      expect(page.headers.has('Set-Cookie')).toBe(false)
+    },
+  )
+
+  it.each([
+    'private',
+    'no-store',
+    'private, max-age=60',
+    'max-age=0, Private',
+    'no-cache, NO-STORE',
+  ])('sets the cookie on a response with Cache-Control: %s, and keeps it', async (value) => {
+    let { storage, jar } = await signedIn()
+    let changed = await readSession(storage, jar)
+    changed.set('user', 'bob')
+    let response = await commit(
+      storage,
+      changed,
+      new Response('mine', {
+        headers: { 'Cache-Control': value, 'CDN-Cache-Control': 'no-store' },
+      }),
+    )
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(response.headers.get('Cache-Control')).toBe(value)
+  })
+
+  it('adds private, no-store to a response without Cache-Control, or with an empty one', async () => {
+    let { storage, jar } = await signedIn()
+    for (let headers of [{}, { 'Cache-Control': ' ' }] as Record<string, string>[]) {
+      let changed = await readSession(storage, jar)
+      changed.set('visits', 1)
+      let response = await commit(storage, changed, new Response('mine', { headers }))
+      expect(response.headers.get('Cache-Control')).toBe('private, no-store')
+    }
+  })
+
+  it.each(['public, max-age=600', 'max-age=600', 'private="set-cookie"', ''])(
+    'refuses a cacheControl option of %j with a TypeError, before saving',
+    async (value) => {
+      let { storage, calls } = countingStorage()
+      let session = await readSession(storage)
+      session.set('user', 'ada')
+      let committing = commitSession(new Request('http://x.test/'), new Response('ok'), session, {
+        cookie,
+        storage,
+        cacheControl: value,
+      })
+      await expect(committing).rejects.toThrow(
+        new TypeError(
+          `commitSession(): cacheControl ${JSON.stringify(value)} would let shared caches store the session cookie; it needs an unqualified \`private\` or \`no-store\` (or false to add none)`,
+        ),
+      )
+      expect(calls.write).toBe(0)
+    },
+  )
+
+  it('adds a cacheControl option that keeps shared caches out', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await readSession(storage)
+    session.set('user', 'ada')
+    let response = await commitSession(new Request('http://x.test/'), new Response('ok'), session, {
+      cookie,
+      storage,
+      cacheControl: 'private, max-age=0',
+    })
+    expect(response.headers.get('Cache-Control')).toBe('private, max-age=0')
+  })
+})
+
+describe('commitSession with a response it cannot copy', () => {
+  const uncopyable: [string, () => Promise<Response> | Response, string][] = [
+    ['Response.error()', () => Response.error(), 'it is Response.error()'],
+    [
+      'a response whose body was read',
+      async () => {
+        let response = new Response('read')
+        await response.text()
+        return response
+      },
+      'its body was already read',
+    ],
+    [
+      'a response whose body is locked',
+      () => {
+        let response = new Response('locked')
+        response.body?.getReader()
+        return response
+      },
+      'its body is locked by a reader',
+    ],
+  ]
+
+  it.each(uncopyable)(
+    'refuses a login on %s with a TypeError, before retiring the old id',
+    async (_, make, problem) => {
+      let { storage, calls, jar } = await signedIn()
+      let session = await readSession(storage, jar)
+      session.regenerateId(true)
+      session.set('user', 'bob')
+      await expect(commit(storage, session, await make())).rejects.toThrow(
+        new TypeError(
+          `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,
+        ),
+      )
+      expect(calls).toEqual({ write: 1, delete: 0 })
+      expect((await readSession(storage, jar)).get('user')).toBe('ada') // still signed in
+    },
+  )
+
+  it('returns Response.error() as it is when only a renewal is due', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      let { storage, jar } = await signedIn()
+      vi.advanceTimersByTime(30 * 60_000)
+      let error = Response.error()
+      expect(await commit(storage, await readSession(storage, jar), error)).toBe(error)
     } finally {
       vi.useRealTimers()
     }
+  })
+})
+
+describe('commitSession called twice', () => {
+  it('refuses a second commit after regenerateId(true), leaving the first one’s cookie valid', async () => {
+    let { storage, calls, jar } = await signedIn()
+    let session = await readSession(storage, jar)
+    session.regenerateId(true)
+    session.set('user', 'bob')
+    let first = await commit(storage, session, new Response('ok'))
+    let writes = calls.write
+    await expect(commit(storage, session, first)).rejects.toThrow(
+      'commitSession(): this session was already committed after regenerateId(true)',
+    )
+    expect(calls.write).toBe(writes)
+    expect((await readSession(storage, sent(first))).get('user')).toBe('bob')
+  })
+})
+
+describe('commitSession with a plain request object', () => {
+  it('treats a lower-case head method as HEAD: nothing saved, no cookie', async () => {
+    let { storage, calls } = countingStorage()
+    let session = await readSession(storage)
+    session.flash('notice', 'Saved')
+    let response = new Response(null)
+    let head = { method: 'head', url: 'http://x.test/' }
+    expect(await commitSession(head, response, session, { cookie, storage })).toBe(response)
+    expect(calls.write).toBe(0)
+  })
+
+  it('marks the cookie Secure for an upper-case HTTPS: url', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await readSession(storage)
+    session.set('x', 1)
+    let request = { method: 'POST', url: 'HTTPS://x.test/' }
+    let response = await commitSession(request, new Response('ok'), session, { cookie, storage })
+    expect(response.headers.get('Set-Cookie')).toMatch(/; Secure$/)
   })
 })

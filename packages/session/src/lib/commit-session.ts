@@ -4,6 +4,15 @@ import type { Data, Session } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
 import { SessionTooLargeError } from './session-too-large-error.ts'
+import { isPrivate, sharedCacheHeader } from './shared-cache.ts'
+
+const defaultCacheControl = 'private, no-store'
+
+/**
+ * Sessions committed after `regenerateId(true)`: a second commit would find the old id retired,
+ * save nothing and send no cookie. Filled only for such sessions, so other commits cost nothing.
+ */
+const committedLogins = new WeakSet<Session<Data, Data>>()
 
 /** Options for {@link commitSession}. */
 export interface CommitSessionOptions<Values extends Data = Data, Flash extends Data = Data> {
@@ -12,16 +21,18 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
   /** The storage the session was read from. */
   storage: SessionStorage<Values, Flash>
   /**
-   * `Cache-Control` added to a response that sets the cookie, unless the response has one, so
-   * shared caches never store one user's cookie for another. Default `'private, no-store'`;
-   * `false` adds nothing.
+   * `Cache-Control` added to a response that sets the cookie, unless the response has a non-empty
+   * one, so shared caches never store one user's cookie for another. Default `'private, no-store'`;
+   * `false` adds nothing. A string must keep shared caches out (an unqualified `private`, or
+   * `no-store`): `'public, max-age=600'` or `'max-age=600'` is a `TypeError`, thrown before
+   * anything is saved.
    */
   cacheControl?: string | false
   /**
    * Whether the request reached the app over HTTPS: the cookie then gets `Secure`, unless it was
-   * created with `secure: false`. Default: whether `request.url` starts with `https:`. Behind a
-   * proxy that ends TLS, `request.url` says `http:`: pass `true`, or what a trusted
-   * `X-Forwarded-Proto` says. A function is called only when a cookie is about to be set.
+   * created with `secure: false`. Default: whether `request.url` starts with `https:` (in any
+   * case). Behind a proxy that ends TLS, `request.url` says `http:`: pass `true`, or what a
+   * trusted `X-Forwarded-Proto` says. A function is called only when a cookie is about to be set.
    */
   https?: boolean | (() => boolean)
 }
@@ -29,18 +40,27 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
 /**
  * Saves the session and answers with `response` carrying its cookie. `request` is the request the
  * response answers (only its `method` and `url` are read, so a plain object does for a server
- * without Fetch requests). The answer is a new `Response` with the
- * same body, status and headers plus `Set-Cookie` (and `Cache-Control`, see the option). The
- * response given is never changed, so a shared or immutable one (`Response.redirect()`, a
- * module-level constant, a `fetch()` result) is safe. When nothing must be sent, `response`
- * itself is returned.
+ * without Fetch requests; the method in any case). The answer is a new `Response` with the same
+ * body, status and headers plus `Set-Cookie` (and `Cache-Control`, see the option). The response
+ * given is never changed: its headers may be immutable (`Response.redirect()`, a `fetch()`
+ * result), and one module-level constant can answer every visitor as long as its body is `null`
+ * (the copy shares the body stream, so a body can be sent once). When nothing must be sent,
+ * `response` itself is returned.
  *
  * - `HEAD` requests save nothing and send no cookie: the handler ran for headers only, so a flash
  *   message it read stays for the `GET` that shows it.
- * - A response marked for shared caches (`Cache-Control` with `public` or `s-maxage`, and neither
- *   `private` nor `no-store`) never carries the session cookie: a renewal due on it is not sent
- *   (a server storage still renews the stored expiry), and a session the handler changed is
- *   refused with an `Error`, before anything is saved.
+ * - A response a shared cache may store never carries the session cookie: one whose
+ *   `Cache-Control` has neither an unqualified `private` nor `no-store` (`public`, `max-age=600`,
+ *   `no-cache`, `private="set-cookie"`...), or that has a `CDN-Cache-Control`,
+ *   `Cloudflare-CDN-Cache-Control`, `Vercel-CDN-Cache-Control` or `Surrogate-Control` without
+ *   them. A renewal due on it is not sent (a server storage still renews the stored expiry); a
+ *   session the handler changed is refused with an `Error` naming the header, before anything is
+ *   saved. A response without `Cache-Control` gets the `cacheControl` option.
+ * - A response that cannot be copied (`Response.error()`, a body already read or locked, a status
+ *   outside 200–599 such as a `101` upgrade) never carries the cookie either: a renewal waits, a
+ *   changed session is a `TypeError`, before anything is saved.
+ * - A session is committed once: committing it again after `regenerateId(true)` is an `Error`
+ *   (the first commit retired the old id, so a second would save nothing and send no cookie).
  * - Over HTTPS the cookie gets `Secure` (see the `https` option).
  *
  * @example
@@ -53,8 +73,11 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * @throws {SessionStorageError} when the storage fails (answer `503`); its `cause` is the
  * storage's error.
  * @throws {SessionTooLargeError} when the session does not fit in its cookie.
- * @throws {Error} when a response marked for shared caches would carry a changed session, or
- * from devalue for a value it cannot serialize (a function, a class instance).
+ * @throws {TypeError} for a `cacheControl` option that lets shared caches in, or a changed session
+ * on a response that cannot be copied; nothing is saved.
+ * @throws {Error} when a response a shared cache may store would carry a changed session, or for
+ * a second commit after `regenerateId(true)` (nothing is saved); from devalue for a value it
+ * cannot serialize (a function, a class instance).
  */
 export async function commitSession<Values extends Data, Flash extends Data>(
   request: Pick<Request, 'method' | 'url'>,
@@ -62,29 +85,38 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   session: Session<Values, Flash>,
   options: CommitSessionOptions<Values, Flash>,
 ): Promise<Response> {
-  if (request.method === 'HEAD') return response
+  if (isHead(request.method)) return response
   let changed = session.dirty
-  if (changed) refuseSharedCache(response)
-  let value: string | null
+  if (changed) checkBeforeSave(response, session, options)
+  let value = await save(options.storage, session)
+  if (changed && session.deleteId !== undefined) committedLogins.add(session)
+  if (value === null) return response
+  // Only a renewal was due: its cookie waits for a response that can carry it. Looked at only here
+  // and for a changed session, so the common request (nothing to save) reads no header.
+  if (
+    !changed &&
+    (sharedCacheHeader(response.headers) !== null || copyProblem(response) !== null)
+  ) {
+    return response
+  }
+  let cacheControl = cacheControlOption(options)
+  let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
+  let copy = new Response(response.body, response)
+  copy.headers.append('Set-Cookie', setCookie)
+  if (cacheControl !== false && !copy.headers.get('Cache-Control')?.trim()) {
+    copy.headers.set('Cache-Control', cacheControl)
+  }
+  return copy
+}
+
+async function save(storage: SessionStorage, session: Session<Data, Data>): Promise<string | null> {
   try {
-    value = await options.storage.save(session)
+    return await storage.save(session)
   } catch (error) {
     throw error instanceof SessionTooLargeError || error instanceof DevalueError
       ? error
       : new SessionStorageError(error)
   }
-  if (value === null) return response
-  // Only a renewal was due: its cookie waits for a private response. Looked at only here and for
-  // a changed session, so the common request (nothing to save) reads no header.
-  if (!changed && isSharedCacheable(response)) return response
-  let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
-  let copy = new Response(response.body, response)
-  copy.headers.append('Set-Cookie', setCookie)
-  let cacheControl = options.cacheControl ?? 'private, no-store'
-  if (cacheControl !== false && !copy.headers.has('Cache-Control')) {
-    copy.headers.set('Cache-Control', cacheControl)
-  }
-  return copy
 }
 
 async function serialize(
@@ -109,22 +141,58 @@ function isHttps(
   options: Pick<CommitSessionOptions, 'https'>,
 ): boolean {
   let https = options.https
-  if (https === undefined) return request.url.startsWith('https:')
+  if (https === undefined) return /^https:/i.test(request.url)
   return typeof https === 'function' ? https() : https
 }
 
-/** Whether shared caches (a CDN, a proxy) may store the response and hand it to others. */
-function isSharedCacheable(response: Response): boolean {
-  let header = response.headers.get('Cache-Control')
-  if (header === null) return false
-  let names = header.split(',').map((directive) => directive.split('=')[0]?.trim().toLowerCase())
-  let shared = names.includes('public') || names.includes('s-maxage')
-  return shared && !names.includes('private') && !names.includes('no-store')
+/** Fetch requests upper-case `HEAD`; a plain `{ method }` object may not. */
+function isHead(method: string): boolean {
+  return method === 'HEAD' || (method.length === 4 && method.toUpperCase() === 'HEAD')
 }
 
-function refuseSharedCache(response: Response): void {
-  if (!isSharedCacheable(response)) return
-  throw new Error(
-    `The session changed, but the response is marked for shared caches (Cache-Control: ${response.headers.get('Cache-Control')}): a CDN or proxy would hand this user's session cookie to others. Rule: a response that sets the session cookie must not be public; mark it private, or do not change the session on a cacheable route`,
-  )
+/** Why `new Response(response.body, response)` cannot copy the response; `null` when it can. */
+function copyProblem(response: Response): string | null {
+  if (response.type === 'error') return 'it is Response.error()'
+  if (response.status < 200 || response.status > 599)
+    return `its status ${response.status} cannot be copied`
+  if (response.bodyUsed) return 'its body was already read'
+  if (response.body?.locked) return 'its body is locked by a reader'
+  return null
+}
+
+function cacheControlOption(options: Pick<CommitSessionOptions, 'cacheControl'>): string | false {
+  let value = options.cacheControl ?? defaultCacheControl
+  if (value === false || value === defaultCacheControl) return value
+  if (typeof value !== 'string' || !isPrivate(value)) {
+    throw new TypeError(
+      `commitSession(): cacheControl ${JSON.stringify(value)} would let shared caches store the session cookie; it needs an unqualified \`private\` or \`no-store\` (or false to add none)`,
+    )
+  }
+  return value
+}
+
+/** The checks that must pass before a changed session is saved: after the save, a throw loses it. */
+function checkBeforeSave(
+  response: Response,
+  session: Session<Data, Data>,
+  options: Pick<CommitSessionOptions, 'cacheControl'>,
+): void {
+  cacheControlOption(options)
+  if (session.deleteId !== undefined && committedLogins.has(session)) {
+    throw new Error(
+      'commitSession(): this session was already committed after regenerateId(true); a second commit would find the old id retired, save nothing and send no cookie. Commit a session once, and send the response the first commit returned',
+    )
+  }
+  let problem = copyProblem(response)
+  if (problem !== null) {
+    throw new TypeError(
+      `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,
+    )
+  }
+  let shared = sharedCacheHeader(response.headers)
+  if (shared !== null) {
+    throw new Error(
+      `The session changed, but a shared cache may store the response (${shared}): a CDN or proxy would hand this user's session cookie to others. Rule: a response that sets the session cookie must not be storable by a shared cache; add \`private\` or \`no-store\` to its Cache-Control (and drop CDN caching headers), or do not change the session on a cacheable route. Nothing was saved`,
+    )
+  }
 }

@@ -36,11 +36,13 @@ export interface CookieOptions extends CookieProperties {
 export const maxCookieSize = 4096
 
 /**
- * How many cookies of one name `parse` verifies at most (each costs an HMAC or a decryption per
- * secret). Browsers send a second or third only when cookies with the same name but another path
- * or domain exist; a long list of them is an attack.
+ * How many well-formed cookies of one name `parse` verifies at most (each costs an HMAC or a
+ * decryption per secret). Browsers send a second or third only when cookies with the same name but
+ * another path or domain exist; a long list of them is an attack. Candidates that cannot be a
+ * signed or encrypted value (see {@link hasProtectedShape}) are skipped without counting, so junk
+ * cannot push the real cookie out.
  */
-const maxCandidates = 3
+const maxCandidates = 8
 
 /** The `RangeError` `serialize` throws for a header browsers would drop, with its size. */
 export class CookieSizeError extends RangeError {
@@ -53,6 +55,11 @@ export class CookieSizeError extends RangeError {
   }
 }
 
+/** A signed value ends in `.` and a canonical base64url HMAC-SHA256: 43 characters, the last one
+ * holding 4 bits. Sticky, tested at `length - 44`, so it reads 44 characters whatever the length. */
+const signatureShape = /\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]$/y
+/** An encrypted value is base64url of at least 12 bytes of IV and 16 of tag: 38 characters. */
+const sealedShape = /^[A-Za-z0-9_-]{38,}$/
 const tokenPattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const cookieOctets = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
@@ -161,20 +168,21 @@ export class Cookie {
 
   /**
    * This cookie's value from a `Cookie` header: verified (or decrypted) and decoded. When the
-   * header holds several cookies of this name, the first three non-empty ones in header order are
-   * tried and the first valid one wins; any after them are ignored, so a header stuffed with junk
-   * cookies of this name costs at most three verifications per secret. Never throws: a missing,
-   * tampered, truncated, undecodable or oversized (over 4096 characters) value gives `null`; an
-   * empty value gives `''` when no valid one came with it.
+   * header holds several cookies of this name, they are tried in header order and the first valid
+   * one wins. Values that cannot be signed or encrypted ones (wrong length or characters, checked
+   * without crypto) are skipped; of the others, the first eight are verified and any after them
+   * ignored, so a header stuffed with cookies of this name costs at most eight verifications (or
+   * decryptions) per secret. Never throws: a missing, tampered, truncated, undecodable or
+   * oversized (over 4096 characters) value gives `null`; an empty value gives `''` when no valid
+   * one came with it.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader?.includes(this.name)) return null
     let candidates = cookieValues(cookieHeader, this.name)
     let tried = 0
     for (let candidate of candidates) {
-      if (candidate === '') continue
+      if (candidate.length > maxCookieSize || !this.#hasProtectedShape(candidate)) continue
       if (++tried > maxCandidates) break
-      if (candidate.length > maxCookieSize) continue
       let value = this.#unprotect(candidate)
       if (value instanceof Promise) value = await value
       if (value !== null) return value
@@ -249,6 +257,18 @@ export class Cookie {
       )
     }
     return this.#crypto ? this.#crypto.sign(this.name, encoded) : encoded
+  }
+
+  /**
+   * Whether `candidate` can be a value this cookie wrote: `false` for `''`, and with secrets for
+   * anything without the shape of a signed or encrypted value. Costs no crypto.
+   */
+  #hasProtectedShape(candidate: string): boolean {
+    if (candidate === '') return false
+    if (this.#crypto === undefined) return true
+    if (this.#encrypted) return sealedShape.test(candidate) && candidate.length % 4 !== 1
+    signatureShape.lastIndex = candidate.length - 44
+    return signatureShape.lastIndex >= 0 && signatureShape.test(candidate)
   }
 
   #unprotect(candidate: string): string | null | Promise<string | null> {

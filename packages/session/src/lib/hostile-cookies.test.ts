@@ -88,12 +88,16 @@ describe.each(storages)('hostile cookies against %s', (_, makeStorage) => {
     let pair = await validPair(storage)
     let junk = (count: number) =>
       Array.from({ length: count }, (_, index) => `s=junk${index}`).join('; ')
-    // Only the first three of the name are tried: the real one among them is found...
-    expect((await readHostile(storage, `${junk(2)}; ${pair}; ${junk(100)}`)).get('user')).toBe(
+    let forged = (count: number) =>
+      Array.from({ length: count }, (_, index) => `s=junk${index}.${'A'.repeat(43)}`).join('; ')
+    // Junk that cannot be a signed value is skipped: the real one behind 100 of it is found...
+    expect((await readHostile(storage, `${junk(100)}; ${pair}`)).get('user')).toBe('ada')
+    // ...and behind seven well-formed forgeries too: eight are verified at most...
+    expect((await readHostile(storage, `${forged(7)}; ${pair}; ${junk(100)}`)).get('user')).toBe(
       'ada',
     )
-    // ...and one behind 100 junk cookies is not: a fresh session, after three verifications.
-    expect((await readHostile(storage, `${junk(100)}; ${pair}`)).size).toBe(0)
+    // ...so one behind 100 forgeries is not: a fresh session, after eight verifications.
+    expect((await readHostile(storage, `${forged(100)}; ${pair}`)).size).toBe(0)
     let huge = `a=${'x'.repeat(64 * 1024)}; s=${'y'.repeat(64 * 1024)}`
     expect((await readHostile(storage, huge)).size).toBe(0)
   })

@@ -1,12 +1,12 @@
-import { isInert, resolveRetiredGrace, retiredMarker, retiredUntil } from './retired-ids.ts'
+import { DataStoreRecords } from './data-store-records.ts'
+import type { ReadState, RecordStore } from './record-store.ts'
+import { isInert, resolveRetiredGrace } from './retired-ids.ts'
 import { type Session, sessionChanges } from './session.ts'
 import { isSessionId } from './session-id.ts'
-import { expiresAt, isExpired } from './session-lifetime.ts'
-import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from './session-record.ts'
+import type { SessionRecord } from './session-record.ts'
 import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
-import { UserIndex } from './user-index.ts'
 
 /**
  * Where a server-side storage keeps session records: four functions over ids and serialized
@@ -90,204 +90,130 @@ export function createSessionStorage<
   store: SessionDataStore,
   options: ServerStorageOptions<Values, Flash> = {},
 ): ServerSessionStorage<Values, Flash> {
+  let records = new DataStoreRecords(store, options.schema !== undefined)
   return new ServerStorage(
-    store,
+    records,
     options as ServerStorageOptions,
   ) as unknown as ServerSessionStorage<Values, Flash>
 }
 
-/** What a read learned about a session, for its save. */
-interface ReadState {
-  /** The stored text: a save that finds it unchanged need not parse it again. */
-  text: string
-  /** The `userKey` value the record held, as a string. */
-  user: string | undefined
-  /** Until when the user index lists the session, as the record said. */
-  indexedUntil: number | undefined
-}
-
-/** What a save found under the session's lock. */
-type WriteOutcome = 'written' | 'gone' | 'retired'
-
-// The latest Date a store can hold: `new Date(Infinity)` is invalid.
-const maxDate = 8.64e15
-
-class ServerStorage {
-  #store: SessionDataStore
+/**
+ * The rules of every server-side storage, once: what a read gives for each thing it finds, when a
+ * save writes, and what a race with a login, a logout or an expiry means for the cookie. The
+ * {@link RecordStore} only carries out each operation (memory, files and custom stores through
+ * {@link SessionDataStore}; Redis with one script per operation).
+ */
+export class ServerStorage {
+  #records: RecordStore
   #options: ServerStorageOptions
   #rules: ReturnType<typeof createStorageRules>
   #graceMs: number
   #userKey: string | undefined
   #reads = new WeakMap<Session, ReadState>()
-  #locks = new Map<string, Promise<unknown>>()
-  #users: UserIndex
 
-  constructor(store: SessionDataStore, options: ServerStorageOptions) {
-    this.#store = store
+  /** @throws {TypeError} for invalid expiry options or `retiredIdGrace`. */
+  constructor(records: RecordStore, options: ServerStorageOptions) {
+    this.#records = records
     this.#options = options
     this.#rules = createStorageRules(options)
     this.#graceMs = resolveRetiredGrace(options.retiredIdGrace)
     this.#userKey = options.userKey
-    this.#users = new UserIndex(store, (id, task) => this.#withLock(id, task))
   }
 
+  /** The session for a cookie value: see {@link SessionStorage.read}. */
   read = async (cookieValue: string | null): Promise<Session> => {
     let rules = this.#rules
     if (!isSessionId(cookieValue)) return rules.fresh()
-    let text = await this.#store.readData(cookieValue)
-    let retired = text === null ? undefined : retiredUntil(text)
-    if (retired !== undefined && Date.now() < retired) return rules.retired()
-    if (text === null || retired !== undefined) {
+    let found = await this.#records.find(cookieValue)
+    if (found.kind === 'none')
       return rules.fresh(this.#options.useUnknownIds ? cookieValue : undefined)
-    }
-    let record = decodeRecord(text)
-    let session = record && (await rules.restore(cookieValue, record))
-    if (record && session) {
-      let { indexedUntil } = record
-      this.#reads.set(session, { text, user: this.#userOf(record), indexedUntil })
+    // Past its end a marker reads as an unknown id, never adopted.
+    if (found.kind === 'retired') return Date.now() < found.until ? rules.retired() : rules.fresh()
+    let session = found.kind === 'record' ? await rules.restore(cookieValue, found.record) : null
+    if (found.kind === 'record' && session) {
+      let { text, record } = found
+      this.#reads.set(session, {
+        text,
+        user: this.#userOf(record),
+        indexedUntil: record.indexedUntil,
+      })
       return session
     }
-    // Corrupt, expired, or refused by the schema: start afresh, and free an expired record.
-    if (record !== null) await this.#store.deleteData(cookieValue)
+    // Corrupt, expired, or refused by the schema: free the record and start afresh.
+    await this.#records.drop(cookieValue)
     return rules.fresh()
   }
 
+  /** Saves a session: see {@link SessionStorage.save}. */
   save = async (session: Session): Promise<string | null> => {
     if (isInert(session)) return null
     if (session.destroyed) return this.#destroy(session)
     let now = Date.now()
     if (!this.#rules.needsWrite(session, now)) return null
     let { originalId, createdAt } = sessionChanges(session)
-    // A login (regenerateId) in a request that left before another one retired the same id.
+    let lifetime = this.#rules.lifetime
     if (originalId !== session.id && createdAt !== undefined) {
-      let text = await this.#store.readData(originalId)
-      if (text !== null && this.#liveMarker(text, now)) return null
+      // A login: retire the old id first, atomically, so that of two requests logging in with the
+      // same session only one carries it on, and a session deleted meanwhile is not carried on.
+      if (session.deleteId !== undefined) {
+        let until = this.#graceMs === 0 ? 0 : now + this.#graceMs
+        let retired = await this.#records.retire(session.deleteId, until, now, lifetime)
+        if (retired !== 'written') return retired === 'gone' ? '' : null
+      } else {
+        // A new id keeping the old one: refuse it when a login retired the old id meanwhile.
+        let found = await this.#records.find(originalId)
+        if (found.kind === 'retired' && now < found.until) return null
+      }
     }
-    let outcome = await this.#withLock(session.id, () => this.#write(session, now))
+    let read = this.#reads.get(session)
+    let stored = createdAt !== undefined && originalId === session.id
+    let userChanged =
+      !stored || (this.#userKey !== undefined && sessionChanges(session).values.has(this.#userKey))
+    let dropped = session.deleteId ?? ''
+    let outcome = await this.#records.write({
+      session,
+      id: session.id,
+      now,
+      lifetime,
+      stored,
+      read,
+      userKey: this.#userKey,
+      userChanged,
+      dropped,
+    })
     if (outcome === 'gone') return ''
     if (outcome === 'retired') return null
-    if (session.deleteId !== undefined) await this.#retire(session.deleteId, now)
+    let user = this.#userKey === undefined ? undefined : session.data[0][this.#userKey]
+    // The session changed hands (or logged out of its user): the old user's index forgets it.
+    if (read?.user !== undefined && read.user !== user) {
+      await this.#records.unindex(read.user, originalId, now)
+    }
     return session.id
   }
 
+  /** Ends every session of one user: see {@link ServerSessionStorage.destroyUserSessions}. */
   destroyUserSessions = async (user: string): Promise<number> => {
     if (this.#userKey === undefined) {
       throw new TypeError(
         'destroyUserSessions() needs the userKey option, naming the session value that holds the user',
       )
     }
-    return this.#users.destroyAll(user, Date.now())
-  }
-
-  /** Writes the session's record under its lock, first extending the user index if needed. */
-  async #write(session: Session, now: number): Promise<WriteOutcome> {
-    let changes = sessionChanges(session)
-    let stored = changes.createdAt !== undefined && changes.originalId === session.id
-    let base = stored ? await this.#store.readData(session.id) : null
-    // The record vanished since it was read (a logout elsewhere, destroyUserSessions, expiry): do
-    // not revive it. A live marker: this request read the id before a login retired it.
-    if (stored && base === null) return 'gone'
-    if (base !== null && retiredUntil(base) !== undefined) {
-      return this.#liveMarker(base, now) ? 'retired' : 'gone'
-    }
-    let read = this.#reads.get(session)
-    // Unchanged since this request read it, and the session in memory is exactly that text plus
-    // its changes (no object lent to be changed in place, no schema that dropped or transformed
-    // values): no need to parse it again. Otherwise merge onto what is stored now.
-    let unchanged =
-      base !== null && base === read?.text && !changes.lent && this.#options.schema === undefined
-    let baseRecord = base === null || unchanged ? null : decodeRecord(base)
-    // Expired while the request ran, by the timestamps stored now (another request may have renewed
-    // it since): do not revive it either.
-    let times = baseRecord ?? {
-      createdAt: changes.createdAt ?? now,
-      touchedAt: changes.touchedAt ?? now,
-    }
-    if (stored && isExpired(times, this.#rules.lifetime, now)) return 'gone'
-    let record = applyChanges(baseRecord, session, now)
-    if (unchanged && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
-    let userChanged = !stored || (this.#userKey !== undefined && changes.values.has(this.#userKey))
-    await this.#index(record, session.id, userChanged, now)
-    let expires = new Date(Math.min(expiresAt(record, this.#rules.lifetime), maxDate))
-    let data = encodeRecord(record)
-    if (base === null) await this.#store.createData(session.id, data, expires)
-    else await this.#store.updateData(session.id, data, expires)
-    return 'written'
-  }
-
-  /**
-   * Lists the session in its user's index until at least when the record about to be written may
-   * live, unless the index already does; sets what it holds on the record. The index gets a margin
-   * of one more idle period (capped by the absolute lifetime), so renewals rarely write it.
-   */
-  async #index(
-    record: SessionRecord,
-    id: string,
-    userChanged: boolean,
-    now: number,
-  ): Promise<void> {
-    let user = this.#userOf(record)
-    if (user === undefined) {
-      delete record.indexedUntil
-      return
-    }
-    let { idleMs, absoluteMs } = this.#rules.lifetime
-    let expires = expiresAt(record, this.#rules.lifetime)
-    if (!userChanged && record.indexedUntil !== undefined && record.indexedUntil >= expires) return
-    let until = Math.min(expires + idleMs, record.createdAt + absoluteMs)
-    await this.#users.add(user, id, until, now)
-    record.indexedUntil = until
+    return this.#records.destroyUser(user, Date.now())
   }
 
   /** Ends a destroyed session: deletes its records and forgets it in its user's index. */
   async #destroy(session: Session): Promise<string | null> {
     let { originalId, createdAt } = sessionChanges(session)
-    if (createdAt !== undefined) {
-      let retired = await this.#withLock(originalId, async () => {
-        let text = await this.#store.readData(originalId)
-        if (text !== null && this.#liveMarker(text, Date.now())) return true
-        await this.#store.deleteData(originalId)
-        return false
-      })
-      // Logged out in a request that left before a login retired its id: the login stands.
-      if (retired) return null
-    }
-    if (session.id !== originalId) {
-      await this.#withLock(session.id, () => this.#store.deleteData(session.id))
-    }
+    // Never stored: nothing to delete.
+    if (createdAt === undefined) return ''
     let user = this.#reads.get(session)?.user
-    if (user !== undefined) await this.#users.remove(user, originalId, Date.now())
-    return ''
-  }
-
-  /** Replaces the record of an id that `regenerateId(true)` replaced by a marker, or deletes it. */
-  async #retire(id: string, now: number): Promise<void> {
-    await this.#withLock(id, async () => {
-      if (this.#graceMs === 0) return this.#store.deleteData(id)
-      let until = now + this.#graceMs
-      await this.#store.updateData(id, retiredMarker(until), new Date(until))
-    })
-  }
-
-  #liveMarker(text: string, now: number): boolean {
-    let until = retiredUntil(text)
-    return until !== undefined && now < until
+    let outcome = await this.#records.forget(originalId, session.id, user, Date.now())
+    // Logged out in a request that left before a login retired its id: the login stands.
+    return outcome === 'retired' ? null : ''
   }
 
   #userOf(record: SessionRecord): string | undefined {
     let user = this.#userKey === undefined ? undefined : record.values[this.#userKey]
     return typeof user === 'string' ? user : undefined
-  }
-
-  async #withLock<Result>(id: string, task: () => Promise<Result>): Promise<Result> {
-    let previous = this.#locks.get(id) ?? Promise.resolve()
-    let current = previous.then(task, task)
-    let settled = current.catch(() => {})
-    this.#locks.set(id, settled)
-    try {
-      return await current
-    } finally {
-      if (this.#locks.get(id) === settled) this.#locks.delete(id)
-    }
   }
 }

@@ -4,8 +4,9 @@ import type { SessionRecord } from '../session-record.ts'
 
 /**
  * How a session is laid out in its Redis hash: `c` (created) and `t` (last used) in ms since the
- * epoch, `v:<key>` per value and `f:<key>` per flash value, each serialized with devalue. A hash
- * holding `r` is a retired id.
+ * epoch, `v:<key>` per value and `f:<key>` per flash value, each serialized with devalue, and
+ * `i`, until when the user index lists the session (ms, `inf` for ever), with `userKey` only. A
+ * hash holding `r` is a retired id.
  */
 export interface FieldChanges {
   /** Field/value pairs to set, flattened. */
@@ -59,9 +60,14 @@ export function decodeFields(fields: Record<string, string>): SessionRecord | nu
     touchedAt: Number(fields.t),
   }
   if (!Number.isFinite(record.createdAt) || !Number.isFinite(record.touchedAt)) return null
+  if (fields.i !== undefined) {
+    let until = fields.i === 'inf' ? Number.POSITIVE_INFINITY : Number(fields.i)
+    if (Number.isNaN(until)) return null
+    record.indexedUntil = until
+  }
   try {
     for (let [field, text] of Object.entries(fields)) {
-      if (field === 'c' || field === 't') continue
+      if (field === 'c' || field === 't' || field === 'i') continue
       let target = field.startsWith('v:')
         ? record.values
         : field.startsWith('f:')

@@ -58,8 +58,9 @@ end
  * Saves a session. KEYS[1] the session; KEYS[2], when given, its user's index. ARGV: mode (`new`
  * replaces the key, `existing` refuses a key deleted, expired or retired since it was read),
  * expiry (ms since the epoch, '' for none), now, the session id, an id to drop from the index (''
- * for none), the idle and absolute timeouts in ms ('' for none), how many fields to set, those
- * field/value pairs, then the fields to delete. Returns a {@link ScriptReply}.
+ * for none), the idle and absolute timeouts in ms ('' for none), until when the index lists the
+ * session (the `i` field and the index score: '' leaves `i` as it is, '-' deletes it), how many
+ * fields to set, those field/value pairs, then the fields to delete. Returns a {@link ScriptReply}.
  */
 export const saveScript = new RedisScript(`${stateFunction}${indexFunction}
 local key = KEYS[1]
@@ -70,21 +71,23 @@ if ARGV[1] == 'existing' then
 else
   redis.call('DEL', key)
 end
-local n = tonumber(ARGV[8])
-if #ARGV > 8 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 9 + 2 * n, #ARGV)) end
-if n > 0 then redis.call('HSET', key, unpack(ARGV, 9, 8 + 2 * n)) end
+local n = tonumber(ARGV[9])
+if #ARGV > 9 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 10 + 2 * n, #ARGV)) end
+if n > 0 then redis.call('HSET', key, unpack(ARGV, 10, 9 + 2 * n)) end
+if ARGV[8] == '-' then redis.call('HDEL', key, 'i')
+elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
 if ARGV[2] == '' then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, ARGV[2]) end
-if KEYS[2] then index(KEYS[2], ARGV[4], ARGV[2] == '' and '+inf' or ARGV[2], ARGV[3], ARGV[5]) end
+if KEYS[2] then index(KEYS[2], ARGV[4], ARGV[8], ARGV[3], ARGV[5]) end
 return 1
 `)
 
 /**
  * Updates a user's index alone, for Redis Cluster (where it cannot share the save script).
- * KEYS[1] the index; ARGV: the session id, its expiry ('' for none), now, an id to drop ('' for
- * none).
+ * KEYS[1] the index; ARGV: the session id, until when the index lists it (ms since the epoch,
+ * `inf` for ever), now, an id to drop ('' for none).
  */
 export const indexScript = new RedisScript(`${indexFunction}
-index(KEYS[1], ARGV[1], ARGV[2] == '' and '+inf' or ARGV[2], ARGV[3], ARGV[4])
+index(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
 return 1
 `)
 
@@ -121,6 +124,11 @@ return redis.call('DEL', KEYS[1])
 /** Removes ids from a user's index. KEYS[1] the index; ARGV the ids. Returns how many it held. */
 export const unindexScript = new RedisScript(`
 return redis.call('ZREM', KEYS[1], unpack(ARGV))
+`)
+
+/** Deletes a key (a corrupt or expired record). KEYS[1] the key. */
+export const dropScript = new RedisScript(`
+return redis.call('DEL', KEYS[1])
 `)
 
 /** Every session id in a user's index. KEYS[1] the index. */

@@ -81,7 +81,7 @@ describe('createRedisSessionStorage', () => {
     expect(await redis.exists(`${prefix}${id}`)).toBe(0)
   })
 
-  it('reads corrupt data under a key as a fresh session', async () => {
+  it('reads corrupt data under a key as a fresh session, and deletes it as every server storage does', async () => {
     let storage = open()
     let corrupt = [
       async (key: string) => void (await redis.set(key, 'a string, not a hash')),
@@ -97,6 +97,7 @@ describe('createRedisSessionStorage', () => {
       let session = await storage.read(id)
       expect(session.size).toBe(0)
       expect(session.id).not.toBe(id)
+      expect(await redis.exists(`${prefix}${id}`)).toBe(0)
     }
   })
 

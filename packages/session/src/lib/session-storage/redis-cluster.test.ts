@@ -1,0 +1,101 @@
+import { RedisCluster } from '@x/example-runtimes'
+import { Cluster } from 'ioredis'
+import { createCluster } from 'redis'
+import { afterAll, describe, expect, it } from 'vitest'
+import { CounterLoad } from '../../test/failover-load.ts'
+import { describeSessionStorage } from '../../test/storage-conformance.ts'
+import { createRedisSessionStorage } from './redis.ts'
+
+// A cluster of this file's own: 3 masters, 3 replicas, on free loopback ports.
+const cluster = await RedisCluster.start()
+const seeds = cluster.seeds
+const ioredis = new Cluster(seeds, {
+  enableOfflineQueue: false,
+  redisOptions: { maxRetriesPerRequest: 0 },
+  clusterRetryStrategy: () => 200,
+})
+ioredis.on('error', () => {})
+await new Promise<void>((resolve) => ioredis.once('ready', () => resolve()))
+const nodeRedis = createCluster({
+  rootNodes: seeds.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+})
+nodeRedis.on('error', () => {})
+await nodeRedis.connect()
+const prefix = 'session:'
+
+afterAll(async () => {
+  ioredis.disconnect()
+  await nodeRedis.close()
+  await cluster.stop()
+})
+
+describeSessionStorage(
+  'createRedisSessionStorage(ioredis Cluster)',
+  (options) => createRedisSessionStorage(ioredis, { keyPrefix: prefix, ...options }),
+  { serverSide: true, reopens: true },
+)
+
+describeSessionStorage(
+  'createRedisSessionStorage(node-redis createCluster)',
+  (options) => createRedisSessionStorage(nodeRedis, { keyPrefix: prefix, ...options }),
+  { serverSide: true, reopens: true },
+)
+
+describe('createRedisSessionStorage on Redis Cluster', () => {
+  it('keeps a user index the other client reads, whichever node holds it', async () => {
+    let first = createRedisSessionStorage(ioredis, { userKey: 'user' })
+    let second = createRedisSessionStorage(nodeRedis, { userKey: 'user' })
+    let ids: string[] = []
+    for (let device = 0; device < 6; device++) {
+      let session = await first.read(null)
+      session.set('user', 'ada')
+      ids.push((await first.save(session)) as string)
+    }
+    expect(await second.destroyUserSessions('ada')).toBe(6)
+    for (let id of ids) expect((await first.read(id)).get('user')).toBeUndefined()
+  })
+})
+
+describe('createRedisSessionStorage on Redis Cluster: a master dies under load', () => {
+  let figures: CounterLoad['figures'] | undefined
+
+  afterAll(() => {
+    if (figures !== undefined) console.info('Redis Cluster failover:', JSON.stringify(figures))
+  })
+
+  it('answers 503 for the dead master’s slots until its replica takes over, then succeeds, losing no replicated save', async () => {
+    let storage = createRedisSessionStorage(ioredis, { commandTimeout: 1000 })
+    let load = new CounterLoad(storage)
+    await load.seed(64)
+    load.start(16)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    await load.stop()
+    // Every save so far is on the replicas: the acknowledged values a failover must keep.
+    await cluster.waitForReplication()
+    let replicated = new Map(load.acknowledged)
+    let victim = await cluster.masterOf(`${prefix}${[...replicated.keys()][0]}`)
+    load.start(16)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    await victim.kill()
+    await cluster.waitUntilReady()
+    // Requests go on until one round over every session succeeds: the client found the new master.
+    await everyRequestSucceeds(load, [...replicated.keys()])
+    await load.stop()
+    figures = { ...load.figures }
+    expect(load.figures.other).toEqual([])
+    expect(load.figures.failed).toBeGreaterThan(0)
+    let after = await Promise.all([...replicated.keys()].map((id) => load.request(id)))
+    expect(after).toEqual(after.map(() => 200))
+    expect(await load.missing(replicated)).toEqual([])
+  }, 120_000)
+})
+
+/** Resolves once a round of requests to every session all get 200 (at most 100 rounds). */
+async function everyRequestSucceeds(load: CounterLoad, ids: string[]): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    let statuses = await Promise.all(ids.map((id) => load.request(id)))
+    if (statuses.every((status) => status === 200)) return
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  throw new Error('Requests still fail 10 seconds after the failover')
+}
