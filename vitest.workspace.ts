@@ -24,4 +24,11 @@ export const projects: TestProjectInlineConfiguration[] = [
       exclude: ['**/node_modules/**'],
     },
   },
+  {
+    test: {
+      name: 'docs',
+      root: './docs',
+      include: ['*.test.ts'],
+    },
+  },
 ]

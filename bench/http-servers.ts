@@ -2,6 +2,11 @@
 export interface HttpServer {
   file: string
   label: string
+  /**
+   * Whether the server uses the HTTP section's own Redis Cluster, whose seed addresses it then
+   * finds in `BENCH_REDIS_CLUSTER`. Default `false`.
+   */
+  redisCluster?: boolean
 }
 
 /** Label of the ceiling, the baseline of every HTTP ratio. */
@@ -13,6 +18,7 @@ export const httpServers: readonly HttpServer[] = [
   { file: 'ours-cookie', label: 'ours + cookie storage' },
   { file: 'ours-memory', label: 'ours + memory storage' },
   { file: 'ours-redis', label: 'ours + Redis storage' },
+  { file: 'ours-redis-cluster', label: 'ours + Redis Cluster storage', redisCluster: true },
   { file: 'hono', label: 'hono + signed cookie' },
   { file: 'express-session', label: 'express 5 + express-session (memory)' },
   { file: 'remix', label: 'remix fetch-router + session cookie storage' },

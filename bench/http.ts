@@ -2,6 +2,7 @@ import { httpConnections, httpDuration, httpWarmup } from './config.ts'
 import { ceilingLabel, httpServers } from './http-servers.ts'
 import { runLoad } from './load.ts'
 import { deleteBenchKeys } from './redis-cleanup.ts'
+import { type BenchCluster, clusterSeedsVariable, startBenchCluster } from './redis-cluster.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
@@ -11,12 +12,23 @@ import { verifyCounter } from './verify-counter.ts'
 /**
  * HTTP on loopback: every server in its own process, checked to really count, then loaded in
  * interleaved rounds (warm-up, then a measured run). Ratios are to the bare `node:http` ceiling.
+ * The Redis Cluster server gets a cluster started for this section and stopped at its end.
  */
 export async function runHttp(log: (line: string) => void): Promise<ResultTable> {
   await deleteBenchKeys()
   let servers: ServerProcess[] = []
+  let cluster: BenchCluster | undefined
   try {
-    servers = await Promise.all(httpServers.map((server) => startServer(server.file)))
+    if (httpServers.some((server) => server.redisCluster)) {
+      log('  http: starting a Redis Cluster (3 masters, 3 replicas)')
+      cluster = await startBenchCluster()
+    }
+    let clusterEnv = { [clusterSeedsVariable]: cluster?.seedsVariable ?? '' }
+    servers = await Promise.all(
+      httpServers.map((server) =>
+        startServer(server.file, server.redisCluster ? { env: clusterEnv } : {}),
+      ),
+    )
     let cookies = new Map<string, string>()
     for (let [index, server] of servers.entries()) {
       let label = httpServers[index]?.label as string
@@ -55,12 +67,14 @@ export async function runHttp(log: (line: string) => void): Promise<ResultTable>
       ],
       notes: [
         'All 50 connections carry the same session, as a first request gave it. Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
-        'The load generator shares the 2 cores with the server (and, for the Redis rows, with redis-server).',
+        'The load generator shares the 2 cores with the server (and, for the Redis rows, with redis-server; for the Redis Cluster row, six of them: 3 masters and 3 replicas, started for this table).',
+        'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
         'autocannon records latency in whole milliseconds, so small p99 values move in steps of 1 ms.',
       ],
     }
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
+    await cluster?.stop()
     await deleteBenchKeys()
   }
 }

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 // Imported by path: bench does not depend on @x/example-runtimes (whose index this file is).
-import { RedisCluster } from '../examples/runtimes/redis-topology.ts'
+import { RedisCluster, type RedisNode } from '../examples/runtimes/redis-topology.ts'
 
 /**
  * Environment variable through which the HTTP section gives a server the bench cluster's seed
@@ -35,9 +35,10 @@ export interface BenchCluster {
  */
 export async function startBenchCluster(): Promise<BenchCluster> {
   let cluster = await RedisCluster.start()
+  // Each node's directory is <root>/<port>; the root is what `cluster.stop()` deletes.
+  let root = path.dirname((cluster.nodes[0] as RedisNode).directory)
   let killNow = () => {
     for (let node of cluster.nodes) void node.kill() // the SIGKILL itself is synchronous
-    let root = path.dirname((cluster.nodes[0] as { directory: string }).directory)
     fs.rmSync(root, { recursive: true, force: true })
   }
   let onSignal = (signal: NodeJS.Signals) => {
@@ -74,7 +75,9 @@ export function clusterSeedsFromEnvironment(): ClusterSeed[] {
       return { host, port: Number(port) }
     })
   if (seeds.length === 0 || seeds.some(({ host, port }) => host === '' || !(port > 0))) {
-    throw new Error(`${clusterSeedsVariable} must hold host:port,…, got "${process.env[clusterSeedsVariable]}"`)
+    throw new Error(
+      `${clusterSeedsVariable} must hold host:port,…, got "${process.env[clusterSeedsVariable]}"`,
+    )
   }
   return seeds
 }

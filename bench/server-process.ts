@@ -20,6 +20,8 @@ export interface StartServerOptions {
   nodeFlags?: string[]
   /** How long to wait for the server to announce its port, in milliseconds. Default 30,000. */
   timeout?: number
+  /** Environment variables added to this process's (and `PORT=0`). Default none. */
+  env?: Record<string, string>
 }
 
 /**
@@ -35,7 +37,11 @@ export async function startServer(
   let child = spawn(
     process.execPath,
     [...(options.nodeFlags ?? []), '--conditions=built', '--import', 'tsx', `servers/${name}.ts`],
-    { cwd: benchDirectory, env: { ...process.env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    {
+      cwd: benchDirectory,
+      env: { ...process.env, ...options.env, PORT: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   )
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

@@ -253,6 +253,22 @@ describe('csrf()', () => {
     expect(await response.text()).toContain('x'.repeat(50_000))
   })
 
+  it.each([
+    ['application/x-www-form-urlencoded', (token: string) => `a=1&%5Fcsrf=${token}&b=2`],
+    [
+      'multipart/form-data; boundary=b',
+      (token: string) =>
+        `--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n--\r\n--b\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n--b--\r\n`,
+    ],
+  ])('finds the token in a %s body sent one byte at a time', async (type, body) => {
+    let { router, writes } = app()
+    let user = visitor(router)
+    let token = await user.token()
+    let bytes = countedBody([...body(token)])
+    expect((await user.send('/write', streamed(bytes.stream, type))).status).toBe(200)
+    expect(writes.count).toBe(1)
+  })
+
   it('finds the token field among the first 1000 parts of a multipart form, not after', async () => {
     let { router, writes } = app()
     let user = visitor(router)

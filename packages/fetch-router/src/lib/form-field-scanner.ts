@@ -53,11 +53,48 @@ export async function scanBody(
   }
 }
 
-/** `bytes` after `head`, in one new array. */
-export function joinBytes(head: Uint8Array, bytes: Uint8Array): Uint8Array {
-  if (head.byteLength === 0) return bytes
-  let joined = new Uint8Array(head.byteLength + bytes.byteLength)
-  joined.set(head)
-  joined.set(bytes, head.byteLength)
-  return joined
+/**
+ * Bytes appended at the end and dropped from the front, in one array that doubles when full, so
+ * a body that arrives a byte at a time still costs linear time.
+ */
+export class ByteQueue {
+  #store = new Uint8Array(1024)
+  #start = 0
+  #end = 0
+
+  /** The bytes held, as a view that the next {@link ByteQueue.push} may invalidate. */
+  get bytes(): Uint8Array {
+    return this.#store.subarray(this.#start, this.#end)
+  }
+
+  /** How many bytes are held. */
+  get length(): number {
+    return this.#end - this.#start
+  }
+
+  /** Appends a copy of `bytes`. */
+  push(bytes: Uint8Array): void {
+    if (this.#end + bytes.byteLength > this.#store.byteLength) {
+      let length = this.length
+      let size = this.#store.byteLength
+      while (size < (length + bytes.byteLength) * 2) size *= 2
+      if (size === this.#store.byteLength) {
+        // Room enough once the dropped bytes are gone: move the rest to the front.
+        this.#store.copyWithin(0, this.#start, this.#end)
+      } else {
+        let store = new Uint8Array(size)
+        store.set(this.bytes)
+        this.#store = store
+      }
+      this.#start = 0
+      this.#end = length
+    }
+    this.#store.set(bytes, this.#end)
+    this.#end += bytes.byteLength
+  }
+
+  /** Drops the first `count` bytes. */
+  drop(count: number): void {
+    this.#start = Math.min(this.#end, this.#start + Math.max(0, count))
+  }
 }

@@ -1,4 +1,4 @@
-import { type FormFieldScanner, joinBytes } from './form-field-scanner.ts'
+import { ByteQueue, type FormFieldScanner } from './form-field-scanner.ts'
 
 /** The most parts read looking for the field: the one sought must be among the first 1000. */
 export const maxFormParts = 1000
@@ -39,7 +39,10 @@ class MultipartFieldScanner implements FormFieldScanner {
   // first delimiter needs no case of its own.
   readonly #delimiter: Uint8Array
   readonly #decoder = new TextDecoder()
-  #buffer: Uint8Array = crlf
+  // The bytes not yet consumed; starts with the CRLF that the first delimiter is read after.
+  readonly #queue = new ByteQueue()
+  // Where the search for the current state's marker goes on: bytes before it were searched.
+  #searched = 0
   #state: State = 'delimiter'
   #parts = 0
   #answer: string | null | undefined
@@ -47,10 +50,11 @@ class MultipartFieldScanner implements FormFieldScanner {
   constructor(boundary: string, name: string) {
     this.#name = name
     this.#delimiter = new TextEncoder().encode(`\r\n--${boundary}`)
+    this.#queue.push(crlf)
   }
 
   write(bytes: Uint8Array): string | null | undefined {
-    this.#buffer = joinBytes(this.#buffer, bytes)
+    this.#queue.push(bytes)
     while (this.#answer === undefined && this.#step()) {}
     return this.#answer
   }
@@ -75,11 +79,10 @@ class MultipartFieldScanner implements FormFieldScanner {
 
   /** Skips the preamble or a part's body, up to the next delimiter. */
   #toDelimiter(): boolean {
-    let index = indexOfBytes(this.#buffer, this.#delimiter)
+    let index = indexOfBytes(this.#queue.bytes, this.#delimiter)
     if (index === -1) {
       // Keep what could be the start of a delimiter cut by the chunk's end.
-      let keep = this.#delimiter.byteLength - 1
-      this.#buffer = this.#buffer.subarray(Math.max(0, this.#buffer.byteLength - keep))
+      this.#queue.drop(this.#queue.length - (this.#delimiter.byteLength - 1))
       return false
     }
     this.#consume(index + this.#delimiter.byteLength, 'delimiter-line')
@@ -88,11 +91,12 @@ class MultipartFieldScanner implements FormFieldScanner {
 
   /** After a delimiter: `--` ends the form; otherwise padding and a CRLF start a part. */
   #delimiterLine(): boolean {
-    if (this.#buffer.byteLength < 2) return false
-    if (this.#buffer[0] === dash && this.#buffer[1] === dash) return this.#settle(null)
-    let index = indexOfBytes(this.#buffer, crlf)
-    if (index === -1) return this.#buffer.byteLength > maxPaddingBytes ? this.#settle(null) : false
-    if (!this.#buffer.subarray(0, index).every((byte) => byte === 0x20 || byte === 0x09)) {
+    if (this.#queue.length < 2) return false
+    let bytes = this.#queue.bytes
+    if (bytes[0] === dash && bytes[1] === dash) return this.#settle(null)
+    let index = this.#search(crlf)
+    if (index === -1) return this.#queue.length > maxPaddingBytes ? this.#settle(null) : false
+    if (!bytes.subarray(0, index).every((byte) => byte === 0x20 || byte === 0x09)) {
       return this.#settle(null)
     }
     this.#parts++
@@ -104,10 +108,11 @@ class MultipartFieldScanner implements FormFieldScanner {
   /** A part's headers: the sought field's value is read next, any other part is skipped. */
   #headers(): boolean {
     // A part without headers starts with the empty line that ends them.
-    let none = this.#buffer[0] === 0x0d && this.#buffer[1] === 0x0a
-    let end = none ? 0 : indexOfBytes(this.#buffer, headerEnd)
-    if (end === -1) return this.#buffer.byteLength > maxHeaderBytes ? this.#settle(null) : false
-    let headers = this.#decoder.decode(this.#buffer.subarray(0, end))
+    let bytes = this.#queue.bytes
+    let none = bytes[0] === 0x0d && bytes[1] === 0x0a
+    let end = none ? 0 : this.#search(headerEnd)
+    if (end === -1) return this.#queue.length > maxHeaderBytes ? this.#settle(null) : false
+    let headers = this.#decoder.decode(bytes.subarray(0, end))
     let sought = fieldNameOf(headers) === this.#name
     this.#consume(none ? 2 : end + 4, sought ? 'value' : 'delimiter')
     return true
@@ -115,16 +120,25 @@ class MultipartFieldScanner implements FormFieldScanner {
 
   /** The sought field's value, up to the next delimiter. */
   #value(): boolean {
-    let index = indexOfBytes(this.#buffer, this.#delimiter)
+    let index = this.#search(this.#delimiter)
     if (index === -1) {
-      let tooLong = this.#buffer.byteLength > maxValueBytes + this.#delimiter.byteLength
+      let tooLong = this.#queue.length > maxValueBytes + this.#delimiter.byteLength
       return tooLong ? this.#settle(null) : false
     }
-    return this.#settle(this.#decoder.decode(this.#buffer.subarray(0, index)))
+    return this.#settle(this.#decoder.decode(this.#queue.bytes.subarray(0, index)))
+  }
+
+  /** The index of `marker` in the buffer, or `-1`; the next search starts where this one ended. */
+  #search(marker: Uint8Array): number {
+    let bytes = this.#queue.bytes
+    let index = indexOfBytes(bytes, marker, this.#searched)
+    if (index === -1) this.#searched = Math.max(0, bytes.byteLength - marker.byteLength + 1)
+    return index
   }
 
   #consume(length: number, next: State): void {
-    this.#buffer = this.#buffer.subarray(length)
+    this.#queue.drop(length)
+    this.#searched = 0
     this.#state = next
   }
 
@@ -156,11 +170,11 @@ function fieldNameOf(headers: string): string | undefined {
   return undefined
 }
 
-/** The first index of `needle` in `haystack`, or `-1`. */
-function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
+/** The first index of `needle` in `haystack` from `from` on, or `-1`. */
+function indexOfBytes(haystack: Uint8Array, needle: Uint8Array, from = 0): number {
   let first = needle[0] as number
   let last = haystack.byteLength - needle.byteLength
-  for (let index = haystack.indexOf(first); index !== -1 && index <= last; ) {
+  for (let index = haystack.indexOf(first, from); index !== -1 && index <= last; ) {
     let offset = 1
     while (offset < needle.byteLength && haystack[index + offset] === needle[offset]) offset++
     if (offset === needle.byteLength) return index

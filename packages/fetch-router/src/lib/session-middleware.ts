@@ -94,22 +94,7 @@ export function session(
   storage: SessionStorage,
   options: SessionMiddlewareOptions = {},
 ): Middleware<object> {
-  if (!cookie.signed) {
-    throw new TypeError(
-      `session(): the cookie "${cookie.name}" must be signed; create it with createCookie(name, { secrets: [...] })`,
-    )
-  }
-  if (!cookie.httpOnly) {
-    console.warn(
-      `session(): the cookie "${cookie.name}" is not HttpOnly, so page scripts can read it`,
-    )
-  }
-  let cacheControl = options.cacheControl ?? 'private, no-store'
-  if (cacheControl !== false && !privateDirective.test(cacheControl)) {
-    throw new TypeError(
-      `session(): cacheControl ${JSON.stringify(cacheControl)} would let shared caches store the session cookie; it needs an unqualified \`private\` or \`no-store\` (or false to add none)`,
-    )
-  }
+  let cacheControl = checkOptions(cookie, options)
 
   async function read(context: RequestContext<AnyParams>): Promise<Session> {
     // The request's own headers: `context.headers` would copy them all to read one.
@@ -179,6 +164,27 @@ export function session(
     context.set(SessionKey, current, { property: 'session' })
     return save(context, current, await next())
   }
+}
+
+/** The creation-time checks; gives the `Cache-Control` to add. */
+function checkOptions(cookie: Cookie, options: SessionMiddlewareOptions): string | false {
+  if (!cookie.signed) {
+    throw new TypeError(
+      `session(): the cookie "${cookie.name}" must be signed; create it with createCookie(name, { secrets: [...] })`,
+    )
+  }
+  if (!cookie.httpOnly) {
+    console.warn(
+      `session(): the cookie "${cookie.name}" is not HttpOnly, so page scripts can read it`,
+    )
+  }
+  let cacheControl = options.cacheControl ?? 'private, no-store'
+  if (cacheControl !== false && !privateDirective.test(cacheControl)) {
+    throw new TypeError(
+      `session(): cacheControl ${JSON.stringify(cacheControl)} would let shared caches store the session cookie; it needs an unqualified \`private\` or \`no-store\` (or false to add none)`,
+    )
+  }
+  return cacheControl
 }
 
 function refuseSecondSession(context: RequestContext<AnyParams>): void {

@@ -167,14 +167,14 @@ describe('Cookie.parse with several cookies of its name', () => {
         [`s=junk${index}`, `s=x.${'A'.repeat(42)}`, `s=x.${'A'.repeat(42)}=`][index % 3],
     ).join('; ')
 
-  it('finds the real cookie behind malformed ones of its name, verifying none of them', async () => {
+  it('finds the real cookie behind any number of malformed ones, verifying none of 300', async () => {
     let cookie = createCookie('s', { secrets: [secret, older] })
     let valid = sent(await cookie.serialize('real')).slice(2)
+    expect(await cookie.parse(`${malformed(3)}; s=${valid}`)).toBe('real')
     let hmac = vi.spyOn(nodeCrypto, 'createHmac')
     try {
-      expect(await cookie.parse(`${malformed(3)}; s=${valid}`)).toBe('real')
       expect(await cookie.parse(`${malformed(300)}; s=${valid}`)).toBe('real')
-      expect(hmac).toHaveBeenCalledTimes(2) // the real one, twice, by the first secret
+      expect(hmac).toHaveBeenCalledTimes(1) // the real one, by the first secret
     } finally {
       hmac.mockRestore()
     }

@@ -39,7 +39,7 @@ export const maxCookieSize = 4096
  * How many well-formed cookies of one name `parse` verifies at most (each costs an HMAC or a
  * decryption per secret). Browsers send a second or third only when cookies with the same name but
  * another path or domain exist; a long list of them is an attack. Candidates that cannot be a
- * signed or encrypted value (see {@link hasProtectedShape}) are skipped without counting, so junk
+ * signed or encrypted value are skipped without counting (when there are more than eight), so junk
  * cannot push the real cookie out.
  */
 const maxCandidates = 8
@@ -169,19 +169,23 @@ export class Cookie {
   /**
    * This cookie's value from a `Cookie` header: verified (or decrypted) and decoded. When the
    * header holds several cookies of this name, they are tried in header order and the first valid
-   * one wins. Values that cannot be signed or encrypted ones (wrong length or characters, checked
-   * without crypto) are skipped; of the others, the first eight are verified and any after them
-   * ignored, so a header stuffed with cookies of this name costs at most eight verifications (or
-   * decryptions) per secret. Never throws: a missing, tampered, truncated, undecodable or
+   * one wins. When there are more than eight, values that cannot be signed or encrypted ones (wrong
+   * length or characters, checked without crypto) are skipped, and of the others the first eight
+   * are verified and any after them ignored: a header stuffed with cookies of this name costs at
+   * most eight verifications (or decryptions) per secret, and junk cannot push the real one out. Never throws: a missing, tampered, truncated, undecodable or
    * oversized (over 4096 characters) value gives `null`; an empty value gives `''` when no valid
    * one came with it.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader?.includes(this.name)) return null
     let candidates = cookieValues(cookieHeader, this.name)
+    // Up to eight candidates cost at most eight verifications anyway: the shape is screened only
+    // beyond that, so the usual header (one cookie of the name) does no extra work.
+    let screen = candidates.length > maxCandidates
     let tried = 0
     for (let candidate of candidates) {
-      if (candidate.length > maxCookieSize || !this.#hasProtectedShape(candidate)) continue
+      if (candidate === '' || candidate.length > maxCookieSize) continue
+      if (screen && !this.#hasProtectedShape(candidate)) continue
       if (++tried > maxCandidates) break
       let value = this.#unprotect(candidate)
       if (value instanceof Promise) value = await value
@@ -260,11 +264,10 @@ export class Cookie {
   }
 
   /**
-   * Whether `candidate` can be a value this cookie wrote: `false` for `''`, and with secrets for
-   * anything without the shape of a signed or encrypted value. Costs no crypto.
+   * Whether `candidate` can be a value this cookie wrote: with secrets, `false` for anything without
+   * the shape of a signed or encrypted value. Costs no crypto.
    */
   #hasProtectedShape(candidate: string): boolean {
-    if (candidate === '') return false
     if (this.#crypto === undefined) return true
     if (this.#encrypted) return sealedShape.test(candidate) && candidate.length % 4 !== 1
     signatureShape.lastIndex = candidate.length - 44

@@ -19,10 +19,20 @@ export type WriteOutcome = 'written' | 'gone' | 'retired'
 export interface ReadState {
   /** The stored text, when the store keeps one: a save that finds it unchanged need not parse it. */
   text: string | undefined
-  /** The `userKey` value the record held, as a string. */
+  /** The user the record named (see {@link userOf}). */
   user: string | undefined
   /** Until when (ms since the epoch) the user index lists the session, as the record said. */
   indexedUntil: number | undefined
+}
+
+/**
+ * The id a session was read under, for a save under a new id (`regenerateId`): what must still be
+ * stored there for the save to go on. `'retired'`: the marker this save's own `retire` left
+ * (`regenerateId(true)`); `'live'`: the live, unexpired session (`regenerateId()`).
+ */
+export interface Origin {
+  id: string
+  expect: 'retired' | 'live'
 }
 
 /** Everything a store needs to write one session, decided by the core. */
@@ -37,6 +47,15 @@ export interface WritePlan {
    * deleted, retired or expired since it was read. `false`: write the whole session, replacing.
    */
   stored: boolean
+  /** When a record written whole (`stored: false`) began, in ms since the epoch. */
+  createdAt: number
+  /**
+   * For a session saved under a new id: the id it was read under, checked atomically with the
+   * write (or, on Redis Cluster, right after it, deleting the new record when the check fails).
+   * The write then resolves to `'gone'` when the original was deleted or expired, `'retired'`
+   * when it is a marker a save of this session did not leave.
+   */
+  origin: Origin | undefined
   /** What the read found, when the session was read from this store. */
   read: ReadState | undefined
   /** The `userKey` option, when set. */
@@ -45,6 +64,8 @@ export interface WritePlan {
   userChanged: boolean
   /** An id to take out of the user's index (the id `regenerateId(true)` replaced), or `''`. */
   dropped: string
+  /** The most live sessions a user keeps (`maxSessionsPerUser`; may be `Infinity`). */
+  maxPerUser: number
 }
 
 /**
@@ -56,14 +77,18 @@ export interface WritePlan {
 export interface RecordStore {
   /** What is stored under `id`. Rejects only for a real I/O failure. */
   find(id: string): Promise<Found>
-  /** Deletes what is stored under `id` (a corrupt or expired record). */
+  /** Deletes what is stored under `id` (a corrupt or expired record, a finished login's marker). */
   drop(id: string): Promise<void>
-  /** Writes a session as planned, with its user index when `plan.userKey` names a user. */
+  /**
+   * Writes a session as planned, with its user index when it names a user. When the index then
+   * lists more than `plan.maxPerUser` sessions, the ones that end soonest (never this one) are
+   * deleted, then taken out of the index.
+   */
   write(plan: WritePlan): Promise<WriteOutcome>
   /**
    * Replaces the live session under `id` by a retired marker ending at `until` (ms since the
-   * epoch), or deletes it when `until` is 0. `'gone'` when nothing live was there, `'retired'`
-   * when a live marker already was (both change nothing).
+   * epoch). `'gone'` when nothing live was there, `'retired'` when a live marker already was (both
+   * change nothing).
    */
   retire(id: string, until: number, now: number, lifetime: Lifetime): Promise<WriteOutcome>
   /**
@@ -78,8 +103,13 @@ export interface RecordStore {
   ): Promise<WriteOutcome>
   /** Takes `id` out of `user`'s index (the session now belongs to someone else, or no one). */
   unindex(user: string, id: string, now: number): Promise<void>
-  /** Deletes every session in `user`'s index and the index; resolves to how many were live. */
-  destroyUser(user: string, now: number): Promise<number>
+  /**
+   * Deletes every session (and retired marker) `user`'s index lists, then takes them out of the
+   * index, and again until the index is empty, so sessions indexed meanwhile (a login in flight)
+   * are ended too and a failure part way leaves the rest listed for a retry. Resolves to how many
+   * live sessions it deleted.
+   */
+  destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number>
 }
 
 /**
@@ -88,4 +118,45 @@ export interface RecordStore {
  */
 export function indexUntil(createdAt: number, expires: number, lifetime: Lifetime): number {
   return Math.min(expires + lifetime.idleMs, createdAt + lifetime.absoluteMs)
+}
+
+/**
+ * The user a `userKey` value names: a string as it is, a finite number or a bigint as its decimal
+ * string (`42` and `'42'` are one user); `undefined` for anything else, so such a session is not
+ * indexed.
+ */
+export function userOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'bigint') return String(value)
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return undefined
+}
+
+/**
+ * {@link userOf}, refusing a value that cannot name a user instead of leaving it unindexed.
+ *
+ * @throws {TypeError} naming `userKey` for a value that is neither nullish, a string, a finite
+ * number nor a bigint.
+ */
+export function checkedUser(value: unknown, userKey: string): string | undefined {
+  let user = userOf(value)
+  if (user === undefined && value !== undefined && value !== null) {
+    let kind = typeof value === 'number' ? String(value) : typeof value
+    throw new TypeError(
+      `The session value "${userKey}" (the userKey option) must be a string, a finite number or a bigint, got ${kind}`,
+    )
+  }
+  return user
+}
+
+/**
+ * Checks the `maxSessionsPerUser` option.
+ *
+ * @throws {TypeError} unless a positive integer or `Infinity`.
+ */
+export function resolveMaxPerUser(value: number | undefined = 100): number {
+  if (value !== Number.POSITIVE_INFINITY && !(Number.isInteger(value) && value >= 1)) {
+    throw new TypeError(`maxSessionsPerUser must be a positive integer or Infinity, got ${value}`)
+  }
+  return value
 }

@@ -1,9 +1,15 @@
 import { DataStoreRecords } from './data-store-records.ts'
-import type { ReadState, RecordStore } from './record-store.ts'
+import {
+  checkedUser,
+  type Origin,
+  type ReadState,
+  type RecordStore,
+  resolveMaxPerUser,
+  userOf,
+} from './record-store.ts'
 import { isInert, resolveRetiredGrace } from './retired-ids.ts'
 import { type Session, sessionChanges } from './session.ts'
 import { isSessionId } from './session-id.ts'
-import type { SessionRecord } from './session-record.ts'
 import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
@@ -36,18 +42,30 @@ export interface ServerStorageOptions<
   /**
    * The session value that names the user (say `'userId'`). With it, the storage keeps an index of
    * each user's live sessions, so `destroyUserSessions(user)` can sign a user out everywhere: after
-   * a password change, or from an admin page. The index lists every live session of the user,
-   * however many logins or renewals came before; it is written when a session starts, when its
-   * user changes, and about once per `idleTimeout` while it is used. Default: none.
+   * a password change, or from an admin page. The index lists every live session of the user (at
+   * most `maxSessionsPerUser`); it is written when a session starts, when its user changes, and
+   * about once per `idleTimeout` while it is used. The value may be a string, a finite number or a
+   * bigint (`42` and `'42'` name one user); `save` throws a `TypeError` before writing anything
+   * when it writes any other value there (`null`/`undefined`: no user). Default: none.
    */
   userKey?: string
+  /**
+   * With `userKey`: the most live sessions one user keeps. A save that would index one more
+   * (a login on another device) deletes the user's sessions that end soonest, so the index, and
+   * the work of each login, stay bounded however often anyone logs in as the user, and
+   * `destroyUserSessions` still ends every live one. Default `100`; `Infinity` for no cap.
+   *
+   * @throws {TypeError} (from the factory) unless a positive integer or `Infinity`.
+   */
+  maxSessionsPerUser?: number
   /**
    * Seconds during which an id replaced by `regenerateId(true)` still answers, with a marker that
    * holds no session data: a request that left the browser with the old cookie before the login
    * (a parallel fetch, a second tab) gets an empty session whose save writes nothing and sends no
-   * `Set-Cookie`, instead of clearing or replacing the new cookie and signing the user out again.
-   * Past it the old id reads as unknown. `0` deletes the old record at once (in-flight requests
-   * then clear the cookie). Default `60`.
+   * `Set-Cookie`, instead of clearing or replacing the new cookie and signing the user out again
+   * (unless that request itself calls `regenerateId(true)`: a login retried, saved as a new
+   * session with only what it set). Past it the old id reads as unknown. `0` deletes the old
+   * record once the login is saved (in-flight requests then clear the cookie). Default `60`.
    *
    * @throws {TypeError} (from the factory) when not a finite number, 0 or more.
    */
@@ -60,12 +78,16 @@ export type TypedSessionStorage<Values, Flash> = SessionStorage<InferData<Values
 /** A server-side storage: also ends every session of one user. */
 export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Flash> & {
   /**
-   * Deletes every live session whose `userKey` value was `user` (as a string) when saved, and
-   * resolves to how many it ended. Requests already holding one of them cannot save it back.
+   * Deletes every live session whose `userKey` value named `user` when saved (`42`, `42n` and
+   * `'42'` name one user), and resolves to how many live sessions it ended (not counting retired
+   * ids or expired ones). Requests already holding one of them cannot save it back, nor carry it
+   * on under a new id; a login in flight is ended too. When it rejects (an I/O failure) part way,
+   * calling it again finishes the job.
    *
-   * @throws {TypeError} when the storage was made without the `userKey` option.
+   * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
+   * that is not a string, a finite number or a bigint.
    */
-  destroyUserSessions(user: string): Promise<number>
+  destroyUserSessions(user: string | number | bigint): Promise<number>
 }
 
 /**
@@ -81,7 +103,7 @@ export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Fl
  *   updateData: (id, data, expires) => db.update(id, data, expires),
  *   deleteData: (id) => db.delete(id),
  * })
- * @throws {TypeError} for invalid expiry options or `retiredIdGrace`.
+ * @throws {TypeError} for invalid expiry options, `retiredIdGrace` or `maxSessionsPerUser`.
  */
 export function createSessionStorage<
   Values extends KeySchemas = KeySchemas,
@@ -98,6 +120,13 @@ export function createSessionStorage<
 }
 
 /**
+ * How long (ms) the marker under the old id lasts while a login with `retiredIdGrace: 0` saves:
+ * the save deletes it once the new record is written. It only outlives that when the process dies
+ * mid-save.
+ */
+const loginMarkerMs = 60_000
+
+/**
  * The rules of every server-side storage, once: what a read gives for each thing it finds, when a
  * save writes, and what a race with a login, a logout or an expiry means for the cookie. The
  * {@link RecordStore} only carries out each operation (memory, files and custom stores through
@@ -108,15 +137,17 @@ export class ServerStorage {
   #options: ServerStorageOptions
   #rules: ReturnType<typeof createStorageRules>
   #graceMs: number
+  #maxPerUser: number
   #userKey: string | undefined
   #reads = new WeakMap<Session, ReadState>()
 
-  /** @throws {TypeError} for invalid expiry options or `retiredIdGrace`. */
+  /** @throws {TypeError} for invalid expiry options, `retiredIdGrace` or `maxSessionsPerUser`. */
   constructor(records: RecordStore, options: ServerStorageOptions) {
     this.#records = records
     this.#options = options
     this.#rules = createStorageRules(options)
     this.#graceMs = resolveRetiredGrace(options.retiredIdGrace)
+    this.#maxPerUser = resolveMaxPerUser(options.maxSessionsPerUser)
     this.#userKey = options.userKey
   }
 
@@ -134,7 +165,7 @@ export class ServerStorage {
       let { text, record } = found
       this.#reads.set(session, {
         text,
-        user: this.#userOf(record),
+        user: this.#userKey === undefined ? undefined : userOf(record.values[this.#userKey]),
         indexedUntil: record.indexedUntil,
       })
       return session
@@ -146,59 +177,79 @@ export class ServerStorage {
 
   /** Saves a session: see {@link SessionStorage.save}. */
   save = async (session: Session): Promise<string | null> => {
-    if (isInert(session)) return null
+    // Read under a retired id: saves nothing, unless the request logs in anew (regenerateId(true)):
+    // then it is a new session holding only what this request set.
+    if (isInert(session) && (session.deleteId === undefined || session.destroyed)) return null
     if (session.destroyed) return this.#destroy(session)
     let now = Date.now()
     if (!this.#rules.needsWrite(session, now)) return null
-    let { originalId, createdAt } = sessionChanges(session)
-    let lifetime = this.#rules.lifetime
-    if (originalId !== session.id && createdAt !== undefined) {
-      // A login: retire the old id first, atomically, so that of two requests logging in with the
-      // same session only one carries it on, and a session deleted meanwhile is not carried on.
-      if (session.deleteId !== undefined) {
-        let until = this.#graceMs === 0 ? 0 : now + this.#graceMs
-        let retired = await this.#records.retire(session.deleteId, until, now, lifetime)
-        if (retired !== 'written') return retired === 'gone' ? '' : null
-      } else {
-        // A new id keeping the old one: refuse it when a login retired the old id meanwhile.
-        let found = await this.#records.find(originalId)
-        if (found.kind === 'retired' && now < found.until) return null
-      }
-    }
+    let changes = sessionChanges(session)
+    let userKey = this.#userKey
+    // Read from the store and saved under a new id (regenerateId).
+    let renamed = changes.createdAt !== undefined && changes.originalId !== session.id
+    let stored = changes.createdAt !== undefined && !renamed
+    let userChanged = !stored || (userKey !== undefined && changes.values.has(userKey))
+    // Before anything is written: a value that cannot name a user is a mistake in the app.
+    if (userKey !== undefined && userChanged) checkedUser(session.data[0][userKey], userKey)
+    let origin = renamed ? await this.#retireOriginal(session, now) : undefined
+    if (typeof origin === 'string' || origin === null) return origin
     let read = this.#reads.get(session)
-    let stored = createdAt !== undefined && originalId === session.id
-    let userChanged =
-      !stored || (this.#userKey !== undefined && sessionChanges(session).values.has(this.#userKey))
-    let dropped = session.deleteId ?? ''
     let outcome = await this.#records.write({
       session,
       id: session.id,
       now,
-      lifetime,
+      lifetime: this.#rules.lifetime,
       stored,
+      // A login (regenerateId(true)) starts a new absolute lifetime; regenerateId() does not.
+      createdAt: origin?.expect === 'retired' ? now : (changes.createdAt ?? now),
+      origin,
       read,
-      userKey: this.#userKey,
+      userKey,
       userChanged,
-      dropped,
+      dropped: session.deleteId ?? '',
+      maxPerUser: this.#maxPerUser,
     })
+    if (origin?.expect === 'retired' && this.#graceMs === 0) await this.#records.drop(origin.id)
     if (outcome === 'gone') return ''
     if (outcome === 'retired') return null
-    let user = this.#userKey === undefined ? undefined : session.data[0][this.#userKey]
+    let user = userKey === undefined ? undefined : userOf(session.data[0][userKey])
     // The session changed hands (or logged out of its user): the old user's index forgets it.
     if (read?.user !== undefined && read.user !== user) {
-      await this.#records.unindex(read.user, originalId, now)
+      await this.#records.unindex(read.user, changes.originalId, now)
     }
     return session.id
   }
 
   /** Ends every session of one user: see {@link ServerSessionStorage.destroyUserSessions}. */
-  destroyUserSessions = async (user: string): Promise<number> => {
+  destroyUserSessions = async (user: string | number | bigint): Promise<number> => {
     if (this.#userKey === undefined) {
       throw new TypeError(
         'destroyUserSessions() needs the userKey option, naming the session value that holds the user',
       )
     }
-    return this.#records.destroyUser(user, Date.now())
+    let name = userOf(user)
+    if (name === undefined) {
+      throw new TypeError(
+        `destroyUserSessions() takes a string, a finite number or a bigint, got ${String(user)}`,
+      )
+    }
+    return this.#records.destroyUser(name, Date.now(), this.#rules.lifetime)
+  }
+
+  /**
+   * For a stored session saved under a new id: with `regenerateId(true)`, retires the original
+   * first, atomically, so that of two requests logging in with one session only one carries it
+   * on, and a session deleted meanwhile is not carried on (`''`, or `null` when a login retired it
+   * first). Resolves to what the write must find under the original id.
+   */
+  async #retireOriginal(session: Session, now: number): Promise<Origin | string | null> {
+    let { originalId } = sessionChanges(session)
+    if (session.deleteId === undefined) return { id: originalId, expect: 'live' }
+    // With no grace, a marker lives only while the login saves, so the write can check it.
+    let until = now + (this.#graceMs === 0 ? loginMarkerMs : this.#graceMs)
+    let retired = await this.#records.retire(originalId, until, now, this.#rules.lifetime)
+    if (retired !== 'written') return retired === 'gone' ? '' : null
+    return { id: originalId, expect: 'retired' }
   }
 
   /** Ends a destroyed session: deletes its records and forgets it in its user's index. */
@@ -210,10 +261,5 @@ export class ServerStorage {
     let outcome = await this.#records.forget(originalId, session.id, user, Date.now())
     // Logged out in a request that left before a login retired its id: the login stands.
     return outcome === 'retired' ? null : ''
-  }
-
-  #userOf(record: SessionRecord): string | undefined {
-    let user = this.#userKey === undefined ? undefined : record.values[this.#userKey]
-    return typeof user === 'string' ? user : undefined
   }
 }
