@@ -24,11 +24,15 @@ export async function runHttp(log: (line: string) => void): Promise<ResultTable>
       cluster = await startBenchCluster()
     }
     let clusterEnv = { [clusterSeedsVariable]: cluster?.seedsVariable ?? '' }
-    servers = await Promise.all(
+    let started = await Promise.allSettled(
       httpServers.map((server) =>
         startServer(server.file, server.redisCluster ? { env: clusterEnv } : {}),
       ),
     )
+    // Every server that did start is stopped (in `finally`) even when another one failed to.
+    servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
+    let failed = started.find((result) => result.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
     let cookies = new Map<string, string>()
     for (let [index, server] of servers.entries()) {
       let label = httpServers[index]?.label as string

@@ -102,12 +102,7 @@ export function csrf(options: CsrfOptions = {}): Middleware<CsrfTokenProvider> {
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(headerName)) {
     throw new TypeError(`csrf(): headerName ${JSON.stringify(headerName)} is not a header name`)
   }
-  let maxBodySize: unknown = options.maxBodySize ?? 1_048_576
-  if (typeof maxBodySize !== 'number' || !Number.isSafeInteger(maxBodySize) || maxBodySize < 1) {
-    throw new TypeError(
-      `csrf(): maxBodySize must be a positive integer number of bytes, got ${shown(maxBodySize)}`,
-    )
-  }
+  let maxBodySize = checkSize(options.maxBodySize ?? 1_048_576)
   let isExempt = compileExemption(options.exempt, 'csrf()')
 
   function secretOf(session: Session): string | undefined {
@@ -136,7 +131,7 @@ export function csrf(options: CsrfOptions = {}): Middleware<CsrfTokenProvider> {
     // No secret, no token can match: answer before reading a byte of the body.
     let secret = secretOf(await loadSession(context))
     if (secret === undefined) throw new HttpError(403, 'Forbidden: invalid CSRF token')
-    let token = await submittedCsrfToken(context, headerName, fieldName, maxBodySize as number)
+    let token = await submittedCsrfToken(context, headerName, fieldName, maxBodySize)
     if (token === undefined) throw new HttpError(403, 'Forbidden: missing CSRF token')
     if (!csrfTokenMatches(token, secret)) throw new HttpError(403, 'Forbidden: invalid CSRF token')
     return next()
@@ -175,8 +170,14 @@ async function loadSession(context: RequestContext<AnyParams>): Promise<Session>
   throw new Error('csrf(): this request has no session: put session() before csrf()')
 }
 
-function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value)
+function checkSize(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    let shown = typeof value === 'string' ? JSON.stringify(value) : String(value)
+    throw new TypeError(
+      `csrf(): maxBodySize must be a positive integer number of bytes, got ${shown}`,
+    )
+  }
+  return value
 }
 
 function checkName(value: unknown, option: string): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { Matcher } from './matcher.ts'
 import { createRouter, type RouterOptions } from './router.ts'
 
 /** A router that answers every route with its pattern and the params it captured, as JSON. */
@@ -207,5 +208,30 @@ describe('scale', () => {
     let response = await router.fetch('http://x.test/r4321/u/items/9')
     expect(await response.text()).toBe('4321:u:9')
     expect((await router.fetch('http://x.test/r5000/u/items/9')).status).toBe(404)
+  })
+})
+
+describe('Matcher', () => {
+  it('answers a lookup correctly when another lookup runs in the middle of it', () => {
+    let matcher = new Matcher<string>()
+    matcher.add('GET', '/users/:id/posts/:post', 'post')
+    matcher.add('POST', '/users/:id/posts/:post', 'create post')
+    matcher.add('GET', '/files/*path', 'file')
+    let inner: unknown
+    // The method list is read while the outer lookup stands at its leaf: a lookup started there
+    // is nested in the outer one, as a lookup from async or reentrant code would be.
+    let methods = ['POST']
+    Object.defineProperty(methods, 0, {
+      get() {
+        inner ??= matcher.find('/files/a/b.txt', ['GET'])
+        return 'POST'
+      },
+    })
+    expect(matcher.find('/users/1/posts/2', methods)).toEqual({
+      data: 'create post',
+      params: { id: '1', post: '2' },
+    })
+    expect(inner).toEqual({ data: 'file', params: { path: 'a/b.txt' } })
+    expect(matcher.methodsFor('/users/1/posts/2')).toEqual(new Set(['GET', 'POST']))
   })
 })

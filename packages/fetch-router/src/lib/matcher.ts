@@ -1,3 +1,13 @@
+import {
+  createNode,
+  type Dynamic,
+  type Leaf,
+  type Node,
+  type Part,
+  type Registration,
+  type SegmentDynamic,
+  type TailDynamic,
+} from './matcher-tree.ts'
 import { decodePatternText, encodePathText } from './path-encoding.ts'
 import {
   collectParamNames,
@@ -5,6 +15,7 @@ import {
   type PatternVariant,
   parsePattern,
 } from './route-pattern.ts'
+import { FindWalk, MethodsWalk } from './tree-walk.ts'
 
 /** Options that change which pathnames a {@link Matcher} considers equal. */
 export interface MatcherOptions {
@@ -20,52 +31,6 @@ export interface Match<Data> {
   params: Record<string, string | undefined>
 }
 
-interface Registration<Data> {
-  data: Data
-  pattern: string
-  captureNames: (string | undefined)[]
-  missingNames: string[]
-}
-
-type Leaf<Data> = Map<string, Registration<Data>>
-
-interface Node<Data> {
-  /** Children by static segment text, compared in place against the path (no substring, no hash). */
-  statics: StaticChild<Data>[] | undefined
-  /** The same children by text, once there are too many to compare one by one. */
-  staticIndex: Map<string, Node<Data>> | undefined
-  dynamic: Dynamic<Data>[]
-  leaf: Leaf<Data> | undefined
-}
-
-interface StaticChild<Data> {
-  key: string
-  node: Node<Data>
-}
-
-interface SegmentDynamic<Data> {
-  kind: 'segment'
-  key: string
-  rank: number[]
-  /** Undefined for a param that fills the whole segment. */
-  regex: RegExp | undefined
-  node: Node<Data>
-}
-
-interface TailDynamic<Data> {
-  kind: 'tail'
-  key: string
-  rank: number[]
-  regex: RegExp
-  leaf: Leaf<Data>
-}
-
-type Dynamic<Data> = SegmentDynamic<Data> | TailDynamic<Data>
-
-type Part = PatternVariant[number]
-
-type Visit<Data> = (leaf: Leaf<Data>, captures: string[]) => boolean
-
 const malformedEscape = /%(?![0-9A-Fa-f]{2})/
 const escapedByte = /%[0-9a-f]{2}/gi
 /** Past this many static children, a node looks them up in a Map instead of comparing each. */
@@ -79,6 +44,7 @@ const wildcardRank = 1
  * testing every route: static segments are found by hash, then segments with params and wildcard
  * tails are tried from most to least specific (static text beats a param, a param beats a
  * wildcard, and the earliest difference decides). A lookup visits each tree node at most once.
+ * Each lookup keeps its state in a walk of its own, never on the matcher, so lookups may nest.
  */
 export class Matcher<Data> {
   #root: Node<Data> = createNode()
@@ -121,12 +87,10 @@ export class Matcher<Data> {
    * two hex digits, or a param that does not decode to UTF-8).
    */
   find(pathname: string, methods: readonly string[]): Match<Data> | undefined {
-    this.#methods = methods
-    this.#found = undefined
-    this.#search(pathname, this.#acceptMethod)
-    let found = this.#found
-    this.#found = undefined
-    return found
+    let walk = new FindWalk<Data>(methods)
+    let found = this.#search(pathname, walk) ? walk.found : undefined
+    if (found === undefined) return undefined
+    return { data: found.data, params: buildParams(found, walk.captures) }
   }
 
   /**
@@ -136,108 +100,25 @@ export class Matcher<Data> {
    * @throws {URIError} as {@link Matcher.find} does.
    */
   methodsFor(pathname: string): Set<string> {
-    let methods = new Set<string>()
-    this.#search(pathname, (leaf) => {
-      for (let method of leaf.keys()) methods.add(method)
-      return false
-    })
-    return methods
+    let walk = new MethodsWalk<Data>()
+    this.#search(pathname, walk)
+    return walk.methods
   }
 
-  // The state of the lookup under way, kept on the matcher rather than passed down every call:
-  // lookups are synchronous, so one runs at a time.
-  #methods: readonly string[] = []
-  #found: Match<Data> | undefined
-  #path = ''
-  #keyPath = ''
-  #captures: string[] = []
-  #visit: Visit<Data> = () => false
-
-  #acceptMethod: Visit<Data> = (leaf, captures) => {
-    let registration: Registration<Data> | undefined
-    let methods = this.#methods
-    for (let index = 0; index < methods.length && registration === undefined; index++) {
-      registration = leaf.get(methods[index] as string)
-    }
-    registration ??= leaf.get('ANY')
-    if (registration === undefined) return false
-    this.#found = { data: registration.data, params: buildParams(registration, captures) }
-    return true
-  }
-
-  #search(pathname: string, visit: Visit<Data>): boolean {
+  #search(pathname: string, walk: FindWalk<Data> | MethodsWalk<Data>): boolean {
     let path = pathname.charCodeAt(0) === 47 /* / */ ? pathname.slice(1) : pathname
     if (path.includes('%')) {
       if (malformedEscape.test(path)) throw new URIError('Malformed percent-encoding in the path')
       // Escapes compare in upper case, as patterns are encoded; what they encode stays data.
       path = path.replace(escapedByte, (byte) => byte.toUpperCase())
     }
-    this.#visit = visit
-    if (this.#searchPath(path)) return true
-    return this.#ignoreTrailingSlash && path.endsWith('/') && this.#searchPath(path.slice(0, -1))
+    if (this.#walk(walk, path)) return true
+    return this.#ignoreTrailingSlash && path.endsWith('/') && this.#walk(walk, path.slice(0, -1))
   }
 
-  #searchPath(path: string): boolean {
+  #walk(walk: FindWalk<Data> | MethodsWalk<Data>, path: string): boolean {
     // A percent-encoded pathname is ASCII, so lower-casing keeps every offset.
-    let keyPath = this.#ignoreCase ? path.toLowerCase() : path
-    this.#path = path
-    this.#keyPath = keyPath
-    this.#captures.length = 0
-    return this.#walk(this.#root, 0)
-  }
-
-  /** Matches the segment starting at `offset` (past the end: the path is used up) and the rest. */
-  #walk(node: Node<Data>, offset: number): boolean {
-    let path = this.#path
-    if (offset > path.length)
-      return node.leaf !== undefined && this.#visit(node.leaf, this.#captures)
-    let end = path.indexOf('/', offset)
-    if (end === -1) end = path.length
-    let statics = node.statics
-    if (node.staticIndex !== undefined) {
-      let child = node.staticIndex.get(this.#keyPath.slice(offset, end))
-      if (child !== undefined && this.#walk(child, end + 1)) return true
-    } else if (statics !== undefined) {
-      let length = end - offset
-      let keyPath = this.#keyPath
-      for (let index = 0; index < statics.length; index++) {
-        let child = statics[index] as StaticChild<Data>
-        if (child.key.length === length && keyPath.startsWith(child.key, offset)) {
-          if (this.#walk(child.node, end + 1)) return true
-          break
-        }
-      }
-    }
-    let dynamics = node.dynamic
-    if (dynamics.length === 0) return false
-    let captures = this.#captures
-    let segment = path.slice(offset, end)
-    for (let position = 0; position < dynamics.length; position++) {
-      let dynamic = dynamics[position] as Dynamic<Data>
-      if (dynamic.kind === 'tail') {
-        let match = dynamic.regex.exec(offset === 0 ? path : path.slice(offset))
-        if (
-          match !== null &&
-          this.#visit(dynamic.leaf, captures.concat(match.slice(1) as string[]))
-        ) {
-          return true
-        }
-        continue
-      }
-      let count = 1
-      if (dynamic.regex === undefined) {
-        if (segment === '') continue
-        captures.push(segment)
-      } else {
-        let match = dynamic.regex.exec(segment)
-        if (match === null) continue
-        count = match.length - 1
-        for (let group = 1; group <= count; group++) captures.push(match[group] as string)
-      }
-      if (this.#walk(dynamic.node, end + 1)) return true
-      captures.length -= count
-    }
-    return false
+    return walk.run(this.#root, path, this.#ignoreCase ? path.toLowerCase() : path)
   }
 
   #addVariant(method: string, variant: PatternVariant, registration: Registration<Data>): void {
@@ -260,17 +141,7 @@ export class Matcher<Data> {
         let text = encodePathText(
           decodePatternText(only?.type === 'text' ? only.value : '', pattern),
         )
-        let key = this.#ignoreCase ? text.toLowerCase() : text
-        node.statics ??= []
-        let child = node.statics.find((entry) => entry.key === key)?.node
-        if (child === undefined) {
-          child = createNode()
-          node.statics.push({ key, node: child })
-          if (node.statics.length > maxScannedStatics) {
-            node.staticIndex = new Map(node.statics.map((entry) => [entry.key, entry.node]))
-          }
-        }
-        node = child
+        node = staticChild(node, this.#ignoreCase ? text.toLowerCase() : text)
         continue
       }
       let source = segment.length === 1 ? undefined : segmentSource(segment, pattern, false)
@@ -302,8 +173,22 @@ export class Matcher<Data> {
   }
 }
 
-function createNode<Data>(): Node<Data> {
-  return { statics: undefined, staticIndex: undefined, dynamic: [], leaf: undefined }
+/** The child of `node` for the static segment `key`, added when missing. */
+function staticChild<Data>(node: Node<Data>, key: string): Node<Data> {
+  node.statics ??= []
+  let child =
+    node.staticIndex !== undefined
+      ? node.staticIndex.get(key)
+      : node.statics.find((entry) => entry.key === key)?.node
+  if (child !== undefined) return child
+  child = createNode()
+  node.statics.push({ key, node: child })
+  // Kept up to date once made, rather than rebuilt: registering n siblings stays linear.
+  if (node.staticIndex !== undefined) node.staticIndex.set(key, child)
+  else if (node.statics.length > maxScannedStatics) {
+    node.staticIndex = new Map(node.statics.map((entry) => [entry.key, entry.node]))
+  }
+  return child
 }
 
 function isDefined<Value>(value: Value | undefined): value is Value {

@@ -6,7 +6,8 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS'])
 /**
  * Whether a request may change state: its method is not `GET`, `HEAD` or `OPTIONS`. Both the method
  * the client sent and `context.method` count, so a method override can neither hide a `POST` (sent
- * as `POST`, overridden to `GET`) nor turn a safe request into a write unchecked.
+ * as `POST`, overridden to `GET`) nor, if it ran before this check, turn a safe request into a
+ * write unchecked. An override that runs after it is not seen.
  */
 export function isUnsafeRequest(context: RequestContext<AnyParams>): boolean {
   return !safeMethods.has(context.request.method.toUpperCase()) || !safeMethods.has(context.method)

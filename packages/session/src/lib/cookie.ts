@@ -172,9 +172,9 @@ export class Cookie {
    * one wins. When there are more than eight, values that cannot be signed or encrypted ones (wrong
    * length or characters, checked without crypto) are skipped, and of the others the first eight
    * are verified and any after them ignored: a header stuffed with cookies of this name costs at
-   * most eight verifications (or decryptions) per secret, and junk cannot push the real one out. Never throws: a missing, tampered, truncated, undecodable or
-   * oversized (over 4096 characters) value gives `null`; an empty value gives `''` when no valid
-   * one came with it.
+   * most eight verifications (or decryptions) per secret, and junk cannot push the real one out.
+   * Never throws: a missing, tampered, truncated, undecodable or oversized (over 4096 characters)
+   * value gives `null`; an empty value gives `''` when no valid one came with it.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader?.includes(this.name)) return null
@@ -264,8 +264,8 @@ export class Cookie {
   }
 
   /**
-   * Whether `candidate` can be a value this cookie wrote: with secrets, `false` for anything without
-   * the shape of a signed or encrypted value. Costs no crypto.
+   * Whether `candidate` can be a value this cookie wrote: with secrets, `false` for anything
+   * without the shape of a signed or encrypted value. Costs no crypto.
    */
   #hasProtectedShape(candidate: string): boolean {
     if (this.#crypto === undefined) return true

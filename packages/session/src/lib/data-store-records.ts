@@ -1,5 +1,5 @@
 import type { Found, RecordStore, WriteOutcome, WritePlan } from './record-store.ts'
-import { indexUntil } from './record-store.ts'
+import { indexUntil, userOf } from './record-store.ts'
 import { retiredMarker, retiredUntil } from './retired-ids.ts'
 import type { SessionDataStore } from './server-storage.ts'
 import { sessionChanges } from './session.ts'
@@ -9,6 +9,15 @@ import { UserIndex } from './user-index.ts'
 
 // The latest Date a store can hold: `new Date(Infinity)` is invalid.
 const maxDate = 8.64e15
+
+/** What is under an id: nothing (or an expired or corrupt record), a live session or marker. */
+type State = 'gone' | 'live' | 'retired'
+
+/** Sessions a save pushed past the per-user cap, to delete once its locks are released. */
+interface Evicted {
+  user: string
+  ids: string[]
+}
 
 /**
  * The {@link RecordStore} over a {@link SessionDataStore} (memory, files, your own): each
@@ -40,19 +49,33 @@ export class DataStoreRecords implements RecordStore {
     return this.#withLock(id, () => this.#store.deleteData(id))
   }
 
-  write(plan: WritePlan): Promise<WriteOutcome> {
-    return this.#withLock(plan.id, () => this.#write(plan))
+  async write(plan: WritePlan): Promise<WriteOutcome> {
+    let evicted: Evicted = { user: '', ids: [] }
+    let write = () => this.#withLock(plan.id, () => this.#write(plan, evicted))
+    let origin = plan.origin
+    // Under the original's lock for the whole write: a delete of the original (a logout,
+    // destroyUserSessions) comes before the check or after the new record is indexed.
+    let outcome =
+      origin === undefined
+        ? await write()
+        : await this.#withLock(origin.id, async () => {
+            let state = await this.#state(origin.id, plan.now, plan.lifetime)
+            if (state !== origin.expect) return state === 'retired' ? 'retired' : 'gone'
+            return write()
+          })
+    // Outside every lock: a save holds its session's lock while it extends the index.
+    if (evicted.ids.length > 0) {
+      await Promise.all(evicted.ids.map((id) => this.drop(id)))
+      await this.#users.remove(evicted.user, evicted.ids, plan.now)
+    }
+    return outcome
   }
 
   retire(id: string, until: number, now: number, lifetime: Lifetime): Promise<WriteOutcome> {
     return this.#withLock(id, async () => {
-      let text = await this.#store.readData(id)
-      if (text === null) return 'gone'
-      if (retiredUntil(text) !== undefined) return liveMarker(text, now) ? 'retired' : 'gone'
-      let record = decodeRecord(text)
-      if (record === null || isExpired(record, lifetime, now)) return 'gone'
-      if (until === 0) await this.#store.deleteData(id)
-      else await this.#store.updateData(id, retiredMarker(until), new Date(until))
+      let state = await this.#state(id, now, lifetime)
+      if (state !== 'live') return state === 'retired' ? 'retired' : 'gone'
+      await this.#store.updateData(id, retiredMarker(until), new Date(until))
       return 'written'
     })
   }
@@ -71,20 +94,45 @@ export class DataStoreRecords implements RecordStore {
     })
     if (retired) return 'retired'
     if (id !== originalId) await this.#withLock(id, () => this.#store.deleteData(id))
-    if (user !== undefined) await this.#users.remove(user, originalId, now)
+    if (user !== undefined) await this.#users.remove(user, [originalId], now)
     return 'written'
   }
 
   unindex(user: string, id: string, now: number): Promise<void> {
-    return this.#users.remove(user, id, now)
+    return this.#users.remove(user, [id], now)
   }
 
-  destroyUser(user: string, now: number): Promise<number> {
-    return this.#users.destroyAll(user, now)
+  async destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
+    let ended = 0
+    for (;;) {
+      let ids = await this.#users.list(user)
+      if (ids.length === 0) return ended
+      // Sessions first, the index last: a failure part way leaves the rest listed for a retry.
+      let live = await Promise.all(
+        ids.map((id) =>
+          this.#withLock(id, async () => {
+            let state = await this.#state(id, now, lifetime)
+            await this.#store.deleteData(id)
+            return state === 'live'
+          }),
+        ),
+      )
+      ended += live.filter(Boolean).length
+      await this.#users.remove(user, ids, now)
+    }
+  }
+
+  /** What is stored under `id` at `now`. */
+  async #state(id: string, now: number, lifetime: Lifetime): Promise<State> {
+    let text = await this.#store.readData(id)
+    if (text === null) return 'gone'
+    if (retiredUntil(text) !== undefined) return liveMarker(text, now) ? 'retired' : 'gone'
+    let record = decodeRecord(text)
+    return record === null || isExpired(record, lifetime, now) ? 'gone' : 'live'
   }
 
   /** Writes the session's record under its lock, first extending the user index if needed. */
-  async #write(plan: WritePlan): Promise<WriteOutcome> {
+  async #write(plan: WritePlan, evicted: Evicted): Promise<WriteOutcome> {
     let { session, now, stored, read, lifetime } = plan
     let changes = sessionChanges(session)
     let base = stored ? await this.#store.readData(plan.id) : null
@@ -106,9 +154,9 @@ export class DataStoreRecords implements RecordStore {
       touchedAt: changes.touchedAt ?? now,
     }
     if (stored && isExpired(times, lifetime, now)) return 'gone'
-    let record = applyChanges(baseRecord, session, now)
+    let record = applyChanges(baseRecord, session, now, plan.createdAt)
     if (unchanged && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
-    await this.#index(record, plan)
+    await this.#index(record, plan, evicted)
     let expires = new Date(Math.min(expiresAt(record, lifetime), maxDate))
     let data = encodeRecord(record)
     if (base === null) await this.#store.createData(plan.id, data, expires)
@@ -118,11 +166,12 @@ export class DataStoreRecords implements RecordStore {
 
   /**
    * Lists the session in its user's index until at least when the record about to be written may
-   * live, unless the index already does; sets what it holds on the record.
+   * live, unless the index already does; sets what it holds on the record, and what the cap
+   * evicts on `evicted`.
    */
-  async #index(record: SessionRecord, plan: WritePlan): Promise<void> {
-    let user = plan.userKey === undefined ? undefined : record.values[plan.userKey]
-    if (typeof user !== 'string') {
+  async #index(record: SessionRecord, plan: WritePlan, evicted: Evicted): Promise<void> {
+    let user = plan.userKey === undefined ? undefined : userOf(record.values[plan.userKey])
+    if (user === undefined) {
       delete record.indexedUntil
       return
     }
@@ -131,7 +180,9 @@ export class DataStoreRecords implements RecordStore {
       return
     }
     let until = indexUntil(record.createdAt, expires, plan.lifetime)
-    await this.#users.add(user, plan.id, until, plan.now)
+    let entry = { id: plan.id, until, dropped: plan.dropped }
+    evicted.ids = await this.#users.add(user, entry, plan.now, plan.maxPerUser)
+    evicted.user = user
     record.indexedUntil = until
   }
 

@@ -53,18 +53,18 @@ export function decodeRecord(text: string): SessionRecord | null {
 /**
  * The record to store for a session: `base` (what is stored now, freshly read) with the session's
  * changes applied, so concurrent saves that change different keys all survive. Without a base (a
- * new session, or one with a new id) the session's whole data is written.
+ * new session, or one with a new id) the session's whole data is written, begun at `createdAt`
+ * (default: when the session was first stored, else `now`).
  */
 export function applyChanges(
   base: SessionRecord | null,
   session: Session<Data, Data>,
   now: number,
+  createdAt = sessionChanges(session).createdAt ?? now,
 ): SessionRecord {
   let changes = sessionChanges(session)
   let [values, flash] = session.data
-  if (base === null) {
-    return { values, flash, createdAt: changes.createdAt ?? now, touchedAt: now }
-  }
+  if (base === null) return { values, flash, createdAt, touchedAt: now }
   let merged: SessionRecord = {
     values: { ...base.values },
     flash: { ...base.flash },

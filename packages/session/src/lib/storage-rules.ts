@@ -76,20 +76,3 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
     },
   }
 }
-
-/**
- * Deletes what a save must delete first: the record `regenerateId(true)` replaced and, for a
- * destroyed session, its records under the current and the original id. Resolves to whether the
- * session was destroyed (then the save is done and clears the cookie).
- */
-export async function deleteRetired(
-  session: Session,
-  remove: (id: string) => Promise<void>,
-): Promise<boolean> {
-  if (session.deleteId !== undefined) await remove(session.deleteId)
-  if (!session.destroyed) return false
-  let { originalId } = sessionChanges(session)
-  await remove(session.id)
-  if (originalId !== session.id) await remove(originalId)
-  return true
-}

@@ -6,16 +6,29 @@ import type { SessionDataStore } from './server-storage.ts'
 /** Runs `task` alone for `id`: after every task queued for it before. */
 export type LockRunner = <Result>(id: string, task: () => Promise<Result>) => Promise<Result>
 
-/** One user's index as stored: each session id with until when it may live (ms, maybe Infinity). */
+/** One session in a user's index. */
+export interface IndexEntry {
+  /** The latest moment the session may live (ms since the epoch, may be `Infinity`). */
+  until: number
+  /** When the entry was written (ms since the epoch); `0` for an index of an older version. */
+  addedAt: number
+}
+
+/** One user's index as stored. */
 export interface IndexEntries {
-  /** Session id to the latest moment that session may live, least recently added first. */
-  sessions: Map<string, number>
+  /** Session id to its entry, least recently written first. */
+  sessions: Map<string, IndexEntry>
   /** How many entries the index held when records were last checked for existence; `-1`: never. */
   checked: number
 }
 
 /** An index at least this large is checked for sessions that no longer exist once it doubles. */
 const minimumCheck = 32
+/**
+ * Milliseconds during which a new entry is never dropped for a missing record: a save writes the
+ * entry before the record, so a login still saving has no record yet.
+ */
+export const settleMs = 60_000
 // The Date a store can hold: `new Date(Infinity)` is invalid.
 const maxDate = 8.64e15
 
@@ -24,8 +37,9 @@ const maxDate = 8.64e15
  * session ids (they contain a `.`), so no cookie can name them. Each entry records until when its
  * session may live; the storage extends it before a save lets the session live longer. Expired
  * entries are dropped whenever the index is written, and once the index doubles in size (at least
- * {@link minimumCheck} entries), entries whose records no longer exist: it stays about the size of
- * the user's live sessions, however many logins, evictions and renewals came before.
+ * {@link minimumCheck} entries) or passes the per-user cap, entries older than {@link settleMs}
+ * whose records no longer exist: it stays about the size of the user's live sessions, however many
+ * logins, evictions and renewals came before.
  */
 export class UserIndex {
   #store: SessionDataStore
@@ -36,55 +50,60 @@ export class UserIndex {
     this.#withLock = withLock
   }
 
-  /** Records that session `id` of `user` may live until `until` (ms since the epoch). */
-  async add(user: string, id: string, until: number, now: number): Promise<void> {
+  /**
+   * Records that session `id` of `user` may live until `until` (ms since the epoch), forgetting
+   * `dropped` (`''`: none). Resolves to the sessions past `cap`, those that end soonest (never
+   * `id`): the caller deletes them, then {@link UserIndex.remove}s them, so a failure between
+   * leaves them listed.
+   */
+  async add(
+    user: string,
+    entry: { id: string; until: number; dropped: string },
+    now: number,
+    cap: number,
+  ): Promise<string[]> {
     let key = await indexId(user)
-    await this.#withLock(key, async () => {
+    return this.#withLock(key, async () => {
       let stored = await this.#store.readData(key)
       let index = parseIndex(stored, now)
+      let { id, until, dropped } = entry
+      index.sessions.delete(dropped)
       index.sessions.delete(id)
-      index.sessions.set(id, until)
-      if (index.checked < 0 || index.sessions.size > Math.max(minimumCheck, 2 * index.checked)) {
-        await this.#dropMissing(index, id)
+      index.sessions.set(id, { until, addedAt: now })
+      let size = index.sessions.size
+      if (size > cap || index.checked < 0 || size > Math.max(minimumCheck, 2 * index.checked)) {
+        await this.#dropMissing(index, id, now)
       }
       await this.#write(key, stored !== null, index)
+      return overflow(index, id, cap)
     })
   }
 
-  /** Forgets session `id` of `user` (it was destroyed). */
-  async remove(user: string, id: string, now: number): Promise<void> {
+  /** Forgets sessions `ids` of `user` (destroyed, or moved to another user). */
+  async remove(user: string, ids: readonly string[], now: number): Promise<void> {
     let key = await indexId(user)
     await this.#withLock(key, async () => {
       let stored = await this.#store.readData(key)
       if (stored === null) return
       let index = parseIndex(stored, now)
-      index.sessions.delete(id)
+      for (let id of ids) index.sessions.delete(id)
       await this.#write(key, true, index)
     })
   }
 
-  /**
-   * Deletes the index of `user` and every session it lists, each under its session's lock, and
-   * resolves to how many of them had not expired yet.
-   */
-  async destroyAll(user: string, now: number): Promise<number> {
+  /** Every session id `user`'s index lists, expired entries included. */
+  async list(user: string): Promise<string[]> {
     let key = await indexId(user)
-    let sessions = await this.#withLock(key, async () => {
+    return this.#withLock(key, async () => {
       let stored = await this.#store.readData(key)
-      if (stored === null) return new Map<string, number>()
-      await this.#store.deleteData(key)
-      return parseIndex(stored, -Infinity).sessions
+      return [...parseIndex(stored, Number.NEGATIVE_INFINITY).sessions.keys()]
     })
-    // Outside the index lock: a save holds its session's lock while it extends the index.
-    await Promise.all(
-      [...sessions.keys()].map((id) => this.#withLock(id, () => this.#store.deleteData(id))),
-    )
-    return [...sessions.values()].filter((until) => until > now).length
   }
 
-  async #dropMissing(index: IndexEntries, keep: string): Promise<void> {
-    for (let id of [...index.sessions.keys()]) {
-      if (id === keep) continue
+  /** Drops entries, but `keep` and those written less than {@link settleMs} ago, with no record. */
+  async #dropMissing(index: IndexEntries, keep: string, now: number): Promise<void> {
+    for (let [id, { addedAt }] of [...index.sessions]) {
+      if (id === keep || addedAt > now - settleMs) continue
       let text = await this.#store.readData(id)
       if (text === null || retiredUntil(text) !== undefined) index.sessions.delete(id)
     }
@@ -96,13 +115,25 @@ export class UserIndex {
       if (exists) await this.#store.deleteData(key)
       return
     }
-    let data = devalue.stringify([1, index.checked, [...index.sessions]])
+    let entries = [...index.sessions].map(([id, entry]) => [id, entry.until, entry.addedAt])
+    let data = devalue.stringify([1, index.checked, entries])
     let latest = 0
-    for (let until of index.sessions.values()) latest = Math.max(latest, until)
+    for (let { until } of index.sessions.values()) latest = Math.max(latest, until)
     let expires = new Date(Math.min(latest, maxDate))
     if (exists) await this.#store.updateData(key, data, expires)
     else await this.#store.createData(key, data, expires)
   }
+}
+
+/** The sessions of `index` past `cap`: those that end soonest, never `keep`. */
+function overflow(index: IndexEntries, keep: string, cap: number): string[] {
+  let excess = index.sessions.size - cap
+  if (excess <= 0) return []
+  return [...index.sessions]
+    .filter(([id]) => id !== keep)
+    .sort(([, a], [, b]) => a.until - b.until)
+    .slice(0, excess)
+    .map(([id]) => id)
 }
 
 /** The store id of `user`'s index: a hash, so user names of any length or form are safe. */
@@ -127,16 +158,18 @@ export function parseIndex(text: string | null, now: number): IndexEntries {
   }
   if (!Array.isArray(parsed)) return index
   if (parsed[0] !== 1 || !Array.isArray(parsed[2])) {
-    for (let id of parsed) if (typeof id === 'string') index.sessions.set(id, Infinity)
+    for (let id of parsed) {
+      if (typeof id === 'string') index.sessions.set(id, { until: Infinity, addedAt: 0 })
+    }
     index.checked = -1
     return index
   }
   index.checked = typeof parsed[1] === 'number' ? parsed[1] : 0
   for (let entry of parsed[2] as unknown[]) {
     if (!Array.isArray(entry)) continue
-    let [id, until] = entry
+    let [id, until, addedAt] = entry
     if (typeof id === 'string' && typeof until === 'number' && until > now) {
-      index.sessions.set(id, until)
+      index.sessions.set(id, { until, addedAt: typeof addedAt === 'number' ? addedAt : 0 })
     }
   }
   return index

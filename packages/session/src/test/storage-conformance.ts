@@ -9,7 +9,7 @@ import { Browser } from './browser.ts'
 
 /** Creates the storage under test. Storages made in one test share their data when `reopens`. */
 export type StorageFactory = (options?: ServerStorageOptions) => SessionStorage & {
-  destroyUserSessions?(user: string): Promise<number>
+  destroyUserSessions?(user: string | number | bigint): Promise<number>
   /** File storage: deletes expired files, as an app's timer would. */
   prune?(): Promise<number>
 }
@@ -383,8 +383,8 @@ export function describeSessionStorage(
           await browser.request((session) => expect(session.get('userId')).toBeUndefined())
         })
 
-        it('ends every session of a user however many times they logged in', async () => {
-          let storage = factory({ userKey: 'userId' })
+        it('ends every session of a user however many times they logged in, with no cap', async () => {
+          let storage = factory({ userKey: 'userId', maxSessionsPerUser: Infinity })
           let first = new Browser(storage, cookie)
           await first.request((session) => session.set('userId', 'ada'))
           for (let login = 0; login < 150; login++) {
@@ -392,6 +392,76 @@ export function describeSessionStorage(
           }
           expect(await storage.destroyUserSessions?.('ada')).toBe(151)
           await first.request((session) => expect(session.get('userId')).toBeUndefined())
+        })
+
+        it('keeps at most maxSessionsPerUser live sessions, deleting the ones that end soonest', async () => {
+          let storage = factory({ userKey: 'userId', maxSessionsPerUser: 3 })
+          let devices = [0, 1, 2, 3].map(() => new Browser(storage, cookie))
+          for (let device of devices) {
+            vi.advanceTimersByTime(1000)
+            await device.request((session) => session.set('userId', 'ada'))
+          }
+          await devices[0]?.request((session) => expect(session.get('userId')).toBeUndefined())
+          for (let device of devices.slice(1)) {
+            await device.request((session) => expect(session.get('userId')).toBe('ada'))
+          }
+          expect(await storage.destroyUserSessions?.('ada')).toBe(3)
+          for (let device of devices) {
+            await device.request((session) => expect(session.get('userId')).toBeUndefined())
+          }
+          expect(() => factory({ maxSessionsPerUser: 0 })).toThrow(TypeError)
+          expect(() => factory({ maxSessionsPerUser: 1.5 })).toThrow(TypeError)
+        })
+
+        it('names a user by a number or a bigint as by its decimal string', async () => {
+          let storage = factory({ userKey: 'userId' })
+          let byNumber = new Browser(storage, cookie)
+          let byBigint = new Browser(storage, cookie)
+          await byNumber.request((session) => session.set('userId', 42))
+          await byBigint.request((session) => session.set('userId', 42n))
+          expect(await storage.destroyUserSessions?.('42')).toBe(2)
+          await byNumber.request((session) => expect(session.get('userId')).toBeUndefined())
+          await byBigint.request((session) => expect(session.get('userId')).toBeUndefined())
+          await byNumber.request((session) => session.set('userId', 7))
+          expect(await storage.destroyUserSessions?.(7n)).toBe(1)
+        })
+
+        it('refuses at save, writing nothing, a user value that cannot name a user', async () => {
+          let storage = factory({ userKey: 'userId' })
+          for (let value of [{ id: 1 }, true, Number.NaN]) {
+            let session = await storage.read(null)
+            session.set('cart', 1)
+            session.set('userId', value)
+            await expect(storage.save(session)).rejects.toThrow(/"userId" \(the userKey option\)/)
+            expect((await storage.read(session.id)).size).toBe(0)
+          }
+          await expect(storage.destroyUserSessions?.({} as never)).rejects.toThrow(TypeError)
+        })
+
+        it('counts only the live sessions it ended, not the ids logins retired', async () => {
+          let storage = factory({ userKey: 'userId' })
+          let browser = new Browser(storage, cookie)
+          await browser.request((session) => session.set('userId', 'ada'))
+          await browser.request((session) => session.regenerateId(true))
+          await browser.request((session) => session.regenerateId(true))
+          expect(await storage.destroyUserSessions?.('ada')).toBe(1)
+          await browser.request((session) => expect(session.get('userId')).toBeUndefined())
+        })
+
+        it('stops regenerateId() from carrying a session it ended on under a new id', async () => {
+          let storage = factory({ userKey: 'userId' })
+          let browser = new Browser(storage, cookie)
+          let id = await browser.request((session) => {
+            session.set('userId', 'ada')
+            return session.id
+          })
+          let inFlight = await storage.read(id)
+          expect(await storage.destroyUserSessions?.('ada')).toBe(1)
+          inFlight.regenerateId()
+          inFlight.set('cart', 1)
+          expect(await storage.save(inFlight)).toBe('')
+          expect((await storage.read(inFlight.id)).size).toBe(0)
+          expect(await storage.destroyUserSessions?.('ada')).toBe(0)
         })
 
         it('no longer counts a session its user logged out of', async () => {
@@ -450,7 +520,7 @@ export function describeSessionStorage(
           for (let change of [
             (session: Session) => session.set('cart', 2),
             (session: Session) => session.destroy(),
-            (session: Session) => session.regenerateId(true),
+            (session: Session) => session.regenerateId(),
           ]) {
             let late = await storage.read(oldId)
             expect([late.size, late.id === oldId, late.id === newId]).toEqual([0, false, false])
@@ -459,6 +529,50 @@ export function describeSessionStorage(
             expect((await storage.read(late.id)).size).toBe(0)
           }
           await browser.request((session) => expect(session.get('userId')).toBe('ada'))
+        })
+
+        it('saves a login retried with the retired cookie as a new session holding only what it set', async () => {
+          let { storage, oldId, newId } = await loginWithRequestInFlight()
+          let retry = await storage.read(oldId)
+          retry.regenerateId(true)
+          retry.set('userId', 'ada')
+          let saved = await storage.save(retry)
+          expect([saved === retry.id, saved === newId]).toEqual([true, false])
+          expect((await storage.read(retry.id)).data[0]).toEqual({ userId: 'ada' })
+          expect((await storage.read(newId)).data[0]).toEqual({ cart: 1, userId: 'ada' })
+        })
+
+        it('stops regenerateId() of a request that left before the login from undoing it', async () => {
+          let { storage, browser, newId, inFlight } = await loginWithRequestInFlight()
+          inFlight.regenerateId()
+          inFlight.set('cart', 2)
+          expect(await storage.save(inFlight)).toBeNull()
+          expect((await storage.read(inFlight.id)).size).toBe(0)
+          await browser.request((session) => {
+            expect(session.id).toBe(newId)
+            expect(session.data[0]).toEqual({ cart: 1, userId: 'ada' })
+          })
+        })
+
+        it('starts a new absolute lifetime at the login, not at the anonymous session', async () => {
+          let storage = factory({ idleTimeout: 2 * 86_400, absoluteTimeout: 5 * 86_400 })
+          let browser = new Browser(storage, cookie)
+          await browser.request((session) => session.set('cart', 1))
+          for (let dayNumber = 1; dayNumber <= 4; dayNumber++) {
+            vi.advanceTimersByTime(day)
+            await browser.request((session) => session.set('seen', dayNumber))
+          }
+          await browser.request((session) => {
+            session.regenerateId(true)
+            session.set('userId', 'ada')
+          })
+          // Days 5.5, 7 and 8.5: past the anonymous session's end (day 5), renewed each time.
+          for (let step = 0; step < 3; step++) {
+            vi.advanceTimersByTime(1.5 * day)
+            await browser.request((session) => expect(session.get('userId')).toBe('ada'))
+          }
+          vi.advanceTimersByTime(day) // day 9.5: past the login's own end (day 9)
+          await browser.request((session) => expect(session.get('userId')).toBeUndefined())
         })
 
         it('reads the old id as unknown once retiredIdGrace has passed', async () => {
@@ -493,6 +607,20 @@ export function describeSessionStorage(
           slow.set('cart', 1)
           expect(await storage.save(slow)).toBe('')
           expect((await storage.read(id)).size).toBe(0)
+        })
+
+        it('clears the cookie of a request whose session expired while it ran, under a new id too', async () => {
+          let storage = factory({ idleTimeout: 600 })
+          let browser = new Browser(storage, cookie)
+          let id = await browser.request((session) => {
+            session.set('user', 'ada')
+            return session.id
+          })
+          let slow = await storage.read(id)
+          vi.advanceTimersByTime(601_000)
+          slow.regenerateId()
+          expect(await storage.save(slow)).toBe('')
+          expect((await storage.read(slow.id)).size).toBe(0)
         })
 
         it('refuses a retiredIdGrace that is negative or not a number', () => {

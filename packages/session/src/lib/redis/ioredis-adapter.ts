@@ -6,7 +6,10 @@ import { isNoScript } from './redis-client.ts'
  * that node-redis users do not need ioredis installed, not even for its types.
  */
 export interface IoredisConnection {
-  /** `'wait'` until a `lazyConnect` connection is first used; `'ready'` once connected. */
+  /**
+   * `'wait'` until a `lazyConnect` connection is first used; `'connecting'`, `'connect'` or
+   * `'reconnecting'` while an attempt is under way; `'ready'` once connected.
+   */
   readonly status: string
   /** `true` for a `Cluster`. */
   readonly isCluster: boolean
@@ -22,7 +25,16 @@ export interface IoredisConnection {
   quit(): Promise<unknown>
   /** Ends the connection at once. */
   disconnect(): void
+  /** Listens once for an event (`'ready'`, `'close'`, `'end'`). */
+  once(event: string, listener: () => void): unknown
+  /** Stops listening. */
+  removeListener(event: string, listener: () => void): unknown
 }
+
+/** The statuses in which a connection attempt is under way: a command waits for its end. */
+const attempting = new Set(['connecting', 'connect', 'reconnecting'])
+/** The events that end a connection attempt, in success or failure. */
+const attemptEnds = ['ready', 'close', 'end']
 
 /** Whether `client` looks like an ioredis `Redis` or `Cluster`. */
 export function isIoredis(client: object): client is IoredisConnection {
@@ -33,10 +45,26 @@ export function isIoredis(client: object): client is IoredisConnection {
 /**
  * Adapts an ioredis connection. A `lazyConnect` connection is connected on first use, once: every
  * request that arrives meanwhile waits for that one attempt instead of failing because the
- * connection is not ready yet. `owned` connections are closed by `close()`.
+ * connection is not ready yet. So does a request that finds any other connection attempt under
+ * way (a client made without `lazyConnect`, which starts connecting at once, or a reconnection):
+ * it waits for the attempt to end (the caller's `commandTimeout` bounds the wait), then runs, and
+ * fails at once if the attempt failed. `owned` connections are closed by `close()`.
  */
 export function adaptIoredis(redis: IoredisConnection, owned: boolean): RedisSessionClient {
   let connecting: Promise<void> | undefined
+  let attempt: Promise<void> | undefined
+  // One set of listeners for every request waiting on the same attempt.
+  function attemptEnded(): Promise<void> {
+    attempt ??= new Promise<void>((resolve) => {
+      let ended = () => {
+        for (let event of attemptEnds) redis.removeListener(event, ended)
+        attempt = undefined
+        resolve()
+      }
+      for (let event of attemptEnds) redis.once(event, ended)
+    })
+    return attempt
+  }
   async function ready(): Promise<IoredisConnection> {
     if (redis.status === 'wait' && connecting === undefined) {
       connecting = redis.connect().finally(() => {
@@ -44,6 +72,7 @@ export function adaptIoredis(redis: IoredisConnection, owned: boolean): RedisSes
       })
     }
     if (connecting !== undefined) await connecting
+    else if (attempting.has(redis.status)) await attemptEnded()
     return redis
   }
   return {

@@ -1,6 +1,5 @@
-import type { Found, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
-import { indexUntil } from '../record-store.ts'
-import { sessionChanges } from '../session.ts'
+import type { Found, Origin, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
+import { indexUntil, userOf } from '../record-store.ts'
 import { expiresAt, type Lifetime } from '../session-lifetime.ts'
 import type { RedisSessionClient } from './redis-client.ts'
 import { decodeFields, fieldChanges, isRetiredMarker } from './redis-fields.ts'
@@ -9,10 +8,13 @@ import {
   forgetScript,
   indexScript,
   membersScript,
+  purgeScript,
   type RedisScript,
   retireScript,
   ScriptReply,
   saveScript,
+  scriptChunk,
+  stateScript,
   unindexScript,
 } from './redis-scripts.ts'
 
@@ -24,9 +26,11 @@ const outcomes: Record<number, WriteOutcome> = {
 
 /**
  * The {@link RecordStore} on Redis: a session is a hash (`<prefix><id>`), each operation one Lua
- * script, atomic in Redis, so saves from many servers merge key by key. Every script touches the
- * keys of one hash slot: on Redis Cluster (`client.cluster`) a save that must also extend the
- * user's index (`<prefix>user:<user>`, a sorted set) sends it as a second script, before the save.
+ * script, atomic in Redis, so saves from many servers merge key by key. On a single server (or
+ * Sentinel) a save touches the session, the id it was read under (after `regenerateId`) and the
+ * user's index (`<prefix>user:<user>`, a sorted set) in one script. On Redis Cluster
+ * (`client.cluster`) every script touches the keys of one hash slot: the index update is a
+ * script of its own, before the save, and the check of the original id one after it.
  */
 export class RedisRecords implements RecordStore {
   #client: RedisSessionClient
@@ -56,36 +60,42 @@ export class RedisRecords implements RecordStore {
   }
 
   async write(plan: WritePlan): Promise<WriteOutcome> {
-    let { session, now, stored, lifetime } = plan
-    let createdAt = sessionChanges(session).createdAt ?? now
-    let expires = expiresAt({ createdAt, touchedAt: now }, lifetime)
-    let user = plan.userKey === undefined ? undefined : session.data[0][plan.userKey]
+    let { session, now, stored, lifetime, origin } = plan
+    let cluster = this.#client.cluster === true
+    let expires = expiresAt({ createdAt: plan.createdAt, touchedAt: now }, lifetime)
+    let user = plan.userKey === undefined ? undefined : userOf(session.data[0][plan.userKey])
     let indexed = plan.read?.indexedUntil
     let covered = !plan.userChanged && indexed !== undefined && indexed >= expires
     // '' leaves the index as it is; '-' says the session has no user.
     let until =
-      typeof user !== 'string'
-        ? '-'
-        : covered
-          ? ''
-          : score(indexUntil(createdAt, expires, lifetime))
-    let index = typeof user === 'string' && until !== '' ? this.#indexKey(user) : undefined
-    if (index !== undefined && this.#client.cluster) {
+      user === undefined ? '-' : covered ? '' : score(indexUntil(plan.createdAt, expires, lifetime))
+    let index = user !== undefined && until !== '' ? this.#indexKey(user) : undefined
+    let cap = score(plan.maxPerUser, '')
+    let victims: string[] = []
+    if (index !== undefined && cluster) {
       // Another slot: its own script, first, so the session is never live yet unlisted.
-      await this.#run(indexScript, [index], [plan.id, until, `${now}`, plan.dropped])
+      let args = [plan.id, until, `${now}`, plan.dropped, cap]
+      victims = (await this.#run(indexScript, [index], args)) as string[]
     }
-    let keys =
-      index !== undefined && !this.#client.cluster
-        ? [this.#key(plan.id), index]
-        : [this.#key(plan.id)]
-    let { set, removed } = fieldChanges(session, stored, now, createdAt)
+    let keys = [this.#key(plan.id)]
+    if (origin !== undefined && !cluster) keys.push(this.#key(origin.id))
+    if (index !== undefined && !cluster) keys.push(index)
+    let { set, removed } = fieldChanges(session, stored, now, plan.createdAt)
     let args = [stored ? 'existing' : 'new', score(expires, ''), `${now}`, plan.id, plan.dropped]
-    args.push(...timeouts(lifetime), until, `${set.length / 2}`, ...set, ...removed)
-    return outcomes[(await this.#run(saveScript, keys, args)) as number] ?? 'gone'
+    args.push(...timeouts(lifetime), until, cap, cluster ? '' : (origin?.expect ?? ''))
+    args.push(`${set.length / 2}`, ...set, ...removed)
+    let [reply, more] = (await this.#run(saveScript, keys, args)) as [number, string[]?]
+    let outcome = outcomes[reply] ?? 'gone'
+    if (more !== undefined) victims = more
+    if (outcome === 'written' && origin !== undefined && cluster) {
+      outcome = await this.#checkOrigin(origin, plan, index)
+    }
+    if (victims.length > 0 && user !== undefined) await this.#evict(user, victims, now, lifetime)
+    return outcome
   }
 
   async retire(id: string, until: number, now: number, lifetime: Lifetime): Promise<WriteOutcome> {
-    let args = [until === 0 ? '' : `${until}`, `${now}`, ...timeouts(lifetime)]
+    let args = [`${until}`, `${now}`, ...timeouts(lifetime)]
     return outcomes[(await this.#run(retireScript, [this.#key(id)], args)) as number] ?? 'gone'
   }
 
@@ -101,25 +111,64 @@ export class RedisRecords implements RecordStore {
     let reply = await this.#run(forgetScript, keys, [originalId, `${now}`])
     if (reply === ScriptReply.retired) return 'retired'
     if (id !== originalId) await this.#run(dropScript, [this.#key(id)], [])
-    if (index !== undefined && !together) await this.#run(unindexScript, [index], [originalId])
+    if (index !== undefined && !together) await this.#unindex(index, [originalId], now)
     return 'written'
   }
 
-  async unindex(user: string, id: string): Promise<void> {
-    await this.#run(unindexScript, [this.#indexKey(user)], [id])
+  async unindex(user: string, id: string, now: number): Promise<void> {
+    await this.#unindex(this.#indexKey(user), [id], now)
   }
 
-  async destroyUser(user: string, now: number): Promise<number> {
+  async destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
     let index = this.#indexKey(user)
-    let ids = (await this.#run(membersScript, [index], [])) as string[]
-    if (ids.length === 0) return 0
-    // One key per script: sessions may live on different Cluster nodes.
-    let replies = await Promise.all(
-      ids.map((id) => this.#run(forgetScript, [this.#key(id)], [id, `${now}`])),
-    )
-    // Only the ids read: a session that logged in meanwhile stays listed.
-    await this.#run(unindexScript, [index], ids)
+    let ended = 0
+    for (;;) {
+      let args = [`${now}`, `${scriptChunk}`]
+      let ids = (await this.#run(membersScript, [index], args)) as string[]
+      if (ids.length === 0) return ended
+      ended += await this.#purge(index, ids, now, lifetime)
+    }
+  }
+
+  /**
+   * On Cluster, after a save under a new id: whether the id it was read under still holds what it
+   * must. If not (a logout or `destroyUserSessions` got there first), the new record is deleted.
+   */
+  async #checkOrigin(
+    origin: Origin,
+    plan: WritePlan,
+    index: string | undefined,
+  ): Promise<WriteOutcome> {
+    let args = [`${plan.now}`, ...timeouts(plan.lifetime)]
+    let found = await this.#run(stateScript, [this.#key(origin.id)], args)
+    let expected = origin.expect === 'live' ? ScriptReply.written : ScriptReply.retired
+    if (found === expected) return 'written'
+    await this.#run(dropScript, [this.#key(plan.id)], [])
+    if (index !== undefined) await this.#unindex(index, [plan.id], plan.now)
+    return found === ScriptReply.retired ? 'retired' : 'gone'
+  }
+
+  /** Deletes the sessions the per-user cap pushed out, then takes them out of the index. */
+  async #evict(user: string, ids: string[], now: number, lifetime: Lifetime): Promise<void> {
+    for (let first = 0; first < ids.length; first += scriptChunk) {
+      await this.#purge(this.#indexKey(user), ids.slice(first, first + scriptChunk), now, lifetime)
+    }
+  }
+
+  /**
+   * Deletes `ids` (at most {@link scriptChunk}), sessions and markers alike, one key per script
+   * (they may live on different Cluster nodes), then takes them out of `index`: a failure part
+   * way leaves them listed. Resolves to how many were live sessions.
+   */
+  async #purge(index: string, ids: string[], now: number, lifetime: Lifetime): Promise<number> {
+    let args = [`${now}`, ...timeouts(lifetime)]
+    let replies = await Promise.all(ids.map((id) => this.#run(purgeScript, [this.#key(id)], args)))
+    await this.#unindex(index, ids, now)
     return replies.filter((reply) => reply === 1).length
+  }
+
+  async #unindex(index: string, ids: string[], now: number): Promise<void> {
+    await this.#run(unindexScript, [index], [`${now}`, ...ids])
   }
 
   async #run(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
@@ -135,7 +184,7 @@ export class RedisRecords implements RecordStore {
   }
 }
 
-/** A time in ms as a script takes it: `infinite` (default `inf`) for never. */
+/** A time in ms (or a count) as a script takes it: `infinite` (default `inf`) for never. */
 function score(ms: number, infinite = 'inf'): string {
   return Number.isFinite(ms) ? `${ms}` : infinite
 }

@@ -23,11 +23,16 @@ export class RedisScript {
 /** What a save, retire or forget script found, as the integer it returns. */
 export const ScriptReply = { gone: 0, written: 1, retired: 2 } as const
 
-// state(key, now, idle, absolute): 0 when the key is gone (no key, or a session or marker expired
-// at `now` by the app's clock, which may run ahead of Redis's), 1 for a live session, 2 for a live
-// retired marker. `idle` and `absolute` are the timeouts in ms, nil for none.
+/** The most ids one script call takes or returns (Lua's `unpack` fails past about 8,000). */
+export const scriptChunk = 1000
+
+// state(key, now, idle, absolute): 0 when the key is gone (no key, anything but a hash, or a
+// session or marker expired at `now` by the app's clock, which may run ahead of Redis's), 1 for a
+// live session, 2 for a live retired marker. `idle` and `absolute` are the timeouts in ms, nil for
+// none.
 const stateFunction = `
 local function state(key, now, idle, absolute)
+  if redis.call('TYPE', key).ok ~= 'hash' then return 0 end
   local f = redis.call('HMGET', key, 'r', 't', 'c')
   if f[1] then
     if (tonumber(f[1]) or 0) > now then return 2 end
@@ -41,71 +46,131 @@ local function state(key, now, idle, absolute)
 end
 `
 
-// index(key, id, score, now, dropped): forget `dropped` and every member expired at `now`, score
-// `id`, and let the key expire with its latest member.
-const indexFunction = `
-local function index(key, id, score, now, dropped)
+// userIndex(key, now): makes `key` a sorted set, or nothing, before anything else touches it. The
+// first release kept each user's index as a plain set expiring after the absolute lifetime: its
+// members are carried over with the set's own end as their score (or 'inf' when it had none), so
+// none ends before its session can. Anything else under the key is not an index: it is deleted.
+const userIndexFunction = `
+local function userIndex(key, now)
+  local kind = redis.call('TYPE', key).ok
+  if kind == 'zset' or kind == 'none' then return end
+  if kind ~= 'set' then
+    redis.call('DEL', key)
+    return
+  end
+  local ttl = redis.call('PTTL', key)
+  local members = redis.call('SMEMBERS', key)
+  redis.call('DEL', key)
+  local score = 'inf'
+  if ttl >= 0 then score = string.format('%.0f', now + ttl) end
+  for first = 1, #members, ${scriptChunk} do
+    local args = {}
+    for i = first, math.min(first + ${scriptChunk - 1}, #members) do
+      args[#args + 1] = score
+      args[#args + 1] = members[i]
+    end
+    redis.call('ZADD', key, unpack(args))
+  end
+  if score ~= 'inf' then redis.call('PEXPIREAT', key, score) end
+end
+`
+
+// index(key, id, score, now, dropped, cap): forget `dropped` and every member expired at `now`,
+// score `id`, let the key expire with its latest member, and return the members past `cap` (nil
+// for none) that end soonest, never `id`: the caller deletes their sessions, then unlists them.
+const indexFunction = `${userIndexFunction}
+local function index(key, id, score, now, dropped, cap)
+  userIndex(key, now)
   if dropped ~= '' then redis.call('ZREM', key, dropped) end
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
   redis.call('ZADD', key, score, id)
   local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
   if last == 'inf' then redis.call('PERSIST', key)
   else redis.call('PEXPIREAT', key, string.format('%.0f', tonumber(last))) end
+  local victims = {}
+  local excess = cap and redis.call('ZCARD', key) - cap or 0
+  if excess <= 0 then return victims end
+  for _, member in ipairs(redis.call('ZRANGE', key, 0, excess)) do
+    if member ~= id and #victims < excess then victims[#victims + 1] = member end
+  end
+  return victims
 end
 `
 
 /**
- * Saves a session. KEYS[1] the session; KEYS[2], when given, its user's index. ARGV: mode (`new`
- * replaces the key, `existing` refuses a key deleted, expired or retired since it was read),
- * expiry (ms since the epoch, '' for none), now, the session id, an id to drop from the index (''
- * for none), the idle and absolute timeouts in ms ('' for none), until when the index lists the
- * session (the `i` field and the index score: '' leaves `i` as it is, '-' deletes it), how many
- * fields to set, those field/value pairs, then the fields to delete. Returns a {@link ScriptReply}.
+ * Saves a session. KEYS[1] the session; KEYS[2] the id it was read under, when ARGV[10] names
+ * what must be there; then, when given, its user's index. ARGV: mode (`new` replaces the key,
+ * `existing` refuses a key deleted, expired or retired since it was read), expiry (ms since the
+ * epoch, '' for none), now, the session id, an id to drop from the index ('' for none), the idle
+ * and absolute timeouts in ms ('' for none), until when the index lists the session (the `i`
+ * field and the index score: '' leaves `i` as it is, '-' deletes it), the most sessions per user
+ * ('' for no cap), what the original id must hold ('live', 'retired' or '' when there is none),
+ * how many fields to set, those field/value pairs, then the fields to delete. Everything is
+ * checked before anything is written. Returns `{reply, victims}`: a {@link ScriptReply}, and the
+ * sessions past the cap for the caller to delete.
  */
 export const saveScript = new RedisScript(`${stateFunction}${indexFunction}
-local key = KEYS[1]
+local key, now = KEYS[1], tonumber(ARGV[3])
+local idle, absolute = tonumber(ARGV[6]), tonumber(ARGV[7])
+local origin = ARGV[10] ~= '' and KEYS[2] or nil
+local userKeys = KEYS[origin and 3 or 2]
+if origin then
+  local found = state(origin, now, idle, absolute)
+  local expected = ARGV[10] == 'live' and 1 or 2
+  if found ~= expected then return {found == 2 and 2 or 0} end
+end
 if ARGV[1] == 'existing' then
-  local found = state(key, tonumber(ARGV[3]), tonumber(ARGV[6]), tonumber(ARGV[7]))
+  local found = state(key, now, idle, absolute)
   if found == 0 then redis.call('DEL', key) end
-  if found ~= 1 then return found end
+  if found ~= 1 then return {found} end
 else
   redis.call('DEL', key)
 end
-local n = tonumber(ARGV[9])
-if #ARGV > 9 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 10 + 2 * n, #ARGV)) end
-if n > 0 then redis.call('HSET', key, unpack(ARGV, 10, 9 + 2 * n)) end
+if userKeys then userIndex(userKeys, now) end
+local n = tonumber(ARGV[11])
+if #ARGV > 11 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 12 + 2 * n, #ARGV)) end
+if n > 0 then redis.call('HSET', key, unpack(ARGV, 12, 11 + 2 * n)) end
 if ARGV[8] == '-' then redis.call('HDEL', key, 'i')
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
 if ARGV[2] == '' then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, ARGV[2]) end
-if KEYS[2] then index(KEYS[2], ARGV[4], ARGV[8], ARGV[3], ARGV[5]) end
-return 1
+if userKeys then
+  return {1, index(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))}
+end
+return {1}
 `)
 
 /**
  * Updates a user's index alone, for Redis Cluster (where it cannot share the save script).
  * KEYS[1] the index; ARGV: the session id, until when the index lists it (ms since the epoch,
- * `inf` for ever), now, an id to drop ('' for none).
+ * `inf` for ever), now, an id to drop ('' for none), the most sessions per user ('' for no cap).
+ * Returns the sessions past the cap, for the caller to delete.
  */
 export const indexScript = new RedisScript(`${indexFunction}
-index(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4])
-return 1
+return index(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+`)
+
+/**
+ * What a key holds: KEYS[1] the key; ARGV: now, the idle and absolute timeouts in ms ('' for
+ * none). Returns 0 (gone), 1 (a live session) or 2 (a live retired marker). On Redis Cluster, a
+ * save under a new id checks the id it was read under with it after the save.
+ */
+export const stateScript = new RedisScript(`${stateFunction}
+return state(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
 `)
 
 /**
  * Retires a session id replaced by `regenerateId(true)`: its hash becomes a marker holding only
- * `r`, when the marker ends (ms since the epoch), and the key expires then; '' deletes the hash
- * instead. KEYS[1] the old session; ARGV: when the marker ends (''), now, the idle and absolute
- * timeouts in ms ('' for none). Returns a {@link ScriptReply}: `gone` when there was nothing live
- * to retire, `retired` when another request retired it first (both change nothing).
+ * `r`, when the marker ends (ms since the epoch), and the key expires then. KEYS[1] the old
+ * session; ARGV: when the marker ends, now, the idle and absolute timeouts in ms ('' for none).
+ * Returns a {@link ScriptReply}: `gone` when there was nothing live to retire, `retired` when
+ * another request retired it first (both change nothing).
  */
 export const retireScript = new RedisScript(`${stateFunction}
 local found = state(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 if found ~= 1 then return found end
 redis.call('DEL', KEYS[1])
-if ARGV[1] ~= '' then
-  redis.call('HSET', KEYS[1], 'r', ARGV[1])
-  redis.call('PEXPIREAT', KEYS[1], ARGV[1])
-end
+redis.call('HSET', KEYS[1], 'r', ARGV[1])
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
 return 1
 `)
 
@@ -114,16 +179,38 @@ return 1
  * session; KEYS[2], when given, its user's index, which forgets it. ARGV: the id, now. Returns how
  * many keys it deleted (0 or 1), or `ScriptReply.retired` (2) for a live marker, left in place.
  */
-export const forgetScript = new RedisScript(`
-local ends = tonumber(redis.call('HGET', KEYS[1], 'r'))
-if ends and ends > tonumber(ARGV[2]) then return 2 end
-if KEYS[2] then redis.call('ZREM', KEYS[2], ARGV[1]) end
+export const forgetScript = new RedisScript(`${userIndexFunction}
+local now = tonumber(ARGV[2])
+if redis.call('TYPE', KEYS[1]).ok == 'hash' then
+  local ends = tonumber(redis.call('HGET', KEYS[1], 'r'))
+  if ends and ends > now then return 2 end
+end
+if KEYS[2] then
+  userIndex(KEYS[2], now)
+  redis.call('ZREM', KEYS[2], ARGV[1])
+end
 return redis.call('DEL', KEYS[1])
 `)
 
-/** Removes ids from a user's index. KEYS[1] the index; ARGV the ids. Returns how many it held. */
-export const unindexScript = new RedisScript(`
-return redis.call('ZREM', KEYS[1], unpack(ARGV))
+/**
+ * Deletes whatever is under a session's key, a retired marker too (`destroyUserSessions`, the
+ * per-user cap). KEYS[1] the session; ARGV: now, the idle and absolute timeouts in ms ('' for
+ * none). Returns 1 when it was a live session, else 0.
+ */
+export const purgeScript = new RedisScript(`${stateFunction}
+local found = state(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+redis.call('DEL', KEYS[1])
+if found == 1 then return 1 end
+return 0
+`)
+
+/**
+ * Removes ids from a user's index. KEYS[1] the index; ARGV: now, then the ids (at most
+ * {@link scriptChunk}). Returns how many it held.
+ */
+export const unindexScript = new RedisScript(`${userIndexFunction}
+userIndex(KEYS[1], tonumber(ARGV[1]))
+return redis.call('ZREM', KEYS[1], unpack(ARGV, 2))
 `)
 
 /** Deletes a key (a corrupt or expired record). KEYS[1] the key. */
@@ -131,9 +218,13 @@ export const dropScript = new RedisScript(`
 return redis.call('DEL', KEYS[1])
 `)
 
-/** Every session id in a user's index. KEYS[1] the index. */
-export const membersScript = new RedisScript(`
-return redis.call('ZRANGE', KEYS[1], 0, -1)
+/**
+ * The first session ids of a user's index, those that end soonest. KEYS[1] the index; ARGV: now,
+ * how many (at most {@link scriptChunk}).
+ */
+export const membersScript = new RedisScript(`${userIndexFunction}
+userIndex(KEYS[1], tonumber(ARGV[1]))
+return redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
 `)
 
 async function sha1Hex(text: string): Promise<string> {

@@ -61,9 +61,11 @@ export function createFsSessionStorage<
   }
   let root = path.resolve(directory)
   fs.mkdirSync(root, { recursive: true, mode: 0o700 })
-  if (!fs.statSync(root).isDirectory())
-    throw new Error(`Session directory "${root}" is not a directory`)
+  let stats = fs.statSync(root)
+  if (!stats.isDirectory()) throw new Error(`Session directory "${root}" is not a directory`)
+  warnIfOpen(root, stats.mode)
   let budget = new FileBudget(root, maxSessions)
+  let users = path.join(root, usersFolder)
 
   /** The file of `id`, relative to the root: sessions in 256 buckets, user indexes apart. */
   async function fileOf(id: string, legacy = false): Promise<string> {
@@ -91,6 +93,7 @@ export function createFsSessionStorage<
     let file = await fileOf(id)
     let target = path.join(root, file)
     await makeFolder(path.dirname(target))
+    if (!isSessionId(id)) await checkFolder(users)
     let temporary = `${target}.${crypto.randomUUID()}.tmp`
     try {
       await fsp.writeFile(temporary, data, { encoding: 'utf8', flag: 'wx', mode: 0o600 })
@@ -108,6 +111,7 @@ export function createFsSessionStorage<
 
   let store: SessionDataStore = {
     async readData(id) {
+      if (!isSessionId(id)) await checkFolder(users)
       let text = await readFile(await fileOf(id))
       if (text !== null || isSessionId(id)) return text
       return readFile(await fileOf(id, true))
@@ -148,6 +152,36 @@ async function pruneDirectory(root: string, budget: FileBudget): Promise<number>
     }
   }
   return removed
+}
+
+const warned = new Set<string>()
+
+/**
+ * Warns once per directory (with `console.warn`) when the session directory was already there
+ * and other users may read or enter it: the files are `0600`, but their names and number show.
+ * The directory is left as it is (it may be shared on purpose, or not the app's to change).
+ */
+function warnIfOpen(root: string, mode: number): void {
+  if ((mode & 0o077) === 0 || warned.has(root)) return
+  warned.add(root)
+  console.warn(
+    `@x/session: the session directory "${root}" has mode ${(mode & 0o777).toString(8)}; other users can list it. Make it 0700 (chmod 700).`,
+  )
+}
+
+/**
+ * Refuses a users folder that is not a real directory (a symbolic link planted to point the user
+ * indexes elsewhere). A missing one is fine: it is made on the first index write.
+ *
+ * @throws {Error} when it is a symbolic link or anything else but a directory.
+ */
+async function checkFolder(folder: string): Promise<void> {
+  let stats = await fsp
+    .lstat(folder)
+    .catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)))
+  if (stats !== null && !stats.isDirectory()) {
+    throw new Error(`The user index folder "${folder}" is not a directory (a symbolic link?)`)
+  }
 }
 
 /**
