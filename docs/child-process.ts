@@ -28,7 +28,12 @@ export function runChild(
   { cwd, env, timeout }: RunChildOptions,
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    let child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    let child = spawn(command, args, {
+      cwd,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     let timedOut = false

@@ -37,14 +37,14 @@ describe('extractSamples', () => {
       },
       {
         readme: 'packages/a/README.md',
-        line: 17,
+        line: 13,
         code: 'Bun.serve({ fetch: () => new Response() })\n',
         mode: 'typecheck-only',
         file: 'packages-a-README-md-2.ts',
       },
       {
         readme: 'packages/a/README.md',
-        line: 23,
+        line: 19,
         code: "const a = 'indented'\n  const b = a\n",
         mode: 'run',
         file: 'packages-a-README-md-3.ts',

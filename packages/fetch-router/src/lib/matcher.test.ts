@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Matcher } from './matcher.ts'
-import { createRouter, type RouterOptions } from './router.ts'
+import { createRouter } from './router.ts'
+import type { RouterOptions } from './router-options.ts'
 
 /** A router that answers every route with its pattern and the params it captured, as JSON. */
 function routerFor(patterns: string[], options?: RouterOptions) {

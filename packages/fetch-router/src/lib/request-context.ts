@@ -1,5 +1,5 @@
+import type { ContextRouter } from './context-router.ts'
 import { RequestAbort } from './request-abort.ts'
-import type { Router } from './router.ts'
 
 /**
  * A typed key for values kept in a {@link RequestContext}, made by {@link createContextKey}. Keys
@@ -96,7 +96,7 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   // Made on first use: most requests set few values and no properties.
   #values: Map<object, unknown> | undefined
   #propertyOf: Map<object, string> | undefined
-  #router: Router<object> | undefined
+  #router: ContextRouter | undefined
   // Made when a step first answers with a promise: synchronous answers never race the signal.
   #abort: RequestAbort | undefined
   #get: (<Key extends object>(key: Key) => GetContextValue<Key>) | undefined
@@ -141,13 +141,18 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
     this.#headers = headers
   }
 
-  /** The router handling this request. */
-  get router(): Router<object> {
+  /**
+   * The router handling this request, to answer another request through it:
+   * `context.router.fetch(url)`.
+   *
+   * @throws {Error} when the context was made outside a router (`new RequestContext(request)`).
+   */
+  get router(): ContextRouter {
     if (this.#router === undefined) throw new Error('This request context has no router')
     return this.#router
   }
 
-  set router(router: Router<object>) {
+  set router(router: ContextRouter) {
     this.#router = router
   }
 

@@ -107,6 +107,8 @@ describe('createSessionStorage with userKey', () => {
     let map = new Map<string, Row>()
     let storage = createSessionStorage(mapStore(map), { userKey: 'userId' })
     for (let login = 0; login < 200; login++) {
+      // A minute apart: entries younger than that are never dropped (their login may be saving).
+      vi.advanceTimersByTime(61_000)
       let id = await new Browser(storage, cookie).request((session) => {
         session.set('userId', 'ada')
         return session.id
@@ -161,5 +163,125 @@ describe('createSessionStorage with userKey', () => {
     expect(await storage.save(session)).toBe(id)
     expect(await storage.destroyUserSessions('ada')).toBe(1)
     expect((await storage.read(id)).size).toBe(0)
+  })
+})
+
+describe('createSessionStorage destroyUserSessions with requests in flight', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('ends every one of 100 logins saving at once on a slow store', async () => {
+    let map = new Map<string, Row>()
+    let plain = mapStore(map)
+    // Each record is created a few turns of the event loop after its index entry.
+    let slow: SessionDataStore = {
+      ...plain,
+      async createData(id, data, expires) {
+        for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve))
+        return plain.createData(id, data, expires)
+      },
+    }
+    let storage = createSessionStorage(slow, { userKey: 'userId' })
+    let ids = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        let session = await storage.read(null)
+        session.set('userId', 'ada')
+        return (await storage.save(session)) as string
+      }),
+    )
+    expect(await storage.destroyUserSessions('ada')).toBe(100)
+    let left = await Promise.all(ids.map(async (id) => (await storage.read(id)).size))
+    expect(left.filter((size) => size > 0)).toHaveLength(0)
+  })
+
+  it('ends a login that retires a listed session while it runs', async () => {
+    let map = new Map<string, Row>()
+    let plain = mapStore(map)
+    let onIndexRead: (() => Promise<void>) | undefined
+    let retired: () => void = () => {}
+    let store: SessionDataStore = {
+      ...plain,
+      async readData(id) {
+        let data = await plain.readData(id)
+        let hook = id.startsWith('user.') ? onIndexRead : undefined
+        onIndexRead = undefined
+        await hook?.()
+        return data
+      },
+      async updateData(id, data, expires) {
+        await plain.updateData(id, data, expires)
+        if (data.startsWith('retired:')) retired()
+      },
+    }
+    let storage = createSessionStorage(store, { userKey: 'userId' })
+    let id = await new Browser(storage, cookie).request((session) => {
+      session.set('userId', 'ada')
+      return session.id
+    })
+    let inFlight = await storage.read(id)
+    inFlight.regenerateId(true)
+    inFlight.set('seen', 1)
+    let login: Promise<string | null> | undefined
+    // destroyUserSessions reads the index, then the login retires the id it lists.
+    onIndexRead = () => {
+      let done = new Promise<void>((resolve) => {
+        retired = resolve
+      })
+      login = storage.save(inFlight)
+      return done
+    }
+    expect(await storage.destroyUserSessions('ada')).toBe(1)
+    await login
+    expect((await storage.read(inFlight.id)).size).toBe(0)
+    expect([...map.keys()].filter((key) => key === inFlight.id)).toEqual([])
+  })
+
+  it('finishes the job when called again after a store failure part way', async () => {
+    let map = new Map<string, Row>()
+    let plain = mapStore(map)
+    let failures = 1
+    let store: SessionDataStore = {
+      ...plain,
+      async deleteData(id) {
+        if (!id.startsWith('user.') && failures > 0) {
+          failures--
+          throw new Error('connection reset')
+        }
+        return plain.deleteData(id)
+      },
+    }
+    let storage = createSessionStorage(store, { userKey: 'userId' })
+    let browsers = [0, 1, 2].map(() => new Browser(storage, cookie))
+    for (let browser of browsers) {
+      await browser.request((session) => session.set('userId', 'ada'))
+    }
+    await expect(storage.destroyUserSessions('ada')).rejects.toThrow('connection reset')
+    expect(await storage.destroyUserSessions('ada')).toBeGreaterThanOrEqual(1)
+    for (let browser of browsers) {
+      await browser.request((session) => expect(session.get('userId')).toBeUndefined())
+    }
+    expect([...map.keys()].filter((key) => key.startsWith('user.'))).toEqual([])
+  })
+
+  it('keeps the index, and so the work of each login, within maxSessionsPerUser', async () => {
+    let map = new Map<string, Row>()
+    let calls: string[] = []
+    let storage = createSessionStorage(mapStore(map, calls), {
+      userKey: 'userId',
+      maxSessionsPerUser: 10,
+    })
+    for (let login = 0; login < 300; login++) {
+      vi.advanceTimersByTime(1000)
+      calls.length = 0
+      await new Browser(storage, cookie).request((session) => session.set('userId', 'ada'))
+    }
+    expect(indexedIds(map)).toBe(10)
+    // The last login: the session, the index, then the one session the cap pushed out.
+    expect(calls.length).toBeLessThanOrEqual(10 + 8)
+    expect(await storage.destroyUserSessions('ada')).toBe(10)
   })
 })

@@ -67,6 +67,20 @@ describe('createRedisSessionStorage({ url }) on a new connection', () => {
   })
 })
 
+describe('createRedisSessionStorage({ client }) on a connection still opening', () => {
+  it('serves 20 concurrent first reads on the ioredis client the README recommends', async () => {
+    let setup = createRedisSessionStorage({ url, keyPrefix: prefix })
+    let id = await savedSession(setup)
+    await setup.close()
+    // Without lazyConnect: the client starts connecting at once; its status is 'connecting'.
+    let client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 })
+    let storage = createRedisSessionStorage({ client, keyPrefix: prefix })
+    let sessions = await Promise.all(Array.from({ length: 20 }, () => storage.read(id)))
+    expect(sessions.map((session) => session.get('user'))).toEqual(Array(20).fill('ada'))
+    await client.quit()
+  })
+})
+
 describe('createRedisSessionStorage when Redis goes away', () => {
   it('fails while Redis is down, then works again without a restart, sessions intact', async () => {
     await withServer(async (server) => {

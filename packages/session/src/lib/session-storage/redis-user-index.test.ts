@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { adaptClient } from '../redis/adapt-client.ts'
+import type { RedisSessionClient } from '../redis/redis-client.ts'
+import { membersScript } from '../redis/redis-scripts.ts'
 import type { ServerStorageOptions } from '../server-storage.ts'
 import { createRedisSessionStorage, type RedisSessionStorage } from './redis.ts'
 
@@ -112,5 +115,93 @@ describe('createRedisSessionStorage user index', () => {
     vi.advanceTimersByTime(1_201_000)
     let current = await login(storage)
     expect(await redis.zrange(index, '0', '-1')).toEqual([current])
+  })
+})
+
+describe('createRedisSessionStorage user index, upgraded and under load', () => {
+  beforeEach(() => {
+    user = `grace${++tests}`
+    index = `${prefix}user:${user}`
+  })
+  afterEach(async () => {
+    let keys = await redis.keys(`${prefix}*`)
+    if (keys.length > 0) await redis.del(...keys)
+  })
+
+  it('keeps saving, signing in and out a user whose index the first release wrote as a set', async () => {
+    let storage = open()
+    // As the first release stored a signed-in session: its hash, and its id in a plain set that
+    // expires one absolute lifetime after the last login.
+    let old = 'G'.repeat(32)
+    let now = `${Date.now()}`
+    await redis.hset(`${prefix}${old}`, 'c', now, 't', now, 'v:userId', JSON.stringify([user]))
+    await redis.pexpire(`${prefix}${old}`, 604_800_000)
+    await redis.sadd(index, old)
+    await redis.pexpire(index, 2_592_000_000)
+    let session = await storage.read(old)
+    session.set('cart', ['mug'])
+    expect(await storage.save(session)).toBe(old)
+    expect(await redis.type(index)).toBe('zset')
+    let phone = await login(storage)
+    expect(await storage.destroyUserSessions(user)).toBe(2)
+    for (let id of [old, phone]) expect((await storage.read(id)).size).toBe(0)
+    expect(await redis.exists(index)).toBe(0)
+  })
+
+  it('converts a set index on logout and destroyUserSessions too', async () => {
+    let storage = open()
+    let id = await login(storage)
+    let members = await redis.zrange(index, '0', '-1')
+    await redis.del(index)
+    await redis.sadd(index, ...members)
+    let session = await storage.read(id)
+    session.destroy()
+    expect(await storage.save(session)).toBe('')
+    let other = await login(storage)
+    await redis.del(index)
+    await redis.sadd(index, other)
+    expect(await storage.destroyUserSessions(user)).toBe(1)
+    expect((await storage.read(other)).size).toBe(0)
+  })
+
+  it('ends a user with 9,000 listed sessions, in chunks', async () => {
+    let storage = open()
+    let live = await login(storage)
+    let far = `${Date.now() + 86_400_000}`
+    let members = Array.from({ length: 9000 }, (_, n) => [far, `gone${n}`.padEnd(32, 'x')]).flat()
+    await redis.zadd(index, ...members)
+    expect(await storage.destroyUserSessions(user)).toBe(1)
+    expect((await storage.read(live)).size).toBe(0)
+    expect(await redis.exists(index)).toBe(0)
+  }, 30_000)
+
+  it('ends a login that retires a listed session while destroyUserSessions runs', async () => {
+    let client = new Redis(url)
+    let adapter = adaptClient(client)
+    let onMembers: (() => Promise<unknown>) | undefined
+    // The storage's client contract over a real connection: a login runs right after the
+    // destroy read the index, before it deletes what it read.
+    let interleaving: RedisSessionClient = {
+      hgetall: (key) => adapter.hgetall(key),
+      async evalScript(script, sha1, keys, args) {
+        let reply = await adapter.evalScript(script, sha1, keys, args)
+        let hook = script === membersScript.source ? onMembers : undefined
+        onMembers = undefined
+        await hook?.()
+        return reply
+      },
+    }
+    let storage = createRedisSessionStorage(interleaving, { keyPrefix: prefix, userKey: 'userId' })
+    let session = await storage.read(await login(storage))
+    session.regenerateId(true)
+    let login2: string | null | undefined
+    onMembers = async () => {
+      login2 = await storage.save(session)
+    }
+    expect(await storage.destroyUserSessions(user)).toBe(1)
+    expect(login2).toBe(session.id)
+    expect((await storage.read(session.id)).size).toBe(0)
+    expect(await redis.exists(`${prefix}${session.id}`)).toBe(0)
+    await client.quit()
   })
 })

@@ -1,0 +1,52 @@
+import { RequestMethods } from './request-methods.ts'
+
+/** A response with a plain-text body and `Content-Type: text/plain; charset=utf-8`. */
+export function plainText(status: number, body: string, headers: Record<string, string> = {}) {
+  return new Response(body, {
+    status,
+    headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
+  })
+}
+
+/** The default answer when no route matches: `404 Not Found`, which never echoes the path. */
+export function notFound(): Response {
+  return plainText(404, 'Not Found')
+}
+
+/** The answer when a path has routes, but none for the request's method. */
+export function methodNotAllowed(methods: Set<string>): Response {
+  return plainText(405, 'Method Not Allowed', { Allow: allowHeader(methods) })
+}
+
+/** The automatic answer to `OPTIONS` on a path that has routes: `204` with `Allow`. */
+export function allowedMethods(methods: Set<string>): Response {
+  return new Response(null, { status: 204, headers: { Allow: allowHeader(methods) } })
+}
+
+/** A `308` to `url` with its pathname replaced by `pathname`, on the same origin. */
+export function redirectToPathname(url: URL, pathname: string): Response {
+  // Set the pathname on a copy of the URL: joined as text, "//host/x" would leave the site.
+  let location = new URL(url)
+  location.pathname = pathname
+  return new Response(null, { status: 308, headers: { Location: location.href } })
+}
+
+/** `response` without its body, for a `HEAD` request answered by a `GET` route. */
+export function withoutBody(response: Response): Response {
+  void response.body?.cancel()
+  return new Response(null, response)
+}
+
+/** `pathname` with its trailing `/` removed or added; `undefined` for `/`. */
+export function toggleTrailingSlash(pathname: string): string | undefined {
+  if (pathname === '/') return undefined
+  return pathname.endsWith('/') ? pathname.slice(0, -1) : `${pathname}/`
+}
+
+/** The `Allow` header for `methods`: `HEAD` where there is `GET`, and always `OPTIONS`. */
+function allowHeader(methods: Set<string>): string {
+  let allowed = new Set(methods)
+  if (allowed.has('GET')) allowed.add('HEAD')
+  allowed.add('OPTIONS')
+  return RequestMethods.filter((method) => allowed.has(method)).join(', ')
+}
