@@ -4,7 +4,7 @@ import { projects } from './vitest.workspace.ts'
 export default defineConfig({
   test: {
     projects,
-    // Fails the run when a test leaves a process running (see examples/runtimes/global-setup.ts).
-    globalSetup: ['./examples/runtimes/global-setup.ts'],
+    // Fails the run when a test leaves a process running (see tools/test-kit/global-setup.ts).
+    globalSetup: ['./tools/test-kit/global-setup.ts'],
   },
 })

@@ -26,6 +26,13 @@ export const projects: TestProjectInlineConfiguration[] = [
   },
   {
     test: {
+      name: 'test-kit',
+      root: './tools/test-kit',
+      include: ['*.test.ts'],
+    },
+  },
+  {
+    test: {
       name: 'docs',
       root: './docs',
       include: ['*.test.ts'],

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-// Imported by path: bench does not depend on @x/example-runtimes (whose index this file is).
-import { RedisCluster, type RedisNode } from '../examples/runtimes/redis-topology.ts'
+// Imported by path: bench does not depend on @x/test-kit (whose index this file is).
+import { RedisCluster, type RedisNode } from '../tools/test-kit/redis-topology.ts'
 
 /**
  * Environment variable through which the HTTP section gives a server the bench cluster's seed
@@ -27,7 +27,7 @@ export interface BenchCluster {
 
 /**
  * Starts a Redis Cluster of 3 masters and 3 replicas on free loopback ports (`RedisCluster` of
- * examples/runtimes, no persistence), for the Redis Cluster rows. Its nodes run detached, so they
+ * tools/test-kit, no persistence), for the Redis Cluster rows. Its nodes run detached, so they
  * would outlive this process: besides `stop()`, they are killed and their directories deleted
  * when this process exits or gets SIGINT or SIGTERM first.
  *

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { runtimes, type Server, startServer } from '@x/example-runtimes'
+import { runtimes, type Server, startServer } from '@x/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const here = fileURLToPath(new URL('.', import.meta.url))

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { runtimes, type Server, startServer } from '@x/example-runtimes'
+import { runtimes, type Server, startServer } from '@x/test-kit'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { defaultRuntime, type Server, startServer } from '@x/example-runtimes'
+import { defaultRuntime, type Server, startServer } from '@x/test-kit'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 

@@ -1,6 +1,6 @@
 import { createServer, type Server as NetServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
-import { eachRuntimeOnce, startServer } from '@x/example-runtimes'
+import { eachRuntimeOnce, startServer } from '@x/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const here = fileURLToPath(new URL('.', import.meta.url))

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { eachRuntimeOnce, startServer } from '@x/example-runtimes'
+import { eachRuntimeOnce, startServer } from '@x/test-kit'
 import { describeShopScenario } from './scenario.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))

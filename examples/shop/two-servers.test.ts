@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { defaultRuntime, type Server, startServer } from '@x/example-runtimes'
+import { defaultRuntime, type Server, startServer } from '@x/test-kit'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Visitor } from './scenario.ts'

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type Runtime, runtimes, type Server, startServer } from '@x/example-runtimes'
+import { type Runtime, runtimes, type Server, startServer } from '@x/test-kit'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const here = (folder: string) => fileURLToPath(new URL(`${folder}/`, import.meta.url))

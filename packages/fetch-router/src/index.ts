@@ -1,3 +1,4 @@
+export type { ContextRouter } from './lib/context-router.ts'
 export type {
   Action,
   ActionObject,
@@ -26,8 +27,7 @@ export { createContextKey, RequestContext } from './lib/request-context.ts'
 export type { RequestMethod } from './lib/request-methods.ts'
 export { isRequestMethod, RequestMethods } from './lib/request-methods.ts'
 export { escapeHtml, html, json, redirect } from './lib/response-helpers.ts'
-export type { ContextRouter } from './lib/context-router.ts'
 export type { RouteBuilder } from './lib/route-builder.ts'
 export type { Router } from './lib/router.ts'
-export type { RouterOptions } from './lib/router-options.ts'
 export { createRouter } from './lib/router.ts'
+export type { RouterOptions } from './lib/router-options.ts'

@@ -12,7 +12,11 @@ import { joinPatterns } from './route-pattern.ts'
  * has an action for no route or for a nested route map, or an action or middleware list is
  * malformed.
  */
-export function controllerRoutes(prefix: string, routes: RouteMap, controller: unknown): RouteEntry[] {
+export function controllerRoutes(
+  prefix: string,
+  routes: RouteMap,
+  controller: unknown,
+): RouteEntry[] {
   if (!isRecord(controller) || !isRecord(controller.actions)) {
     throw new TypeError(
       'router.map(routeMap, controller): expected a controller with an `actions` object',

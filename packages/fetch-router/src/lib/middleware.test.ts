@@ -99,7 +99,9 @@ describe('middleware', () => {
     let response = await router.fetch('http://x.test/items/4?_method=delete', { method: 'POST' })
     expect(await response.text()).toBe('deleted 4')
   })
+})
 
+describe('middleware: params, next() and aborts', () => {
   it('sees route params in controller and action middleware', async () => {
     let router = createRouter()
     router.get('/users/:id', {

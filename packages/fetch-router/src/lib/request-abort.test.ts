@@ -76,7 +76,9 @@ describe('router.fetch on an aborted request', () => {
     })
     await expect(router.fetch(requestFor(controller))).rejects.toThrow('aborted while answering')
   })
+})
 
+describe('router.fetch when a middleware aborts, or the request never starts', () => {
   it('rejects with the reason, not a misleading error, when a middleware aborts and returns nothing', async () => {
     let controller = new AbortController()
     let errors: unknown[] = []

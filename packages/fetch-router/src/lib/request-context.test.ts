@@ -44,6 +44,18 @@ describe('RequestContext', () => {
     router.get('/rewritten', () => new Response('rewritten'))
     expect(await (await router.fetch('http://x.test/original')).text()).toBe('rewritten')
   })
+
+  it('hands handlers their router, to answer another request through it', async () => {
+    let router = createRouter()
+    router.get('/books/:id', ({ params }) => new Response(`book ${params.id}`))
+    router.get('/latest', ({ router }) => router.fetch('http://x.test/books/7'))
+    expect(await (await router.fetch('http://x.test/latest')).text()).toBe('book 7')
+  })
+
+  it('throws when a context outside a router asks for its router', () => {
+    let context = new RequestContext(new Request('http://x.test/'))
+    expect(() => context.router).toThrow('This request context has no router')
+  })
 })
 
 describe('context keys', () => {
@@ -85,7 +97,9 @@ describe('context keys', () => {
     expect(context.get(FormData)).toBe(form)
     expect(context.get(URLSearchParams)).toBeUndefined()
   })
+})
 
+describe('context properties', () => {
   it('installs a read-only property with { property }', () => {
     let Session = createContextKey<{ id: string }>()
     let context = new RequestContext(new Request('http://x.test/'))
@@ -142,11 +156,6 @@ describe('context keys', () => {
     expect(body.spread).toBe(false)
     expect(body.logged).not.toContain('s3cr3t')
     expect(body.read).toBe('s3cr3t')
-  })
-
-  it('throws when a context outside a router asks for its router', () => {
-    let context = new RequestContext(new Request('http://x.test/'))
-    expect(() => context.router).toThrow('This request context has no router')
   })
 })
 

@@ -7,10 +7,10 @@ import {
 } from './controller.ts'
 import { controllerRoutes } from './controller-routes.ts'
 import type { AnyMiddleware } from './middleware.ts'
+import { type RequestMethod, RequestMethods } from './request-methods.ts'
 import type { RegisterRoute } from './route-entry.ts'
 import { type JoinPatterns, Route, type RouteMap } from './route-map.ts'
 import { joinPatterns } from './route-pattern.ts'
-import { type RequestMethod, RequestMethods } from './request-methods.ts'
 
 /** A route target for a verb method: a pattern, or a route of that method or `'ANY'`. */
 type VerbTarget<Method extends RequestMethod, Pattern extends string> =

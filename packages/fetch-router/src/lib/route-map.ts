@@ -50,9 +50,24 @@ export interface RouteDefs {
 }
 
 type TrimStart<Pattern extends string> = Pattern extends `/${infer Rest}` ? Rest : Pattern
-type TrimEnd<Pattern extends string> = Pattern extends `${infer Rest}/` ? Rest : Pattern
+/** Drops a trailing `/` unless a `\` escapes it: an escaped slash is text, not a separator. */
+type TrimEnd<Pattern extends string> = Pattern extends `${infer Rest}/`
+  ? EndsInEscape<Rest> extends true
+    ? Pattern
+    : Rest
+  : Pattern
+/** Whether `Text` ends in an odd number of `\`, which escapes the character after it. */
+type EndsInEscape<Text extends string> = Text extends `${infer Before}\\\\`
+  ? EndsInEscape<Before>
+  : Text extends `${string}\\`
+    ? true
+    : false
 
-/** The type of `joinPatterns(prefix, child)`: one `/` between, a leading `/`, no trailing `/`. */
+/**
+ * The type of `joinPatterns(prefix, child)`: one `/` between, a leading `/`, no trailing `/` on
+ * the prefix (an escaped one, `\/`, is text and stays). Checked against the runtime over one
+ * table of cases (`route-pattern.test.ts`).
+ */
 export type JoinPatterns<Prefix extends string, Child extends string> =
   TrimEnd<TrimStart<Prefix>> extends infer Head extends string
     ? TrimStart<Child> extends ''

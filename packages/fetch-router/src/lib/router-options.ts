@@ -1,4 +1,4 @@
-import { checkMiddleware, type Context, type RequestHandler } from './controller.ts'
+import { type Context, checkMiddleware, type RequestHandler } from './controller.ts'
 import type { HttpError } from './http-error.ts'
 import type { AnyMiddleware, Middleware, ProvidedBy } from './middleware.ts'
 import type { AnyParams, RequestContext } from './request-context.ts'

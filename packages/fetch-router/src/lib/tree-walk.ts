@@ -28,7 +28,8 @@ abstract class TreeWalk<Data> {
   /** Matches the segment starting at `offset` (past the end: the path is used up) and the rest. */
   #walk(node: Node<Data>, offset: number): boolean {
     let path = this.#path
-    if (offset > path.length) return node.leaf !== undefined && this.visit(node.leaf, this.#captures)
+    if (offset > path.length)
+      return node.leaf !== undefined && this.visit(node.leaf, this.#captures)
     let end = path.indexOf('/', offset)
     if (end === -1) end = path.length
     let statics = node.statics

@@ -28,7 +28,7 @@ const minimumCheck = 32
  * Milliseconds during which a new entry is never dropped for a missing record: a save writes the
  * entry before the record, so a login still saving has no record yet.
  */
-export const settleMs = 60_000
+const settleMs = 60_000
 // The Date a store can hold: `new Date(Infinity)` is invalid.
 const maxDate = 8.64e15
 

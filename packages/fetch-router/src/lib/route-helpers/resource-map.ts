@@ -27,17 +27,28 @@ export type ActionName<Options, Action extends string> = Options extends {
   ? Custom
   : Action
 
-/** Builds the route map of a resource from a table of `[action, method, pattern]` rows. */
+/**
+ * A resource's routes by action: the one table its route map and its route map's type are both
+ * made from.
+ */
+export type ResourceTable<Action extends string> = {
+  readonly [Name in Action]: { readonly method: RequestMethod; readonly pattern: string }
+}
+
+/** Builds the route map of a resource from its table, in the table's order. */
 export function buildResourceMap<Action extends string>(
   base: string,
   options: ResourceMapOptions<Action> | undefined,
-  table: readonly (readonly [Action, RequestMethod, string])[],
+  table: ResourceTable<Action>,
 ): RouteMap {
   if (options?.only && options.exclude) {
     throw new TypeError('Pass either `only` or `exclude`, not both')
   }
   let defs: RouteDefs = {}
-  for (let [action, method, pattern] of table) {
+  for (let [action, { method, pattern }] of Object.entries(table) as [
+    Action,
+    ResourceTable<Action>[Action],
+  ][]) {
     if (options?.only && !options.only.includes(action)) continue
     if (options?.exclude?.includes(action)) continue
     defs[options?.names?.[action] ?? action] = { method, pattern }

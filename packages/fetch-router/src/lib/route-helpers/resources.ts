@@ -3,11 +3,30 @@ import {
   type ActionName,
   buildResourceMap,
   type ResourceMapOptions,
+  type ResourceTable,
   type SelectedActions,
 } from './resource-map.ts'
 
+/**
+ * The routes of a collection whose id param is called `param`: `ResourcesMethod` and
+ * `ResourcesRoutes` are read from it.
+ */
+function resourcesTable<Param extends string>(param: Param) {
+  return {
+    index: { method: 'GET', pattern: '/' },
+    new: { method: 'GET', pattern: '/new' },
+    show: { method: 'GET', pattern: `/:${param}` },
+    create: { method: 'POST', pattern: '/' },
+    edit: { method: 'GET', pattern: `/:${param}/edit` },
+    update: { method: 'PUT', pattern: `/:${param}` },
+    destroy: { method: 'DELETE', pattern: `/:${param}` },
+  } as const satisfies ResourceTable<string>
+}
+
+type ResourcesTable<Param extends string> = ReturnType<typeof resourcesTable<Param>>
+
 /** The actions of a resource collection. */
-export type ResourcesMethod = 'index' | 'new' | 'show' | 'create' | 'edit' | 'update' | 'destroy'
+export type ResourcesMethod = keyof ResourcesTable<string>
 
 /** Options for {@link createResourcesRoutes}. */
 export interface ResourcesOptions extends ResourceMapOptions<ResourcesMethod> {
@@ -16,16 +35,6 @@ export interface ResourcesOptions extends ResourceMapOptions<ResourcesMethod> {
 }
 
 type ParamOf<Options> = Options extends { param: infer Param extends string } ? Param : 'id'
-
-type ResourcesTable<Param extends string> = {
-  index: { method: 'GET'; pattern: '/' }
-  new: { method: 'GET'; pattern: '/new' }
-  show: { method: 'GET'; pattern: `/:${Param}` }
-  create: { method: 'POST'; pattern: '/' }
-  edit: { method: 'GET'; pattern: `/:${Param}/edit` }
-  update: { method: 'PUT'; pattern: `/:${Param}` }
-  destroy: { method: 'DELETE'; pattern: `/:${Param}` }
-}
 
 /** The route map {@link createResourcesRoutes} returns. */
 export type ResourcesRoutes<Base extends string, Options> = BuildRouteMap<
@@ -49,14 +58,8 @@ export function createResourcesRoutes<
   Base extends string,
   const Options extends ResourcesOptions = {},
 >(base: Base, options?: Options): ResourcesRoutes<Base, Options> {
-  let id = `:${options?.param ?? 'id'}`
-  return buildResourceMap(base, options, [
-    ['index', 'GET', '/'],
-    ['new', 'GET', '/new'],
-    ['show', 'GET', `/${id}`],
-    ['create', 'POST', '/'],
-    ['edit', 'GET', `/${id}/edit`],
-    ['update', 'PUT', `/${id}`],
-    ['destroy', 'DELETE', `/${id}`],
-  ]) as ResourcesRoutes<Base, Options>
+  return buildResourceMap(base, options, resourcesTable(options?.param ?? 'id')) as ResourcesRoutes<
+    Base,
+    Options
+  >
 }

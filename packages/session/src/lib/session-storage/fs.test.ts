@@ -224,6 +224,37 @@ describe('createFsSessionStorage', () => {
     await user.request((session) => expect(session.get('userId')).toBeUndefined())
   })
 
+  it('warns once when the directory it is given lets other users list it, and leaves its mode', () => {
+    let directory = path.join(root, 'open')
+    fs.mkdirSync(directory, { mode: 0o755 })
+    fs.chmodSync(directory, 0o755)
+    let warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    try {
+      createFsSessionStorage(directory)
+      createFsSessionStorage(directory)
+      createFsSessionStorage(path.join(root, 'closed'))
+      expect(warn).toHaveBeenCalledTimes(1)
+      expect(String(warn.mock.calls[0]?.[0])).toContain(`"${directory}" has mode 755`)
+      expect(fs.statSync(directory).mode & 0o777).toBe(0o755)
+    } finally {
+      warn.mockRestore()
+    }
+  })
+
+  it('refuses to read or write user indexes through a users folder that is a symbolic link', async () => {
+    let directory = path.join(root, 'linked-users')
+    let elsewhere = path.join(root, 'elsewhere')
+    fs.mkdirSync(elsewhere)
+    let storage = createFsSessionStorage(directory, { userKey: 'userId' })
+    fs.mkdirSync(directory, { recursive: true })
+    fs.symlinkSync(elsewhere, path.join(directory, 'users'))
+    let session = await storage.read(null)
+    session.set('userId', 'ada')
+    await expect(storage.save(session)).rejects.toThrow(/is not a directory \(a symbolic link\?\)/)
+    await expect(storage.destroyUserSessions('ada')).rejects.toThrow(/symbolic link/)
+    expect(fs.readdirSync(elsewhere)).toEqual([])
+  })
+
   it('refuses a maxSessions that is not a positive integer', () => {
     expect(() => createFsSessionStorage(path.join(root, 'refused'), { maxSessions: 0 })).toThrow(
       TypeError,

@@ -1,4 +1,4 @@
-import { RedisCluster } from '@x/example-runtimes'
+import { RedisCluster } from '@x/test-kit'
 import { Cluster } from 'ioredis'
 import { createCluster } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'

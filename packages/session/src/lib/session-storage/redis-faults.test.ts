@@ -1,4 +1,4 @@
-import { RedisServer } from '@x/example-runtimes'
+import { RedisServer } from '@x/test-kit'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'

@@ -1,4 +1,4 @@
-import { RedisSentinels } from '@x/example-runtimes'
+import { RedisSentinels } from '@x/test-kit'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { CounterLoad } from '../../test/failover-load.ts'

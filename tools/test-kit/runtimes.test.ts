@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { runtimes, startServer } from './runtimes.ts'
 import { processesOfRun, testRunVariable } from './test-processes.ts'
 
-const hello = fileURLToPath(new URL('../hello/', import.meta.url))
+const hello = fileURLToPath(new URL('../../examples/hello/', import.meta.url))
 
 describe('startServer', () => {
   it.each(runtimes)(
