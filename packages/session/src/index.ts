@@ -3,12 +3,12 @@ export { commitSession } from './lib/commit-session.ts'
 export type {
   ServerSessionStorage,
   ServerStorageOptions,
-  SessionDataStore,
   TypedSessionStorage,
 } from './lib/server-storage.ts'
 export { createSessionStorage } from './lib/server-storage.ts'
 export type { Data, SessionData, SessionOptions } from './lib/session.ts'
 export { createSession, Session } from './lib/session.ts'
+export type { SessionDataStore } from './lib/session-data-store.ts'
 export { createSessionId, isSessionId } from './lib/session-id.ts'
 export type { ExpiryOptions } from './lib/session-lifetime.ts'
 export type { InvalidDataPolicy } from './lib/session-record.ts'

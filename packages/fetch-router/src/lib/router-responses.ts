@@ -1,11 +1,10 @@
 import { RequestMethods } from './request-methods.ts'
 
+const plainTextType = 'text/plain; charset=utf-8'
+
 /** A response with a plain-text body and `Content-Type: text/plain; charset=utf-8`. */
-export function plainText(status: number, body: string, headers: Record<string, string> = {}) {
-  return new Response(body, {
-    status,
-    headers: { ...headers, 'Content-Type': 'text/plain; charset=utf-8' },
-  })
+export function plainText(status: number, body: string): Response {
+  return new Response(body, { status, headers: { 'Content-Type': plainTextType } })
 }
 
 /** The default answer when no route matches: `404 Not Found`, which never echoes the path. */
@@ -15,7 +14,11 @@ export function notFound(): Response {
 
 /** The answer when a path has routes, but none for the request's method. */
 export function methodNotAllowed(methods: Set<string>): Response {
-  return plainText(405, 'Method Not Allowed', { Allow: allowHeader(methods) })
+  // Headers written out rather than merged: a spread object makes `new Response` measurably slower.
+  return new Response('Method Not Allowed', {
+    status: 405,
+    headers: { Allow: allowHeader(methods), 'Content-Type': plainTextType },
+  })
 }
 
 /** The automatic answer to `OPTIONS` on a path that has routes: `204` with `Allow`. */

@@ -9,7 +9,8 @@ import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
 import { SessionTooLargeError } from './session-too-large-error.ts'
 
-const cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+const secret = 'a-test-secret-that-is-32-chars-long!'
+const cookie = createCookie('sid', { secrets: [secret] })
 
 /** The `name=value` a browser sends back for a `Set-Cookie`. */
 const sent = (response: Response) => String(response.headers.get('Set-Cookie')).split(';')[0]
@@ -118,6 +119,24 @@ describe('commitSession', () => {
     expect(await setCookie('http://x.test/', true)).toMatch(/; Secure$/)
   })
 
+  it('leaves Secure off over https for a cookie created with secure: false', async () => {
+    let storage = createMemorySessionStorage()
+    let insecure = createCookie('sid', { secrets: [secret], secure: false })
+    let session = await readSession(storage)
+    session.set('x', 1)
+    let response = await commitSession(
+      new Request('https://x.test/'),
+      new Response('ok'),
+      session,
+      {
+        cookie: insecure,
+        storage,
+      },
+    )
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(response.headers.get('Set-Cookie')).not.toContain('Secure')
+  })
+
   it('rejects with a SessionStorageError, the cause attached, when the storage fails', async () => {
     let down = () => Promise.reject(new Error('ECONNREFUSED'))
     let storage = createSessionStorage({
@@ -217,7 +236,9 @@ describe('commitSession and shared caches', () => {
     expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
     expect(response.headers.get('Cache-Control')).toBe(value)
   })
+})
 
+describe('commitSession Cache-Control', () => {
   it('adds private, no-store to a response without Cache-Control, or with an empty one', async () => {
     let { storage, jar } = await signedIn()
     for (let headers of [{}, { 'Cache-Control': ' ' }] as Record<string, string>[]) {

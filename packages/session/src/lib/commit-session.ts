@@ -1,5 +1,5 @@
 import { DevalueError } from 'devalue'
-import { type Cookie, CookieSizeError, maxCookieSize } from './cookie.ts'
+import { type Cookie, CookieSizeError, isSecureOptOut, maxCookieSize } from './cookie.ts'
 import type { Data, Session } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
@@ -125,7 +125,7 @@ async function serialize(
   session: Session<Data, Data>,
   https: boolean,
 ): Promise<string> {
-  let secure = https && !cookie.secure && cookie.attributes.secure !== false
+  let secure = https && !cookie.secure && !isSecureOptOut(cookie)
   try {
     return await cookie.serialize(value, secure ? { secure: true } : undefined)
   } catch (error) {

@@ -33,6 +33,45 @@ describe('createCookie', () => {
     expect(header).toBe('s=dg; Domain=example.com; Max-Age=60; Path=/app; SameSite=Strict; Secure')
   })
 
+  it('reads each attribute through its own getter, as on Remix’s Cookie', () => {
+    let expires = new Date('2030-01-01T00:00:00Z')
+    let cookie = createCookie('s', {
+      secrets: [secret],
+      domain: 'example.com',
+      path: '/app',
+      maxAge: 3600,
+      expires,
+      sameSite: 'None',
+      partitioned: true,
+    })
+    expect({
+      name: cookie.name,
+      signed: cookie.signed,
+      encrypted: cookie.encrypted,
+      httpOnly: cookie.httpOnly,
+      secure: cookie.secure,
+      sameSite: cookie.sameSite,
+      path: cookie.path,
+      domain: cookie.domain,
+      maxAge: cookie.maxAge,
+      expires: cookie.expires,
+      partitioned: cookie.partitioned,
+    }).toEqual({
+      name: 's',
+      signed: true,
+      encrypted: false,
+      httpOnly: true,
+      secure: true, // implied by partitioned
+      sameSite: 'None',
+      path: '/app',
+      domain: 'example.com',
+      maxAge: 3600,
+      expires,
+      partitioned: true,
+    })
+    expect('attributes' in cookie).toBe(false)
+  })
+
   it('round-trips any text through parse', async () => {
     let cookie = createCookie('s')
     let text = 'héllo; wörld = "quoted" ✓'
@@ -41,7 +80,9 @@ describe('createCookie', () => {
     expect(await cookie.parse('other=1')).toBeNull()
     expect(await cookie.parse(null)).toBeNull()
   })
+})
 
+describe('createCookie values', () => {
   it('signs with the first secret and verifies with any (rotation)', async () => {
     let before = createCookie('s', { secrets: [older] })
     let after = createCookie('s', { secrets: [secret, older] })
@@ -110,7 +151,9 @@ describe('createCookie', () => {
     let cookie = createCookie('s')
     expect(await cookie.parse(`s=${'QUFB'.repeat(1100)}`)).toBeNull()
   })
+})
 
+describe('createCookie refusals', () => {
   it('refuses secrets shorter than 32 characters and encryption without secrets', () => {
     expect(() => createCookie('s', { secrets: ['short'] })).toThrow(/at least 32 characters/)
     expect(() => createCookie('s', { secrets: [secret, 'x'.repeat(31)] })).toThrow(TypeError)

@@ -67,15 +67,22 @@ const attributeUnsafe = /[;\x00-\x1F\x7F]/
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
+let optedOutOfSecure: (cookie: Cookie) => boolean
+
 /**
  * An HTTP cookie: reads its value from a `Cookie` header and writes `Set-Cookie` headers, signing
- * or encrypting the value when it has secrets.
+ * or encrypting the value when it has secrets. Its attributes read through one getter each, as on
+ * Remix's `Cookie`.
  */
 export class Cookie {
+  static {
+    optedOutOfSecure = (cookie) => #attributes in cookie && cookie.#attributes.secure === false
+  }
+
   /** The cookie name. */
   readonly name: string
   /** The attributes written with every `Set-Cookie`. */
-  readonly attributes: Readonly<CookieProperties>
+  #attributes: Readonly<CookieProperties>
   #crypto: CookieCrypto | undefined
   #encrypted: boolean
   #encode: (value: string) => string
@@ -109,7 +116,7 @@ export class Cookie {
     if (properties.partitioned) properties.secure = true
     checkAttributes(name, properties)
     this.name = name
-    this.attributes = Object.freeze(properties)
+    this.#attributes = Object.freeze(properties)
     this.#crypto = secrets.length > 0 ? new CookieCrypto([...secrets]) : undefined
     this.#encrypted = encrypted
     this.#encode = encode ?? encodeText
@@ -128,42 +135,42 @@ export class Cookie {
 
   /** The `HttpOnly` attribute. */
   get httpOnly(): boolean {
-    return this.attributes.httpOnly ?? false
+    return this.#attributes.httpOnly ?? false
   }
 
   /** The `Secure` attribute. */
   get secure(): boolean {
-    return this.attributes.secure ?? false
+    return this.#attributes.secure ?? false
   }
 
   /** The `SameSite` attribute. */
   get sameSite(): 'Strict' | 'Lax' | 'None' | undefined {
-    return this.attributes.sameSite
+    return this.#attributes.sameSite
   }
 
   /** The `Path` attribute. */
   get path(): string | undefined {
-    return this.attributes.path
+    return this.#attributes.path
   }
 
   /** The `Domain` attribute. */
   get domain(): string | undefined {
-    return this.attributes.domain
+    return this.#attributes.domain
   }
 
   /** The `Max-Age` attribute, in seconds. */
   get maxAge(): number | undefined {
-    return this.attributes.maxAge
+    return this.#attributes.maxAge
   }
 
   /** The `Expires` attribute. */
   get expires(): Date | undefined {
-    return this.attributes.expires
+    return this.#attributes.expires
   }
 
   /** The `Partitioned` attribute. */
   get partitioned(): boolean {
-    return this.attributes.partitioned ?? false
+    return this.#attributes.partitioned ?? false
   }
 
   /**
@@ -215,7 +222,7 @@ export class Cookie {
       if (written instanceof Promise) written = await written
       header = `${this.name}=${written}${this.#attributeText(secureOnly)}`
     } else {
-      let properties: CookieProperties = { ...this.attributes, ...props }
+      let properties: CookieProperties = { ...this.#attributes, ...props }
       if (props) checkAttributes(this.name, properties)
       if (value === '') {
         properties.maxAge = 0
@@ -237,10 +244,10 @@ export class Cookie {
 
   #attributeText(secure: boolean): string {
     if (secure) {
-      this.#secureAttributesText ??= this.#writeAttributes({ ...this.attributes, secure: true })
+      this.#secureAttributesText ??= this.#writeAttributes({ ...this.#attributes, secure: true })
       return this.#secureAttributesText
     }
-    this.#attributesText ??= this.#writeAttributes(this.attributes)
+    this.#attributesText ??= this.#writeAttributes(this.#attributes)
     return this.#attributesText
   }
 
@@ -289,6 +296,15 @@ export class Cookie {
       return null
     }
   }
+}
+
+/**
+ * Whether `cookie` was made with `secure: false` (not merely without `secure`): `commitSession`
+ * then sends it without `Secure` even over HTTPS. `false` for anything not made by
+ * {@link createCookie}.
+ */
+export function isSecureOptOut(cookie: Cookie): boolean {
+  return optedOutOfSecure(cookie)
 }
 
 /**

@@ -1,8 +1,9 @@
 import type { Found, RecordStore, WriteOutcome, WritePlan } from './record-store.ts'
 import { indexUntil, userOf } from './record-store.ts'
 import { retiredMarker, retiredUntil } from './retired-ids.ts'
-import type { SessionDataStore } from './server-storage.ts'
+import { saveBase } from './save-base.ts'
 import { sessionChanges } from './session.ts'
+import type { SessionDataStore } from './session-data-store.ts'
 import { expiresAt, isExpired, type Lifetime } from './session-lifetime.ts'
 import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from './session-record.ts'
 import { UserIndex } from './user-index.ts'
@@ -142,11 +143,7 @@ export class DataStoreRecords implements RecordStore {
     if (base !== null && retiredUntil(base) !== undefined) {
       return liveMarker(base, now) ? 'retired' : 'gone'
     }
-    // Unchanged since this request read it, and the session in memory is exactly that text plus
-    // its changes (no object lent to be changed in place, no schema that dropped or transformed
-    // values): no need to parse it again. Otherwise merge onto what is stored now.
-    let unchanged = base !== null && base === read?.text && !changes.lent && !this.#schema
-    let baseRecord = base === null || unchanged ? null : decodeRecord(base)
+    let { record: baseRecord, asRead } = saveBase(session, base, read?.text, this.#schema)
     // Expired while the request ran, by the timestamps stored now (another request may have renewed
     // it since): do not revive it either.
     let times = baseRecord ?? {
@@ -155,7 +152,7 @@ export class DataStoreRecords implements RecordStore {
     }
     if (stored && isExpired(times, lifetime, now)) return 'gone'
     let record = applyChanges(baseRecord, session, now, plan.createdAt)
-    if (unchanged && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
+    if (asRead && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
     await this.#index(record, plan, evicted)
     let expires = new Date(Math.min(expiresAt(record, lifetime), maxDate))
     let data = encodeRecord(record)

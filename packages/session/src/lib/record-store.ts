@@ -17,7 +17,10 @@ export type WriteOutcome = 'written' | 'gone' | 'retired'
 
 /** What a read learned about a session, kept for its save. */
 export interface ReadState {
-  /** The stored text, when the store keeps one: a save that finds it unchanged need not parse it. */
+  /**
+   * The stored text, when the store keeps one: a save that finds it unchanged need not parse it
+   * (see `saveBase`).
+   */
   text: string | undefined
   /** The user the record named (see {@link userOf}). */
   user: string | undefined

@@ -239,6 +239,15 @@ describe('createSessionStorage destroyUserSessions with requests in flight', () 
     expect((await storage.read(inFlight.id)).size).toBe(0)
     expect([...map.keys()].filter((key) => key === inFlight.id)).toEqual([])
   })
+})
+
+describe('createSessionStorage destroyUserSessions after a failure, and with a cap', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
 
   it('finishes the job when called again after a store failure part way', async () => {
     let map = new Map<string, Row>()

@@ -9,25 +9,15 @@ import {
 } from './record-store.ts'
 import { isInert, resolveRetiredGrace } from './retired-ids.ts'
 import { type Session, sessionChanges } from './session.ts'
+import type { SessionDataStore } from './session-data-store.ts'
 import { isSessionId } from './session-id.ts'
 import type { InferData, KeySchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
 
-/**
- * Where a server-side storage keeps session records: four functions over ids and serialized
- * records. The storage built on it handles ids, expiry, schemas, merging and locking.
- */
-export interface SessionDataStore {
-  /** The record stored under `id`, or `null` when there is none. */
-  readData(id: string): Promise<string | null>
-  /** Stores a record under a new `id`; `expires` is when it may be discarded. */
-  createData(id: string, data: string, expires: Date): Promise<void>
-  /** Replaces the record under `id`; `expires` is when it may be discarded. */
-  updateData(id: string, data: string, expires: Date): Promise<void>
-  /** Deletes the record under `id`; no error when there is none. */
-  deleteData(id: string): Promise<void>
-}
+// Declared in its own module (the stores build on it, the core builds on the stores); re-exported
+// here, where it has always been importable from.
+export type { SessionDataStore }
 
 /** Options for server-side storages (memory, file, Redis, your own). */
 export interface ServerStorageOptions<

@@ -76,3 +76,16 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
     },
   }
 }
+
+/**
+ * Checks a storage's `maxSessions` option, the most sessions it keeps (memory and file storage).
+ *
+ * @throws {TypeError} unless a positive integer.
+ */
+export function resolveMaxSessions(value: number | undefined, fallback: number): number {
+  let maxSessions = value ?? fallback
+  if (!Number.isInteger(maxSessions) || maxSessions < 1) {
+    throw new TypeError(`maxSessions must be a positive integer, got ${maxSessions}`)
+  }
+  return maxSessions
+}

@@ -1,7 +1,7 @@
 import * as devalue from 'devalue'
 import { toBase64Url } from './base64url.ts'
 import { retiredUntil } from './retired-ids.ts'
-import type { SessionDataStore } from './server-storage.ts'
+import type { SessionDataStore } from './session-data-store.ts'
 
 /** Runs `task` alone for `id`: after every task queued for it before. */
 export type LockRunner = <Result>(id: string, task: () => Promise<Result>) => Promise<Result>

@@ -1,3 +1,5 @@
+import type { PostgresSessionClient } from './postgres-client.ts'
+
 // One part of a table name: a plain SQL identifier, short enough that `<name>_expires_at_idx` fits
 // PostgreSQL's 63 bytes.
 const identifier = /^[A-Za-z_][A-Za-z0-9_]{0,47}$/
@@ -73,4 +75,28 @@ ${body}
   END IF;
 END
 $session_table$`
+}
+
+/**
+ * Wraps `client` so that the first statement first creates the table (once, however many
+ * statements arrive before it is done; tried again after a failure).
+ */
+export function withTable(
+  client: PostgresSessionClient,
+  table: SessionTable,
+): PostgresSessionClient {
+  let created: Promise<unknown> | undefined
+  let ensure = () => {
+    created ??= client.run(createTableStatement(table), []).catch((error: unknown) => {
+      created = undefined
+      throw error
+    })
+    return created
+  }
+  return {
+    async run(text, params) {
+      await ensure()
+      return client.run(text, params)
+    },
+  }
 }

@@ -1,4 +1,5 @@
 import { maxCookieSize } from '../cookie.ts'
+import { saveBase } from '../save-base.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
 import { type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
@@ -57,15 +58,11 @@ export function createCookieSessionStorage<
     }
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
+    // The cookie is the store: what is stored now is the payload the session was read from, under
+    // its id (a new id starts a new cookie).
     let payload = payloads.get(session)
-    let { originalId, lent } = sessionChanges(session)
-    // The save starts again from the payload read when the session in memory may differ from it
-    // by more than its changes: an object get() handed out may have been changed without set(),
-    // and a schema drops invalid values (kept in the cookie, as server storages keep them) and
-    // may transform valid ones. Otherwise the session holds exactly the payload plus its changes.
-    let reread = lent || options.schema !== undefined
-    let base =
-      payload !== undefined && reread && originalId === session.id ? decodeRecord(payload) : null
+    let current = sessionChanges(session).originalId === session.id ? (payload ?? null) : null
+    let base = saveBase(session, current, payload, options.schema !== undefined).record
     let value = session.id + encodeRecord(applyChanges(base, session, now))
     // UTF-8 bytes, counted only when the characters alone come close.
     let size = value.length * 3 <= maxCookieSize ? value.length : encoder.encode(value).length

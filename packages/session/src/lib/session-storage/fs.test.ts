@@ -115,7 +115,9 @@ describe('createFsSessionStorage', () => {
       expect(session.get('round')).toBeGreaterThan(0)
     }
   }, 60_000)
+})
 
+describe('createFsSessionStorage disk bounds', () => {
   it('prune() deletes the files of expired sessions only', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     try {
@@ -136,19 +138,6 @@ describe('createFsSessionStorage', () => {
     } finally {
       vi.useRealTimers()
     }
-  })
-
-  it('creates folders readable by the owner only (0700) and session and index files 0600', async () => {
-    let directory = path.join(root, 'modes', 'sessions')
-    let storage = createFsSessionStorage(directory, { userKey: 'userId' })
-    let session = await storage.read(null)
-    session.set('userId', 'ada')
-    await storage.save(session)
-    let files = filesIn(directory)
-    expect(files).toHaveLength(2)
-    let folders = [directory, ...files.map((file) => path.dirname(path.join(directory, file)))]
-    for (let folder of folders) expect(fs.statSync(folder).mode & 0o777).toBe(0o700)
-    for (let file of files) expect(fs.statSync(path.join(directory, file)).mode & 0o777).toBe(0o600)
   })
 
   it('keeps at most maxSessions session files, deleting the least recently written', async () => {
@@ -222,6 +211,21 @@ describe('createFsSessionStorage', () => {
     expect(filesIn(directory)).toHaveLength(3) // two sessions and the index
     expect(await storage.destroyUserSessions('ada')).toBe(1)
     await user.request((session) => expect(session.get('userId')).toBeUndefined())
+  })
+})
+
+describe('createFsSessionStorage permissions and refusals', () => {
+  it('creates folders readable by the owner only (0700) and session and index files 0600', async () => {
+    let directory = path.join(root, 'modes', 'sessions')
+    let storage = createFsSessionStorage(directory, { userKey: 'userId' })
+    let session = await storage.read(null)
+    session.set('userId', 'ada')
+    await storage.save(session)
+    let files = filesIn(directory)
+    expect(files).toHaveLength(2)
+    let folders = [directory, ...files.map((file) => path.dirname(path.join(directory, file)))]
+    for (let folder of folders) expect(fs.statSync(folder).mode & 0o777).toBe(0o700)
+    for (let file of files) expect(fs.statSync(path.join(directory, file)).mode & 0o777).toBe(0o600)
   })
 
   it('warns once when the directory it is given lets other users list it, and leaves its mode', () => {

@@ -5,10 +5,11 @@ import {
   createSessionStorage,
   type ServerSessionStorage,
   type ServerStorageOptions,
-  type SessionDataStore,
 } from '../server-storage.ts'
+import type { SessionDataStore } from '../session-data-store.ts'
 import { isSessionId } from '../session-id.ts'
 import type { KeySchemas } from '../session-schema.ts'
+import { resolveMaxSessions } from '../storage-rules.ts'
 import { FileBudget, usersFolder } from './fs-budget.ts'
 
 /** Options for {@link createFsSessionStorage}. */
@@ -55,10 +56,7 @@ export function createFsSessionStorage<
   directory: string,
   options: FsSessionStorageOptions<Values, Flash> = {},
 ): FsSessionStorage<Values, Flash> {
-  let maxSessions = options.maxSessions ?? 100_000
-  if (!Number.isInteger(maxSessions) || maxSessions < 1) {
-    throw new TypeError(`maxSessions must be a positive integer, got ${maxSessions}`)
-  }
+  let maxSessions = resolveMaxSessions(options.maxSessions, 100_000)
   let root = path.resolve(directory)
   fs.mkdirSync(root, { recursive: true, mode: 0o700 })
   let stats = fs.statSync(root)

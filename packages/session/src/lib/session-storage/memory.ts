@@ -2,10 +2,11 @@ import {
   createSessionStorage,
   type ServerSessionStorage,
   type ServerStorageOptions,
-  type SessionDataStore,
 } from '../server-storage.ts'
+import type { SessionDataStore } from '../session-data-store.ts'
 import { isSessionId } from '../session-id.ts'
 import type { KeySchemas } from '../session-schema.ts'
+import { resolveMaxSessions } from '../storage-rules.ts'
 
 /** Options for {@link createMemorySessionStorage}. */
 export interface MemorySessionStorageOptions<
@@ -37,10 +38,7 @@ export function createMemorySessionStorage<
   Values extends KeySchemas = KeySchemas,
   Flash extends KeySchemas = KeySchemas,
 >(options: MemorySessionStorageOptions<Values, Flash> = {}): ServerSessionStorage<Values, Flash> {
-  let maxSessions = options.maxSessions ?? 10_000
-  if (!Number.isInteger(maxSessions) || maxSessions < 1) {
-    throw new TypeError(`maxSessions must be a positive integer, got ${maxSessions}`)
-  }
+  let maxSessions = resolveMaxSessions(options.maxSessions, 10_000)
   // A Map iterates in insertion order: re-inserting on use keeps the least recently used first.
   let entries = new Map<string, Entry>()
   // User indexes (ids that are not session ids), outside the LRU: evicting one would let the
