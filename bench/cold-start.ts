@@ -1,13 +1,9 @@
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { runJsonScript } from './child-script.ts'
 import { coldStartBuilders } from './cold-start-builders.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { formatMilliseconds } from './units.ts'
 
-const run = promisify(execFile)
-const benchDirectory = fileURLToPath(new URL('.', import.meta.url))
 const routeCount = 5000
 const baseline = 'find-my-way'
 
@@ -21,15 +17,11 @@ export async function runColdStart(log: (line: string) => void): Promise<ResultT
   let measurements = await measureInterleaved(names, async (order) => {
     let results = new Map<string, number[]>()
     for (let name of order) {
-      let { stdout } = await run(
-        process.execPath,
-        ['--conditions=built', '--import', 'tsx', 'cold-start-child.ts', name],
-        {
-          cwd: benchDirectory,
-          env: { ...process.env, ROUTE_COUNT: String(routeCount) },
-        },
+      let { register, first } = await runJsonScript<{ register: number; first: number }>(
+        'cold-start-child.ts',
+        [name],
+        { env: { ROUTE_COUNT: String(routeCount) } },
       )
-      let { register, first } = JSON.parse(stdout) as { register: number; first: number }
       results.set(name, [register + first, register, first])
     }
     return results

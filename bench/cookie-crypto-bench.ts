@@ -3,10 +3,9 @@ import { createCookie } from '@x/session/cookie'
 import { createCookieSessionStorage } from '@x/session/cookie-storage'
 import { secret } from './config.ts'
 import { createHmacCookie } from './hmac-cookie.ts'
-import { timeColumn } from './pick-measurements.ts'
+import { partTimeColumn } from './time-column.ts'
 import type { ResultTable } from './result-table.ts'
-import { measureInterleaved } from './rounds.ts'
-import { type TinyTask, tinyRoundRunner } from './tiny.ts'
+import { measureTasks, type TinyTask } from './tiny.ts'
 import { saveTypicalSession } from './typical-session.ts'
 
 interface CookieCodec {
@@ -51,13 +50,10 @@ export async function runCookieCryptoBench(log: (line: string) => void): Promise
     tasks.push({ name: `${name}|browser`, fn: () => codec.parse(browserHeader) })
   }
   log('  session: cookie sign/verify, encrypt/decrypt')
-  let all = await measureInterleaved(
-    tasks.map((task) => task.name),
-    tinyRoundRunner(tasks),
-  )
+  let all = await measureTasks(tasks)
   let rows = codecs.map(([name]) => name)
   let column = (operation: string, label: string) =>
-    timeColumn(all, rows, operation, baseline, label)
+    partTimeColumn(all, rows, operation, baseline, label)
   return {
     title: 'Session cookie: sign / verify, encrypt / decrypt',
     description: `\`cookie.serialize(value)\` and \`cookie.parse(header)\` of the typical session as cookie storage encodes it (${value.length} characters); the last column parses a browser-like header that also carries 21 other cookies (${otherCookies.length + 14} characters more). Each cell: speed relative to **${baseline}** (higher is faster), then the median time. Ours uses Node's crypto where the runtime has it (Node, Bun, Deno; Web Crypto elsewhere); Remix's uses Web Crypto, whose calls run on libuv's thread pool: that is latency, not main-thread CPU time.`,

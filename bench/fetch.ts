@@ -7,9 +7,8 @@ import {
   smallAppUrls,
 } from './fetch-apps.ts'
 import type { ResultTable } from './result-table.ts'
-import { measureInterleaved } from './rounds.ts'
-import { type TinyTask, tinyRoundRunner } from './tiny.ts'
-import { formatNanoseconds } from './units.ts'
+import { timeColumn } from './time-column.ts'
+import { measureTasks, type TinyTask } from './tiny.ts'
 
 const baseline = 'hono app.fetch'
 
@@ -51,17 +50,12 @@ export async function runFetch(log: (line: string) => void): Promise<ResultTable
     },
   ]
   log('  router.fetch: ours, hono, remix and the floor')
-  let measurements = await measureInterleaved(
-    tasks.map((task) => task.name),
-    tinyRoundRunner(tasks),
-  )
+  let measurements = await measureTasks(tasks)
   return {
     title: 'router.fetch(new Request(url)) in process',
     description: `A 10-route app (params, nested params, static), requests cycling over ${smallAppUrls.length} URLs; the Response is created, its body not read. Each cell: speed relative to **${baseline}** (higher is faster), then the median time per request. The floor rows are what any Fetch API router pays at least.`,
     rows: tasks.map((task) => task.name),
-    columns: [
-      { label: 'per request', kind: 'time', format: formatNanoseconds, baseline, measurements },
-    ],
+    columns: [timeColumn('per request', baseline, measurements)],
   }
 }
 

@@ -1,8 +1,9 @@
+import { clusterSeedsEnvironment } from './cluster-seeds.ts'
 import { httpConnections, httpDuration, httpWarmup } from './config.ts'
 import { ceilingLabel, httpServers } from './http-servers.ts'
 import { runLoad } from './load.ts'
 import { deleteBenchKeys } from './redis-cleanup.ts'
-import { type BenchCluster, clusterSeedsVariable, startBenchCluster } from './redis-cluster.ts'
+import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
@@ -23,7 +24,7 @@ export async function runHttp(log: (line: string) => void): Promise<ResultTable>
       log('  http: starting a Redis Cluster (3 masters, 3 replicas)')
       cluster = await startBenchCluster()
     }
-    let clusterEnv = { [clusterSeedsVariable]: cluster?.seedsVariable ?? '' }
+    let clusterEnv = clusterSeedsEnvironment(cluster?.seeds ?? [])
     let started = await Promise.allSettled(
       httpServers.map((server) =>
         startServer(server.file, server.redisCluster ? { env: clusterEnv } : {}),

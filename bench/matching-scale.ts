@@ -1,14 +1,12 @@
-import { blackhole } from './blackhole.ts'
-import { timeColumn } from './pick-measurements.ts'
+import { lookupTask } from './lookup-task.ts'
+import { partTimeColumn } from './time-column.ts'
 import { origin } from './request-mixes.ts'
 import type { Column, ResultTable } from './result-table.ts'
-import { measureInterleaved } from './rounds.ts'
 import { findMyWay } from './routers/find-my-way.ts'
 import { ours } from './routers/ours.ts'
 import { fillPattern } from './sample-paths.ts'
 import { probeRoutes, scaledRoutes } from './scaled-routes.ts'
-import { tinyRoundRunner } from './tiny.ts'
-import { verifyLookups } from './verify-lookups.ts'
+import { measureTasks } from './tiny.ts'
 
 const sizes = [10, 100, 1000, 5000]
 const rowName = (size: number) => `${size} routes`
@@ -24,25 +22,19 @@ export async function runMatchingScale(log: (line: string) => void): Promise<Res
   })
   let adapters = [ours, findMyWay]
   let tasks = adapters.flatMap((adapter) =>
-    sizes.map((size) => {
-      let router = adapter.build(scaledRoutes(size))
-      verifyLookups(`${adapter.name} with ${size} routes`, router, lookups)
-      return {
-        name: `${rowName(size)}|${adapter.name}`,
-        opsPerCall: lookups.length,
-        fn() {
-          for (let lookup of lookups) blackhole.value = router.lookup(lookup)
-        },
-      }
-    }),
+    sizes.map((size) =>
+      lookupTask(
+        `${rowName(size)}|${adapter.name}`,
+        adapter.build(scaledRoutes(size)),
+        lookups,
+        `${adapter.name} with ${size} routes`,
+      ),
+    ),
   )
   log(`  matching scale: ${sizes.join(', ')} routes`)
-  let all = await measureInterleaved(
-    tasks.map((task) => task.name),
-    tinyRoundRunner(tasks),
-  )
+  let all = await measureTasks(tasks)
   let columns: Column[] = adapters.map((adapter) =>
-    timeColumn(all, sizes.map(rowName), adapter.name, rowName(sizes[0] as number)),
+    partTimeColumn(all, sizes.map(rowName), adapter.name, rowName(sizes[0] as number)),
   )
   return {
     title: 'Lookup cost as the route table grows',

@@ -1,14 +1,12 @@
-import { blackhole } from './blackhole.ts'
 import { githubRoutes, type RouteSpec } from './github-routes.ts'
+import { lookupTask } from './lookup-task.ts'
 import { matchingCompetitors } from './matching-competitors.ts'
 import { buildMixes, type RequestMix } from './request-mixes.ts'
 import type { Column, ResultTable } from './result-table.ts'
-import { measureInterleaved } from './rounds.ts'
 import type { RouterAdapter } from './routers/router-adapter.ts'
 import { supportedSubset, tryBuild } from './supported-subset.ts'
-import { tinyRoundRunner } from './tiny.ts'
-import { formatNanoseconds } from './units.ts'
-import { verifyLookups } from './verify-lookups.ts'
+import { timeColumn } from './time-column.ts'
+import { measureTasks } from './tiny.ts'
 
 const baseline = 'find-my-way'
 
@@ -64,20 +62,8 @@ async function timeMix(
   routes: readonly RouteSpec[],
   mix: RequestMix,
 ): Promise<Column> {
-  let tasks = adapters.map((adapter) => {
-    let router = adapter.build(routes)
-    verifyLookups(adapter.name, router, mix.requests)
-    return {
-      name: adapter.name,
-      opsPerCall: mix.requests.length,
-      fn() {
-        for (let request of mix.requests) blackhole.value = router.lookup(request)
-      },
-    }
-  })
-  let measurements = await measureInterleaved(
-    tasks.map((task) => task.name),
-    tinyRoundRunner(tasks),
+  let measurements = await measureTasks(
+    adapters.map((adapter) => lookupTask(adapter.name, adapter.build(routes), mix.requests)),
   )
-  return { label, kind: 'time', format: formatNanoseconds, baseline, measurements }
+  return timeColumn(label, baseline, measurements)
 }

@@ -2,25 +2,12 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 // Imported by path: bench does not depend on @x/test-kit, whose index re-exports this module.
 import { RedisCluster, type RedisNode } from '../tools/test-kit/redis-topology.ts'
-
-/**
- * Environment variable through which the HTTP section gives a server the bench cluster's seed
- * addresses, as `host:port,host:port,…`.
- */
-export const clusterSeedsVariable = 'BENCH_REDIS_CLUSTER'
-
-/** A seed address of a cluster client. */
-export interface ClusterSeed {
-  host: string
-  port: number
-}
+import type { ClusterSeed } from './cluster-seeds.ts'
 
 /** The bench's own Redis Cluster, started by {@link startBenchCluster}. */
 export interface BenchCluster {
   /** Every node's address (masters and replicas), for a cluster client to discover the rest. */
   seeds: ClusterSeed[]
-  /** The seeds as {@link clusterSeedsVariable} carries them. */
-  seedsVariable: string
   /** Kills every node's process group and deletes their directories (keys and nodes.conf). */
   stop(): Promise<void>
 }
@@ -48,10 +35,8 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   process.once('exit', killNow)
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-  let seeds = cluster.seeds
   return {
-    seeds,
-    seedsVariable: seeds.map(({ host, port }) => `${host}:${port}`).join(','),
+    seeds: cluster.seeds,
     async stop() {
       process.off('exit', killNow)
       process.off('SIGINT', onSignal)
@@ -59,25 +44,4 @@ export async function startBenchCluster(): Promise<BenchCluster> {
       await cluster.stop()
     },
   }
-}
-
-/**
- * The seeds given in {@link clusterSeedsVariable}.
- *
- * @throws {Error} when the variable is unset or holds no `host:port`.
- */
-export function clusterSeedsFromEnvironment(): ClusterSeed[] {
-  let seeds = (process.env[clusterSeedsVariable] ?? '')
-    .split(',')
-    .filter((address) => address !== '')
-    .map((address) => {
-      let [host = '', port = ''] = address.split(':')
-      return { host, port: Number(port) }
-    })
-  if (seeds.length === 0 || seeds.some(({ host, port }) => host === '' || !(port > 0))) {
-    throw new Error(
-      `${clusterSeedsVariable} must hold host:port,…, got "${process.env[clusterSeedsVariable]}"`,
-    )
-  }
-  return seeds
 }

@@ -1,8 +1,7 @@
 import { devalue } from './devalue.ts'
-import { timeColumn } from './pick-measurements.ts'
+import { partTimeColumn } from './time-column.ts'
 import type { ResultTable } from './result-table.ts'
-import { measureInterleaved } from './rounds.ts'
-import { tinyRoundRunner } from './tiny.ts'
+import { measureTasks } from './tiny.ts'
 import { typicalValues } from './typical-session.ts'
 
 const baseline = 'JSON'
@@ -22,12 +21,9 @@ export async function runSerializationBench(log: (line: string) => void): Promis
     ]
   })
   log('  session: devalue vs JSON')
-  let all = await measureInterleaved(
-    tasks.map((task) => task.name),
-    tinyRoundRunner(tasks),
-  )
+  let all = await measureTasks(tasks)
   let rows = codecs.map(([name]) => name)
-  let column = (operation: string) => timeColumn(all, rows, operation, baseline)
+  let column = (operation: string) => partTimeColumn(all, rows, operation, baseline)
   return {
     title: 'Serializing the session: devalue vs JSON',
     description: `\`stringify\` and \`parse\` of the typical session's values. JSON is the floor, not an alternative: it turns the Date into a string and the Map into \`{}\`. Each cell: speed relative to **${baseline}** (higher is faster), then the median time.`,

@@ -1,58 +1,41 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
-
-const benchDirectory = fileURLToPath(new URL('.', import.meta.url))
+import { benchDirectory, type ScriptOptions, scriptArguments } from './child-script.ts'
 
 /** A server running in its own child process. */
 export interface ServerProcess {
-  name: string
-  port: number
+  /** `http://127.0.0.1:<port>/`. */
   url: string
-  child: ChildProcess
   /** Sends SIGTERM and waits for the process to exit (SIGKILL after 5 s). */
   stop(): Promise<void>
 }
 
-/** Options of {@link startServer}. */
-export interface StartServerOptions {
-  /** Node flags put before `--import tsx`, such as `--cpu-prof`. */
-  nodeFlags?: string[]
-  /** How long to wait for the server to announce its port, in milliseconds. Default 30,000. */
-  timeout?: number
-  /** Environment variables added to this process's (and `PORT=0`). Default none. */
-  env?: Record<string, string>
-}
+/** How long a server has to announce its port, in milliseconds. */
+const startTimeout = 30_000
 
 /**
- * Starts `servers/<name>.ts` with `node --import tsx` on a free port and waits for the line
+ * Starts `servers/<name>.ts` as a child script (`scriptArguments`, with `options`' Node flags
+ * such as `--cpu-prof` and its environment plus `PORT=0`) on a free port and waits for the line
  * `listening on <port>` on its stdout.
  *
  * @throws {Error} with the server's stderr when it exits or stays silent before announcing.
  */
 export async function startServer(
   name: string,
-  options: StartServerOptions = {},
+  options: ScriptOptions = {},
 ): Promise<ServerProcess> {
-  let child = spawn(
-    process.execPath,
-    [...(options.nodeFlags ?? []), '--conditions=built', '--import', 'tsx', `servers/${name}.ts`],
-    {
-      cwd: benchDirectory,
-      env: { ...process.env, ...options.env, PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  let child = spawn(process.execPath, scriptArguments(`servers/${name}.ts`, options.nodeFlags), {
+    cwd: benchDirectory,
+    env: { ...process.env, ...options.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     stderr += chunk
   })
   let port = await new Promise<number>((resolve, reject) => {
     let stdout = ''
-    let timer = setTimeout(
-      () => fail('did not announce its port in time'),
-      options.timeout ?? 30_000,
-    )
+    let timer = setTimeout(() => fail('did not announce its port in time'), startTimeout)
     let fail = (why: string) => {
       clearTimeout(timer)
       child.kill('SIGKILL')
@@ -70,10 +53,7 @@ export async function startServer(
     })
   })
   return {
-    name,
-    port,
     url: `http://127.0.0.1:${port}/`,
-    child,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       let exited = once(child, 'exit')

@@ -1,12 +1,8 @@
-import { execFile } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { runJsonScript } from './child-script.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { formatBytes } from './units.ts'
 
-const run = promisify(execFile)
-const benchDirectory = fileURLToPath(new URL('.', import.meta.url))
 const sessionCount = 10_000
 const rows = [
   ['ours memory storage', 'ours'],
@@ -26,12 +22,12 @@ export async function runSessionMemory(log: (line: string) => void): Promise<Res
       let results = new Map<string, number[]>()
       for (let label of order) {
         let key = rows.find(([name]) => name === label)?.[1] as string
-        let { stdout } = await run(
-          process.execPath,
-          ['--expose-gc', '--conditions=built', '--import', 'tsx', 'session-memory-child.ts', key],
-          { cwd: benchDirectory, env: { ...process.env, SESSION_COUNT: String(sessionCount) } },
+        let { bytesPerSession } = await runJsonScript<{ bytesPerSession: number }>(
+          'session-memory-child.ts',
+          [key],
+          { nodeFlags: ['--expose-gc'], env: { SESSION_COUNT: String(sessionCount) } },
         )
-        results.set(label, [(JSON.parse(stdout) as { bytesPerSession: number }).bytesPerSession])
+        results.set(label, [bytesPerSession])
       }
       return results
     },

@@ -1,10 +1,9 @@
 import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
 import type { ResultTable } from './result-table.ts'
-import { measureInterleaved } from './rounds.ts'
 import { type OpenStorage, storageBaseline, storageContenders } from './session-storages.ts'
-import { type TinyTask, tinyRoundRunner } from './tiny.ts'
+import { timeColumn } from './time-column.ts'
+import { measureTasks, type TinyTask } from './tiny.ts'
 import { saveTypicalSession } from './typical-session.ts'
-import { formatNanoseconds } from './units.ts'
 
 /**
  * One request's worth of session work per storage: read the typical session from its cookie
@@ -33,10 +32,7 @@ export async function runStorageBench(log: (line: string) => void): Promise<Resu
       })
     }
     log('  session: read + save per storage')
-    let measurements = await measureInterleaved(
-      tasks.map((task) => task.name),
-      tinyRoundRunner(tasks),
-    )
+    let measurements = await measureTasks(tasks)
     return {
       title: 'Session read + save, per storage',
       description: `A typical session (a user id, a Date, a 3-line cart, a Map, a number): \`read(cookieValue)\`, change one key, \`save()\`. Each cell: speed relative to **${storageBaseline}** (higher is faster), then the median time. Remix's storages serialize with JSON (a Date or Map does not survive), ours with devalue; Remix has no Redis storage.`,
@@ -44,15 +40,7 @@ export async function runStorageBench(log: (line: string) => void): Promise<Resu
         '**ours Redis** connects by `url` (ioredis) to the standalone Redis at `REDIS_URL`. **ours Redis Cluster** is given a connected client (`client`: an ioredis `Cluster` or a node-redis `createCluster`, both set to fail fast as the session README shows) of a Redis Cluster this table starts for itself: 3 masters and 3 replicas on loopback, sharing the 2 cores. Both are two round trips per read + save (`HGETALL`, then the save script); the cluster client routes each to the master that holds the session key, which also sends the write to its replica.',
       ],
       rows: tasks.map((task) => task.name),
-      columns: [
-        {
-          label: 'read + save',
-          kind: 'time',
-          format: formatNanoseconds,
-          baseline: storageBaseline,
-          measurements,
-        },
-      ],
+      columns: [timeColumn('read + save', storageBaseline, measurements)],
     }
   } finally {
     for (let open of opened) await open.close()

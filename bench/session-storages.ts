@@ -8,10 +8,10 @@ import { createCookieSessionStorage } from '@x/session/cookie-storage'
 import { createFsSessionStorage } from '@x/session/fs-storage'
 import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { createRedisSessionStorage } from '@x/session/redis-storage'
-import { Cluster } from 'ioredis'
 import { createCluster } from 'redis'
+import type { ClusterSeed } from './cluster-seeds.ts'
 import { redisUrl } from './config.ts'
-import type { ClusterSeed } from './redis-cluster.ts'
+import { connectIoredisCluster } from './ioredis-cluster.ts'
 import type { AnyStorage } from './typical-session.ts'
 
 /** A storage under test and how to release what it holds (a connection, a temp directory). */
@@ -32,31 +32,23 @@ export interface StorageContender {
   open(resources: StorageResources): OpenStorage | Promise<OpenStorage>
 }
 
-function temporaryDirectory(): { path: string; remove: () => Promise<void> } {
-  let path = mkdtempSync(join(tmpdir(), 'bench-sessions-'))
-  return { path, remove: async () => rmSync(path, { recursive: true, force: true }) }
-}
-
 /** Baseline of the storage table. */
 export const storageBaseline = 'ours memory'
 
-/**
- * An ioredis `Cluster` as the session README configures one (fail fast, no offline queue),
- * connected.
- */
-async function connectIoredisCluster(seeds: ClusterSeed[]): Promise<Cluster> {
-  let client = new Cluster(seeds, {
-    enableOfflineQueue: false,
-    redisOptions: { maxRetriesPerRequest: 0 },
-  })
-  await new Promise<void>((resolve, reject) => {
-    client.once('error', reject)
-    client.once('ready', () => {
-      client.off('error', reject)
-      resolve()
-    })
-  })
-  return client
+/** A storage that holds nothing to release. */
+function inProcess(create: () => AnyStorage): () => OpenStorage {
+  return () => ({ storage: create(), close: async () => {} })
+}
+
+/** A file storage in a new temporary directory, deleted by `close()`. */
+function inTemporaryDirectory(create: (directory: string) => AnyStorage): () => OpenStorage {
+  return () => {
+    let directory = mkdtempSync(join(tmpdir(), 'bench-sessions-'))
+    return {
+      storage: create(directory),
+      close: async () => rmSync(directory, { recursive: true, force: true }),
+    }
+  }
 }
 
 /** A node-redis `createCluster` as the session README configures one, connected. */
@@ -74,21 +66,9 @@ async function connectNodeRedisCluster(seeds: ClusterSeed[]) {
  * storage accepts), then Remix's three (it has no Redis storage) for reference.
  */
 export const storageContenders: readonly StorageContender[] = [
-  {
-    name: storageBaseline,
-    open: () => ({ storage: createMemorySessionStorage(), close: async () => {} }),
-  },
-  {
-    name: 'ours cookie',
-    open: () => ({ storage: createCookieSessionStorage(), close: async () => {} }),
-  },
-  {
-    name: 'ours file (temp dir)',
-    open() {
-      let directory = temporaryDirectory()
-      return { storage: createFsSessionStorage(directory.path), close: directory.remove }
-    },
-  },
+  { name: storageBaseline, open: inProcess(() => createMemorySessionStorage()) },
+  { name: 'ours cookie', open: inProcess(() => createCookieSessionStorage()) },
+  { name: 'ours file (temp dir)', open: inTemporaryDirectory(createFsSessionStorage) },
   {
     name: 'ours Redis',
     open() {
@@ -112,19 +92,7 @@ export const storageContenders: readonly StorageContender[] = [
       return { storage, close: () => client.close() }
     },
   },
-  {
-    name: 'remix memory',
-    open: () => ({ storage: createRemixMemoryStorage(), close: async () => {} }),
-  },
-  {
-    name: 'remix cookie',
-    open: () => ({ storage: createRemixCookieStorage(), close: async () => {} }),
-  },
-  {
-    name: 'remix file (temp dir)',
-    open() {
-      let directory = temporaryDirectory()
-      return { storage: createRemixFsStorage(directory.path), close: directory.remove }
-    },
-  },
+  { name: 'remix memory', open: inProcess(() => createRemixMemoryStorage()) },
+  { name: 'remix cookie', open: inProcess(() => createRemixCookieStorage()) },
+  { name: 'remix file (temp dir)', open: inTemporaryDirectory(createRemixFsStorage) },
 ]

@@ -1,6 +1,6 @@
 import { Bench } from 'tinybench'
 import { taskTime, taskWarmupTime } from './config.ts'
-import type { RoundRunner } from './rounds.ts'
+import { type Measurement, measureInterleaved, type RoundRunner } from './rounds.ts'
 
 /** A function to time with tinybench. */
 export interface TinyTask {
@@ -12,11 +12,19 @@ export interface TinyTask {
 }
 
 /**
- * A {@link RoundRunner} that times `tasks` with tinybench, in the order asked for, and gives each
- * its mean time per operation in nanoseconds (the mean, not the median sample, so the cost of
- * garbage collection counts).
+ * Times `tasks` with tinybench in interleaved rounds ({@link measureInterleaved}): each gets its
+ * mean time per operation in nanoseconds (the mean, not the median sample, so the cost of garbage
+ * collection counts), keyed by task name.
  */
-export function tinyRoundRunner(tasks: readonly TinyTask[]): RoundRunner {
+export function measureTasks(tasks: readonly TinyTask[]): Promise<Map<string, Measurement>> {
+  return measureInterleaved(
+    tasks.map((task) => task.name),
+    tinyRoundRunner(tasks),
+  )
+}
+
+/** A {@link RoundRunner} that times `tasks` with tinybench, in the order asked for. */
+function tinyRoundRunner(tasks: readonly TinyTask[]): RoundRunner {
   let byName = new Map(tasks.map((task) => [task.name, task]))
   return async (order) => {
     let bench = new Bench({ time: taskTime, warmupTime: taskWarmupTime, throws: true })

@@ -3,8 +3,14 @@ import express from 'express'
 import session, { type Store } from 'express-session'
 import { secret } from '../config.ts'
 import { cookieMaxAge, nextCount } from './counter.ts'
-import './express-session-data.ts'
 import { announce, onShutdown, port } from './lifecycle.ts'
+
+// express-session types `req.session` from this interface; the counter stores `count`.
+declare module 'express-session' {
+  interface SessionData {
+    count: number
+  }
+}
 
 /**
  * Serves the counter on express 5 with express-session (`resave: false`,

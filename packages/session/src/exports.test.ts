@@ -4,7 +4,9 @@ import * as cookieStorage from './cookie-storage.ts'
 import * as fsStorage from './fs-storage.ts'
 import * as main from './index.ts'
 import * as memoryStorage from './memory-storage.ts'
+import * as postgresStorage from './postgres-storage.ts'
 import * as redisStorage from './redis-storage.ts'
+import * as unstorageStorage from './unstorage-storage.ts'
 
 // The public surface changes only on purpose: update these lists together with the README.
 describe('package exports', () => {
@@ -15,6 +17,8 @@ describe('package exports', () => {
     ['@x/session/memory-storage', memoryStorage],
     ['@x/session/fs-storage', fsStorage],
     ['@x/session/redis-storage', redisStorage],
+    ['@x/session/postgres-storage', postgresStorage],
+    ['@x/session/unstorage-storage', unstorageStorage],
   ])('%s', (_, entry) => {
     expect(Object.keys(entry).sort()).toMatchSnapshot()
   })

@@ -300,8 +300,8 @@ export class Cookie {
 
 /**
  * Whether `cookie` was made with `secure: false` (not merely without `secure`): `commitSession`
- * then sends it without `Secure` even over HTTPS. `false` for anything not made by
- * {@link createCookie}.
+ * then sends it without `Secure` even over HTTPS. `false` for an object that is not a
+ * {@link Cookie} instance.
  */
 export function isSecureOptOut(cookie: Cookie): boolean {
   return optedOutOfSecure(cookie)

@@ -90,7 +90,7 @@ export function createUnstorageSessionStorage<
       if (item === null || item === undefined) return null
       // unstorage's file drivers resolve to the error of a failed read (EACCES, ENOTDIR, EIO):
       // taken for a corrupt item, it would delete the session. Thrown, as every storage error.
-      // TMP if (item instanceof Error) throw item
+      if (item instanceof Error) throw item
       // Anything this storage never wrote reads as a corrupt record: the core deletes it.
       if (!isItem(item)) return ''
       return item.expires <= Date.now() ? null : item.data
