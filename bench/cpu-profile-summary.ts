@@ -1,10 +1,13 @@
+/** Where a profile node's function is. */
+interface CallFrame {
+  functionName: string
+  url: string
+  lineNumber: number
+}
+
 /** The parts of a V8 `.cpuprofile` that self time is computed from. */
 export interface CpuProfile {
-  nodes: {
-    id: number
-    callFrame: { functionName: string; url: string; lineNumber: number }
-    children?: number[]
-  }[]
+  nodes: { id: number; callFrame: CallFrame; children?: number[] }[]
   /** Microseconds, on the monotonic clock that `process.hrtime` reads too. */
   startTime: number
   samples: number[]
@@ -27,6 +30,14 @@ export interface SelfTime {
   selfTime: number
 }
 
+/** Inclusive time of one function: samples with it anywhere on the stack. */
+export interface InclusiveTime {
+  functionName: string
+  url: string
+  /** Microseconds. */
+  totalTime: number
+}
+
 /**
  * Sums self time per function: each sample's time delta is charged to the node it landed in, and
  * nodes of the same function name and URL are added together. Only samples inside `window` count
@@ -35,36 +46,14 @@ export interface SelfTime {
 export function summariseSelfTime(profile: CpuProfile, window?: TimeWindow): SelfTime[] {
   let byNode = new Map(profile.nodes.map((node) => [node.id, node]))
   let byFunction = new Map<string, SelfTime>()
-  let time = profile.startTime
-  profile.samples.forEach((nodeId, index) => {
-    time += profile.timeDeltas[index] ?? 0
-    if (window && (time < window.start || time > window.end)) return
-    // A sample's time is the delta to the next sample.
-    let delta = profile.timeDeltas[index + 1] ?? 0
+  forEachSample(profile, window, (nodeId, delta) => {
     let frame = byNode.get(nodeId)?.callFrame
     if (frame === undefined) return
-    let key = `${frame.functionName}\u0000${frame.url}`
-    let entry = byFunction.get(key)
-    if (entry === undefined) {
-      entry = {
-        functionName: frame.functionName,
-        url: frame.url,
-        lineNumber: frame.lineNumber,
-        selfTime: 0,
-      }
-      byFunction.set(key, entry)
-    }
-    entry.selfTime += Math.max(0, delta)
+    let { functionName, url, lineNumber } = frame
+    let entry = entryOf(byFunction, frame, () => ({ functionName, url, lineNumber, selfTime: 0 }))
+    entry.selfTime += delta
   })
   return [...byFunction.values()].sort((a, b) => b.selfTime - a.selfTime)
-}
-
-/** Inclusive time of one function: samples with it anywhere on the stack. */
-export interface InclusiveTime {
-  functionName: string
-  url: string
-  /** Microseconds. */
-  totalTime: number
 }
 
 /**
@@ -78,24 +67,16 @@ export function summariseInclusiveTime(profile: CpuProfile, window?: TimeWindow)
   for (let node of profile.nodes)
     for (let child of node.children ?? []) parentOf.set(child, node.id)
   let byFunction = new Map<string, InclusiveTime>()
-  let time = profile.startTime
-  profile.samples.forEach((nodeId, index) => {
-    time += profile.timeDeltas[index] ?? 0
-    if (window && (time < window.start || time > window.end)) return
+  forEachSample(profile, window, (nodeId, delta) => {
     if (byNode.get(nodeId)?.callFrame.functionName === '(idle)') return
-    let delta = Math.max(0, profile.timeDeltas[index + 1] ?? 0)
-    let counted = new Set<string>()
+    let counted = new Set<InclusiveTime>()
     for (let id: number | undefined = nodeId; id !== undefined; id = parentOf.get(id)) {
       let frame = byNode.get(id)?.callFrame
       if (frame === undefined) break
-      let key = `${frame.functionName}\u0000${frame.url}`
-      if (counted.has(key)) continue // recursion: once per sample
-      counted.add(key)
-      let entry = byFunction.get(key)
-      if (entry === undefined) {
-        entry = { functionName: frame.functionName, url: frame.url, totalTime: 0 }
-        byFunction.set(key, entry)
-      }
+      let { functionName, url } = frame
+      let entry = entryOf(byFunction, frame, () => ({ functionName, url, totalTime: 0 }))
+      if (counted.has(entry)) continue // recursion: once per sample
+      counted.add(entry)
       entry.totalTime += delta
     }
   })
@@ -103,30 +84,33 @@ export function summariseInclusiveTime(profile: CpuProfile, window?: TimeWindow)
 }
 
 /**
- * Where a script comes from, for grouping: `@x/session`, `@x/fetch-router`, a package name from
- * `node_modules`, `node:internal`, or the bench itself; `(native)` for V8's own entries.
+ * Calls `visit` for every sample inside `window` (every sample without one) with its node and its
+ * time: the delta to the next sample, in microseconds.
  */
-export function sourceOf(url: string): string {
-  if (url === '') return '(V8 / native)'
-  if (url.startsWith('node:')) return 'node: internals'
-  let workspace = /\/packages\/(fetch-router|session)\//.exec(url)
-  if (workspace) return `@x/${workspace[1]}`
-  let packages = [...url.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)]
-  let last = packages.at(-1)
-  if (last) return last[1] as string
-  if (url.includes('/bench/')) return 'bench (server script)'
-  return url
+function forEachSample(
+  profile: CpuProfile,
+  window: TimeWindow | undefined,
+  visit: (nodeId: number, delta: number) => void,
+): void {
+  let time = profile.startTime
+  profile.samples.forEach((nodeId, index) => {
+    time += profile.timeDeltas[index] ?? 0
+    if (window && (time < window.start || time > window.end)) return
+    visit(nodeId, Math.max(0, profile.timeDeltas[index + 1] ?? 0))
+  })
 }
 
-/** A script URL made short: the part after the repository root or the last `node_modules/`. */
-export function shortUrl(url: string): string {
-  if (url === '') return ''
-  let index = url.lastIndexOf('node_modules/')
-  if (index >= 0) {
-    let rest = url.slice(index + 'node_modules/'.length)
-    return rest.replace(/^\.pnpm\/[^/]+\/node_modules\//, '')
+/** The entry of `frame`'s function (name + script URL) in `byFunction`, added by `create` if new. */
+function entryOf<Entry>(
+  byFunction: Map<string, Entry>,
+  frame: CallFrame,
+  create: () => Entry,
+): Entry {
+  let key = `${frame.functionName}\u0000${frame.url}`
+  let entry = byFunction.get(key)
+  if (entry === undefined) {
+    entry = create()
+    byFunction.set(key, entry)
   }
-  return url.startsWith(repositoryRoot) ? url.slice(repositoryRoot.length) : url
+  return entry
 }
-
-const repositoryRoot = new URL('..', import.meta.url).href

@@ -5,13 +5,19 @@ import { Hono } from 'hono'
 /** A Fetch API handler, as each framework exposes its app. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>
 
-/** URLs sent to the small apps in turn: two param routes, a nested param route, a static one. */
-export const smallAppUrls = [
-  'http://localhost/users/42',
-  'http://localhost/users/42/posts/7',
-  'http://localhost/posts/9/comments',
-  'http://localhost/about',
+/**
+ * Requests sent to the small apps in turn (two param routes, a nested param route, a static one),
+ * with the body each app must answer.
+ */
+export const smallAppRequests: readonly { url: string; body: string }[] = [
+  { url: 'http://localhost/users/42', body: '42' },
+  { url: 'http://localhost/users/42/posts/7', body: '7' },
+  { url: 'http://localhost/posts/9/comments', body: '9' },
+  { url: 'http://localhost/about', body: 'about' },
 ]
+
+// The same app is written out for each framework, as its users write it: a handler shared
+// between frameworks would let one framework's calls change how V8 optimises another's.
 
 /** The small app on `@x/fetch-router`: ten routes, handlers answering a param or a word. */
 export function createOursSmallApp(): FetchHandler {

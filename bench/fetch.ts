@@ -4,13 +4,15 @@ import {
   createOursSmallApp,
   createRemixSmallApp,
   type FetchHandler,
-  smallAppUrls,
+  smallAppRequests,
 } from './fetch-apps.ts'
 import type { ResultTable } from './result-table.ts'
 import { timeColumn } from './time-column.ts'
 import { measureTasks, type TinyTask } from './tiny.ts'
 
 const baseline = 'hono app.fetch'
+
+const urls = smallAppRequests.map((request) => request.url)
 
 /**
  * `fetch(new Request(url))` in process on a small app, for ours, Hono and Remix, and the floor
@@ -26,23 +28,23 @@ export async function runFetch(log: (line: string) => void): Promise<ResultTable
   let tasks: TinyTask[] = [
     ...apps.map(([name, app]) => ({
       name,
-      opsPerCall: smallAppUrls.length,
+      opsPerCall: urls.length,
       async fn() {
-        for (let url of smallAppUrls) blackhole.value = await app(new Request(url))
+        for (let url of urls) blackhole.value = await app(new Request(url))
       },
     })),
     {
       name: 'floor: new Request',
-      opsPerCall: smallAppUrls.length,
+      opsPerCall: urls.length,
       fn() {
-        for (let url of smallAppUrls) blackhole.value = new Request(url)
+        for (let url of urls) blackhole.value = new Request(url)
       },
     },
     {
       name: 'floor: new Request + new Response',
-      opsPerCall: smallAppUrls.length,
+      opsPerCall: urls.length,
       fn() {
-        for (let url of smallAppUrls) {
+        for (let url of urls) {
           blackhole.value = new Request(url)
           blackhole.value = new Response('x')
         }
@@ -53,21 +55,19 @@ export async function runFetch(log: (line: string) => void): Promise<ResultTable
   let measurements = await measureTasks(tasks)
   return {
     title: 'router.fetch(new Request(url)) in process',
-    description: `A 10-route app (params, nested params, static), requests cycling over ${smallAppUrls.length} URLs; the Response is created, its body not read. Each cell: speed relative to **${baseline}** (higher is faster), then the median time per request. The floor rows are what any Fetch API router pays at least.`,
+    description: `A 10-route app (params, nested params, static), requests cycling over ${urls.length} URLs; the Response is created, its body not read. Each cell: speed relative to **${baseline}** (higher is faster), then the median time per request. The floor rows are what any Fetch API router pays at least.`,
     rows: tasks.map((task) => task.name),
     columns: [timeColumn('per request', baseline, measurements)],
   }
 }
 
+/** Checks that `app` answers every request of the mix with its expected body. */
 async function verifyApp(name: string, app: FetchHandler): Promise<void> {
-  let expected = ['42', '7', '9', 'about']
-  for (let [index, url] of smallAppUrls.entries()) {
+  for (let { url, body: expected } of smallAppRequests) {
     let response = await app(new Request(url))
     let body = await response.text()
-    if (response.status !== 200 || body !== expected[index]) {
-      throw new Error(
-        `${name}: ${url} gave ${response.status} "${body}", expected "${expected[index]}"`,
-      )
+    if (response.status !== 200 || body !== expected) {
+      throw new Error(`${name}: ${url} gave ${response.status} "${body}", expected "${expected}"`)
     }
   }
 }

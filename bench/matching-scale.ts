@@ -1,11 +1,11 @@
 import { lookupTask } from './lookup-task.ts'
-import { partTimeColumn } from './time-column.ts'
 import { origin } from './request-mixes.ts'
 import type { Column, ResultTable } from './result-table.ts'
 import { findMyWay } from './routers/find-my-way.ts'
 import { ours } from './routers/ours.ts'
 import { fillPattern } from './sample-paths.ts'
 import { probeRoutes, scaledRoutes } from './scaled-routes.ts'
+import { partTimeColumn } from './time-column.ts'
 import { measureTasks } from './tiny.ts'
 
 const sizes = [10, 100, 1000, 5000]

@@ -1,28 +1,20 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { httpConnections, httpWarmup, quick } from './config.ts'
+import { httpDuration, httpWarmup } from './config.ts'
 import {
   type CpuProfile,
-  type InclusiveTime,
   type SelfTime,
-  shortUrl,
-  sourceOf,
   summariseInclusiveTime,
   summariseSelfTime,
   type TimeWindow,
 } from './cpu-profile-summary.ts'
-import { runLoad } from './load.ts'
-import { markdownTable } from './markdown-table.ts'
-import { enclosingInternalFunction } from './node-internal-source.ts'
+import { type LoadResult, runLoad } from './load.ts'
+import { profileTopCount, renderProfile } from './profile-report.ts'
 import { startServer } from './server-process.ts'
-import { formatPercent, formatRate } from './units.ts'
 import { verifyCounter } from './verify-counter.ts'
 
 const serverFile = 'ours-cookie'
-const duration = quick ? 3 : 8
-const topCount = 15
-const inclusiveCount = 20
 
 /** What the profile found, for the run's summary. */
 export interface ProfileSummary {
@@ -31,8 +23,9 @@ export interface ProfileSummary {
 }
 
 /**
- * Profiles our cookie-storage server (`node --cpu-prof`) while autocannon loads it, then writes
- * the top self-time functions and the time per source package to `file`.
+ * Profiles our cookie-storage server (`node --cpu-prof`) while autocannon loads it for the HTTP
+ * section's measured duration (after its warm-up), then writes the top self-time functions and
+ * the time per source package to `file`.
  */
 export async function runProfile(
   log: (line: string) => void,
@@ -40,24 +33,22 @@ export async function runProfile(
 ): Promise<ProfileSummary> {
   let directory = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'))
   try {
-    log(`  profile: servers/${serverFile}.ts under load for ${duration} s`)
+    log(`  profile: servers/${serverFile}.ts under load for ${httpDuration} s`)
     let server = await startServer(serverFile, {
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
     })
-    let load: Awaited<ReturnType<typeof runLoad>>
+    let load: LoadResult
     let window: TimeWindow
     try {
       let cookie = await verifyCounter(serverFile, server.url)
       await runLoad(server.url, cookie, httpWarmup)
       let start = microseconds()
-      load = await runLoad(server.url, cookie, duration)
+      load = await runLoad(server.url, cookie, httpDuration)
       window = { start, end: microseconds() }
     } finally {
       await server.stop()
     }
-    let profileFile = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'))
-    if (profileFile === undefined) throw new Error(`No .cpuprofile written in ${directory}`)
-    let profile = JSON.parse(readFileSync(join(directory, profileFile), 'utf8')) as CpuProfile
+    let profile = readProfile(directory)
     // Only the measured window counts: start-up and warm-up do not.
     let all = summariseSelfTime(profile, window)
     if (all.length === 0) throw new Error('No profile sample fell inside the load window')
@@ -68,115 +59,26 @@ export async function runProfile(
     writeFileSync(
       new URL(file, import.meta.url),
       renderProfile(busy, summariseInclusiveTime(profile, window), {
+        serverFile,
         total,
         busyTime,
         requestsPerSecond: load.requestsPerSecond,
       }),
     )
-    return { top: busy.slice(0, topCount), busyTime }
+    return { top: busy.slice(0, profileTopCount), busyTime }
   } finally {
     rmSync(directory, { recursive: true, force: true })
   }
 }
 
+/** The one `.cpuprofile` the server wrote in `directory`. */
+function readProfile(directory: string): CpuProfile {
+  let profileFile = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'))
+  if (profileFile === undefined) throw new Error(`No .cpuprofile written in ${directory}`)
+  return JSON.parse(readFileSync(join(directory, profileFile), 'utf8')) as CpuProfile
+}
+
 /** Now on the monotonic clock the profile's timestamps use, in microseconds. */
 function microseconds(): number {
   return Number(process.hrtime.bigint() / 1000n)
-}
-
-function describe(entry: SelfTime): { name: string; where: string } {
-  let name = entry.functionName === '' ? '(anonymous)' : entry.functionName
-  if (name === '(anonymous)') {
-    let enclosing = enclosingInternalFunction(entry.url, entry.lineNumber)
-    if (enclosing !== undefined) name = `(anonymous) in ${enclosing}`
-  }
-  // tsx's output does not keep the line numbers of TypeScript sources: give the file only.
-  let where =
-    entry.url === ''
-      ? '(V8)'
-      : entry.url.endsWith('.ts')
-        ? shortUrl(entry.url)
-        : `${shortUrl(entry.url)}:${entry.lineNumber + 1}`
-  return { name, where }
-}
-
-/** The name of a profile entry as the summary shows it. */
-export function describeEntry(entry: SelfTime): string {
-  return describe(entry).name
-}
-
-function renderProfile(
-  busy: SelfTime[],
-  inclusive: InclusiveTime[],
-  totals: { total: number; busyTime: number; requestsPerSecond: number },
-): string {
-  let share = (time: number) => formatPercent(time / totals.busyTime)
-  let perRequest = (time: number) => (time / (totals.requestsPerSecond * duration)).toFixed(2)
-  // Our steps, the serializer, the crypto and the socket write: where a request's time goes.
-  let steps = inclusive
-    .filter(
-      (entry) =>
-        ['@x/fetch-router', '@x/session', 'devalue'].includes(sourceOf(entry.url)) ||
-        ['createHmac', 'writev', '(garbage collector)'].includes(entry.functionName),
-    )
-    .slice(0, inclusiveCount)
-  let ms = (time: number) => (time / 1000).toFixed(1)
-  let bySource = new Map<string, number>()
-  for (let entry of busy) {
-    let source = sourceOf(entry.url)
-    bySource.set(source, (bySource.get(source) ?? 0) + entry.selfTime)
-  }
-  return [
-    '# CPU profile: ours + cookie storage under load',
-    '',
-    `Generated by \`pnpm bench\` (bench/profile.ts) on ${new Date().toISOString()}${quick ? ' with BENCH_QUICK=1' : ''}.`,
-    '',
-    `\`node --cpu-prof --conditions=built --import tsx servers/${serverFile}.ts\` (@x/fetch-router + \`session()\` + cookie storage on @hono/node-server; every request reads, increments and re-signs the counter session) while autocannon sent ${httpConnections} concurrent connections: ${httpWarmup} s of warm-up, then ${duration} s profiled at ${formatRate(totals.requestsPerSecond)} (under the profiler). Only samples of those ${duration} s count (start-up and warm-up do not): ${ms(totals.total)} ms sampled, of which ${ms(totals.busyTime)} ms busy (not \`(idle)\`). Shares are of busy time. Self time is summed per function name + script URL over every call site.`,
-    '',
-    `## Top ${topCount} functions by self time`,
-    '',
-    markdownTable(
-      ['#', 'function', 'where', 'self ms', 'share'],
-      busy.slice(0, topCount).map((entry, index) => {
-        let { name, where } = describe(entry)
-        return [String(index + 1), `\`${name}\``, where, ms(entry.selfTime), share(entry.selfTime)]
-      }),
-      ['right', 'left', 'left', 'right', 'right'],
-    ),
-    '',
-    `## Time per request inside each step (inclusive, top ${inclusiveCount})`,
-    '',
-    'Samples with the function anywhere on the stack, so a step includes what it calls (rows overlap); divided by the requests answered while profiling.',
-    '',
-    markdownTable(
-      ['function', 'where', 'µs per request', 'share'],
-      steps.map((entry) => [
-        `\`${entry.functionName || '(anonymous)'}\``,
-        entry.url === '' ? '(V8)' : shortUrl(entry.url),
-        perRequest(entry.totalTime),
-        share(entry.totalTime),
-      ]),
-      ['left', 'left', 'right', 'right'],
-    ),
-    '',
-    '## Self time by source',
-    '',
-    markdownTable(
-      ['source', 'self ms', 'share'],
-      [...bySource.entries()]
-        .sort(([, a], [, b]) => b - a)
-        .map(([source, time]) => [source, ms(time), share(time)]),
-      ['left', 'right', 'right'],
-    ),
-    '',
-    '## Reading it',
-    '',
-    '- `(garbage collector)` is GC time: allocation pressure from every layer, not one function.',
-    '- `(program)` is V8 and native work not attributed to JavaScript (parsing, compiling, C++ builtins called from native code).',
-    '- @x/fetch-router and @x/session run as built (`dist/`, via `--conditions=built`), as users install them.',
-    "- `(anonymous) in <name>` is a callback inside the named function of a Node internal module (found in Node's embedded sources). `(anonymous) in jobPromise` (node:internal/crypto/util) is the start of every Web Crypto job: each `crypto.subtle.sign`/`verify`/`encrypt`/`decrypt`/`digest` call.",
-    '- `writev` is the socket write of the response (native): one call per response (checked by hand with strace: one `writev` and one `read` per request). Its time includes the kernel handing the bytes to the load generator and waking it on the other core, so it grows as the server gets slower (measured by hand: a bare router that spins 45 µs per request shows about 24 µs in `writev`, against 14 µs when it answers at once).',
-    '- The load generator runs in another process on the same two cores, so absolute rates are lower than in RESULTS.md; the shares are what to optimise against.',
-    '',
-  ].join('\n')
 }

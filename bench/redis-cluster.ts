@@ -1,7 +1,6 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-// Imported by path: bench does not depend on @x/test-kit, whose index re-exports this module.
-import { RedisCluster, type RedisNode } from '../tools/test-kit/redis-topology.ts'
+import { RedisCluster, type RedisNode } from '@x/test-kit'
 import type { ClusterSeed } from './cluster-seeds.ts'
 
 /** The bench's own Redis Cluster, started by {@link startBenchCluster}. */

@@ -17,7 +17,7 @@ export interface BenchReport {
 }
 
 /** The report as Markdown: setup, how to read it, the tables, then every run. */
-export function renderReport(report: BenchReport): string {
+function renderReport(report: BenchReport): string {
   let { machine } = report
   return [
     '# Benchmark results',

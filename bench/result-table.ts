@@ -32,12 +32,12 @@ export interface ResultTable {
 }
 
 /** The median of `row` in `column`, or `undefined` when the row was not measured there. */
-export function cellValue(column: Column, row: string): number | undefined {
+function cellValue(column: Column, row: string): number | undefined {
   return column.measurements.get(row)?.medians[column.metric ?? 0]
 }
 
 /** The ratio of `row` to the column's baseline, oriented as {@link ColumnKind} says. */
-export function cellRatio(column: Column, row: string): number | undefined {
+function cellRatio(column: Column, row: string): number | undefined {
   let value = cellValue(column, row)
   let base = cellValue(column, column.baseline)
   if (value === undefined || base === undefined || value === 0 || base === 0) return undefined
@@ -45,7 +45,7 @@ export function cellRatio(column: Column, row: string): number | undefined {
 }
 
 /** `†` for a row re-run once because its runs spread over 15%, `‡` when still noisy after it. */
-export function flagMark(column: Column, row: string): string {
+function flagMark(column: Column, row: string): string {
   let flag = column.measurements.get(row)?.flag
   return flag === 're-run' ? '†' : flag === 'noisy' ? '‡' : ''
 }

@@ -85,7 +85,7 @@ function primarySpread(runs: readonly number[][]): number {
 }
 
 /** `list` rotated left by `by` places. */
-export function rotate<Item>(list: readonly Item[], by: number): Item[] {
+function rotate<Item>(list: readonly Item[], by: number): Item[] {
   let shift = list.length === 0 ? 0 : by % list.length
   return [...list.slice(shift), ...list.slice(0, shift)]
 }

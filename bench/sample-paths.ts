@@ -33,7 +33,7 @@ const sampleValues: Record<string, string> = {
 }
 
 /** A plausible value for a param of the GitHub API: ids are numbers, names are names. */
-export function sampleValue(param: string): string {
+function sampleValue(param: string): string {
   return sampleValues[param] ?? String(1000 + (hash(param) % 9000000))
 }
 

@@ -1,6 +1,6 @@
 import { devalue } from './devalue.ts'
-import { partTimeColumn } from './time-column.ts'
 import type { ResultTable } from './result-table.ts'
+import { partTimeColumn } from './time-column.ts'
 import { measureTasks } from './tiny.ts'
 import { typicalValues } from './typical-session.ts'
 

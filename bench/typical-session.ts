@@ -33,7 +33,7 @@ export function typicalValues(): Record<string, unknown> {
 }
 
 /** Sets every key of {@link typicalValues} on `session`. */
-export function fillSession(session: AnySession): void {
+function fillSession(session: AnySession): void {
   for (let [key, value] of Object.entries(typicalValues())) session.set(key, value)
 }
 

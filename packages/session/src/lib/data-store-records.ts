@@ -105,9 +105,13 @@ export class DataStoreRecords implements RecordStore {
 
   async destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
     let ended = 0
-    for (;;) {
+    // Twice at most: the sessions listed when the call began, then those that logins in flight
+    // then listed meanwhile (a login holds the lock of the session it replaces, which the first
+    // round deletes, until its own record is written and listed). A client that keeps logging in
+    // cannot keep this call running.
+    for (let round = 0; round < 2; round++) {
       let ids = await this.#users.list(user)
-      if (ids.length === 0) return ended
+      if (ids.length === 0) break
       // Sessions first, the index last: a failure part way leaves the rest listed for a retry.
       let live = await Promise.all(
         ids.map((id) =>
@@ -121,6 +125,7 @@ export class DataStoreRecords implements RecordStore {
       ended += live.filter(Boolean).length
       await this.#users.remove(user, ids, now)
     }
+    return ended
   }
 
   /** What is stored under `id` at `now`. */

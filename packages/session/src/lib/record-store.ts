@@ -108,9 +108,9 @@ export interface RecordStore {
   unindex(user: string, id: string, now: number): Promise<void>
   /**
    * Deletes every session (and retired marker) `user`'s index lists, then takes them out of the
-   * index, and again until the index is empty, so sessions indexed meanwhile (a login in flight)
-   * are ended too and a failure part way leaves the rest listed for a retry. Resolves to how many
-   * live sessions it deleted.
+   * index, so a failure part way leaves the rest listed for a retry; then once more, so sessions
+   * indexed meanwhile by logins in flight when it began are ended too. Bounded: a client that
+   * keeps logging in cannot keep it running. Resolves to how many live sessions it deleted.
    */
   destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number>
 }

@@ -36,14 +36,19 @@ export interface ServerStorageOptions<
    * most `maxSessionsPerUser`); it is written when a session starts, when its user changes, and
    * about once per `idleTimeout` while it is used. The value may be a string, a finite number or a
    * bigint (`42` and `'42'` name one user); `save` throws a `TypeError` before writing anything
-   * when it writes any other value there (`null`/`undefined`: no user). Default: none.
+   * when it writes any other value there (`null`/`undefined`: no user). A save under
+   * `regenerateId(true)` that sets this value is a login: it alone starts a new absolute lifetime
+   * (without `userKey`, or without setting it, `regenerateId(true)` keeps the session's creation
+   * time, so rotating ids never carries a session past `absoluteTimeout`). Default: none.
    */
   userKey?: string
   /**
    * With `userKey`: the most live sessions one user keeps. A save that would index one more
-   * (a login on another device) deletes the user's sessions that end soonest, so the index, and
-   * the work of each login, stay bounded however often anyone logs in as the user, and
-   * `destroyUserSessions` still ends every live one. Default `100`; `Infinity` for no cap.
+   * (a login on another device) deletes the user's sessions used least recently (ids no longer
+   * live are unlisted first, at no session's cost), so the index, and the work of each login,
+   * stay bounded however often anyone logs in as the user, and `destroyUserSessions` still ends
+   * every live one. Mind that anyone with the password can sign the user's other devices out by
+   * logging in this many times: rate-limit logins. Default `100`; `Infinity` for no cap.
    *
    * @throws {TypeError} (from the factory) unless a positive integer or `Infinity`.
    */
@@ -53,9 +58,11 @@ export interface ServerStorageOptions<
    * holds no session data: a request that left the browser with the old cookie before the login
    * (a parallel fetch, a second tab) gets an empty session whose save writes nothing and sends no
    * `Set-Cookie`, instead of clearing or replacing the new cookie and signing the user out again
-   * (unless that request itself calls `regenerateId(true)`: a login retried, saved as a new
-   * session with only what it set). Past it the old id reads as unknown. `0` deletes the old
-   * record once the login is saved (in-flight requests then clear the cookie). Default `60`.
+   * (unless that request itself logs in, calling `regenerateId(true)` and setting the `userKey`
+   * value: a login retried, saved as a new session with only what it set; a `regenerateId(true)`
+   * alone, say from an id-rotation middleware, saves nothing). Past it the old id reads as
+   * unknown. `0` deletes the old record once the login is saved (in-flight requests then clear
+   * the cookie). Default `60`.
    *
    * @throws {TypeError} (from the factory) when not a finite number, 0 or more.
    */
@@ -71,8 +78,10 @@ export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Fl
    * Deletes every live session whose `userKey` value named `user` when saved (`42`, `42n` and
    * `'42'` name one user), and resolves to how many live sessions it ended (not counting retired
    * ids or expired ones). Requests already holding one of them cannot save it back, nor carry it
-   * on under a new id; a login in flight is ended too. When it rejects (an I/O failure) part way,
-   * calling it again finishes the job.
+   * on under a new id; a login in flight from one of them is ended too. It goes over the index
+   * once, then once more for what logins in flight listed meanwhile, and no further: a client
+   * that keeps logging in cannot keep it from returning (a login saved after it returned stands).
+   * When it rejects (an I/O failure) part way, calling it again finishes the job.
    *
    * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
    * that is not a string, a finite number or a bigint.
@@ -167,13 +176,16 @@ export class ServerStorage {
 
   /** Saves a session: see {@link SessionStorage.save}. */
   save = async (session: Session): Promise<string | null> => {
-    // Read under a retired id: saves nothing, unless the request logs in anew (regenerateId(true)):
-    // then it is a new session holding only what this request set.
-    if (isInert(session) && (session.deleteId === undefined || session.destroyed)) return null
+    let changes = sessionChanges(session)
+    let logsIn = this.#logsIn(session)
+    // Read under a retired id: saves nothing, unless the request logs in anew (regenerateId(true)
+    // and sets the userKey value): then it is a new session holding only what this request set.
+    if (isInert(session) && (session.deleteId === undefined || session.destroyed || !logsIn)) {
+      return null
+    }
     if (session.destroyed) return this.#destroy(session)
     let now = Date.now()
     if (!this.#rules.needsWrite(session, now)) return null
-    let changes = sessionChanges(session)
     let userKey = this.#userKey
     // Read from the store and saved under a new id (regenerateId).
     let renamed = changes.createdAt !== undefined && changes.originalId !== session.id
@@ -190,8 +202,9 @@ export class ServerStorage {
       now,
       lifetime: this.#rules.lifetime,
       stored,
-      // A login (regenerateId(true)) starts a new absolute lifetime; regenerateId() does not.
-      createdAt: origin?.expect === 'retired' ? now : (changes.createdAt ?? now),
+      // Only a login (regenerateId(true) saved with the userKey value set) starts a new absolute
+      // lifetime: rotating the id alone, however often, never carries a session past its end.
+      createdAt: origin?.expect === 'retired' && logsIn ? now : (changes.createdAt ?? now),
       origin,
       read,
       userKey,
@@ -224,6 +237,16 @@ export class ServerStorage {
       )
     }
     return this.#records.destroyUser(name, Date.now(), this.#rules.lifetime)
+  }
+
+  /**
+   * Whether this save is a login: the request set the `userKey` value to a user. Without the
+   * `userKey` option no save is one: the storage cannot tell a login from an id rotation.
+   */
+  #logsIn(session: Session): boolean {
+    let userKey = this.#userKey
+    if (userKey === undefined || !sessionChanges(session).values.has(userKey)) return false
+    return session.data[0][userKey] !== undefined && session.data[0][userKey] !== null
   }
 
   /**

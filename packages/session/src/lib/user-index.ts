@@ -1,7 +1,7 @@
 import * as devalue from 'devalue'
 import { toBase64Url } from './base64url.ts'
-import { retiredUntil } from './retired-ids.ts'
 import type { SessionDataStore } from './session-data-store.ts'
+import { decodeRecord } from './session-record.ts'
 
 /** Runs `task` alone for `id`: after every task queued for it before. */
 export type LockRunner = <Result>(id: string, task: () => Promise<Result>) => Promise<Result>
@@ -52,7 +52,7 @@ export class UserIndex {
 
   /**
    * Records that session `id` of `user` may live until `until` (ms since the epoch), forgetting
-   * `dropped` (`''`: none). Resolves to the sessions past `cap`, those that end soonest (never
+   * `dropped` (`''`: none). Resolves to the sessions past `cap`, those used least recently (never
    * `id`): the caller deletes them, then {@link UserIndex.remove}s them, so a failure between
    * leaves them listed.
    */
@@ -71,11 +71,12 @@ export class UserIndex {
       index.sessions.delete(id)
       index.sessions.set(id, { until, addedAt: now })
       let size = index.sessions.size
+      let used = new Map<string, number>()
       if (size > cap || index.checked < 0 || size > Math.max(minimumCheck, 2 * index.checked)) {
-        await this.#dropMissing(index, id, now)
+        used = await this.#dropMissing(index, id, now)
       }
       await this.#write(key, stored !== null, index)
-      return overflow(index, id, cap)
+      return overflow(index, id, cap, used)
     })
   }
 
@@ -100,14 +101,26 @@ export class UserIndex {
     })
   }
 
-  /** Drops entries, but `keep` and those written less than {@link settleMs} ago, with no record. */
-  async #dropMissing(index: IndexEntries, keep: string, now: number): Promise<void> {
+  /**
+   * Drops entries, but `keep` and those written less than {@link settleMs} ago, with no session
+   * record (deleted, retired, unreadable). Resolves to when each session kept was last used (its
+   * record's `touchedAt`; when the entry was written for a login still saving).
+   */
+  async #dropMissing(
+    index: IndexEntries,
+    keep: string,
+    now: number,
+  ): Promise<Map<string, number>> {
+    let used = new Map<string, number>()
     for (let [id, { addedAt }] of [...index.sessions]) {
-      if (id === keep || addedAt > now - settleMs) continue
+      if (id === keep) continue
       let text = await this.#store.readData(id)
-      if (text === null || retiredUntil(text) !== undefined) index.sessions.delete(id)
+      let record = text === null ? null : decodeRecord(text)
+      if (record === null && addedAt <= now - settleMs) index.sessions.delete(id)
+      else used.set(id, record?.touchedAt ?? addedAt)
     }
     index.checked = index.sessions.size
+    return used
   }
 
   async #write(key: string, exists: boolean, index: IndexEntries): Promise<void> {
@@ -125,13 +138,22 @@ export class UserIndex {
   }
 }
 
-/** The sessions of `index` past `cap`: those that end soonest, never `keep`. */
-function overflow(index: IndexEntries, keep: string, cap: number): string[] {
+/**
+ * The sessions of `index` past `cap`: those used least recently (`used`, else when their entry
+ * was written), never `keep`.
+ */
+function overflow(
+  index: IndexEntries,
+  keep: string,
+  cap: number,
+  used: ReadonlyMap<string, number>,
+): string[] {
   let excess = index.sessions.size - cap
   if (excess <= 0) return []
+  let lastUse = (id: string, entry: IndexEntry) => used.get(id) ?? entry.addedAt
   return [...index.sessions]
     .filter(([id]) => id !== keep)
-    .sort(([, a], [, b]) => a.until - b.until)
+    .sort(([a, x], [b, y]) => lastUse(a, x) - lastUse(b, y))
     .slice(0, excess)
     .map(([id]) => id)
 }

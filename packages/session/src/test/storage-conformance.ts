@@ -53,6 +53,7 @@ export function describeSessionStorage(
     if (traits.serverSide) {
       describe('destroyUserSessions', () => {
         itEndsUserSessions(factory)
+        itCapsByLastUse(factory)
         itCountsUserSessions(factory)
       })
       describe('regenerateId(true) with requests in flight', () => {
@@ -418,7 +419,7 @@ function itEndsUserSessions(factory: StorageFactory): void {
     await first.request((session) => expect(session.get('userId')).toBeUndefined())
   })
 
-  it('keeps at most maxSessionsPerUser live sessions, deleting the ones that end soonest', async () => {
+  it('keeps at most maxSessionsPerUser live sessions, deleting the ones used least recently', async () => {
     let storage = factory({ userKey: 'userId', maxSessionsPerUser: 3 })
     let devices = [0, 1, 2, 3].map(() => new Browser(storage, cookie))
     for (let device of devices) {
@@ -435,6 +436,25 @@ function itEndsUserSessions(factory: StorageFactory): void {
     }
     expect(() => factory({ maxSessionsPerUser: 0 })).toThrow(TypeError)
     expect(() => factory({ maxSessionsPerUser: 1.5 })).toThrow(TypeError)
+  })
+}
+
+/** The per-user cap, by last use. */
+function itCapsByLastUse(factory: StorageFactory): void {
+  it('keeps a device in use over one left unused when the cap deletes a session', async () => {
+    let storage = factory({ userKey: 'userId', maxSessionsPerUser: 2 })
+    let [laptop, tablet, phone] = [0, 1, 2].map(() => new Browser(storage, cookie))
+    await laptop?.request((session) => session.set('userId', 'ada'))
+    vi.advanceTimersByTime(1000)
+    await tablet?.request((session) => session.set('userId', 'ada'))
+    vi.advanceTimersByTime(day) // the laptop is used (and renewed); the tablet is not
+    await laptop?.request((session) => expect(session.get('userId')).toBe('ada'))
+    await phone?.request((session) => session.set('userId', 'ada'))
+    await tablet?.request((session) => expect(session.get('userId')).toBeUndefined())
+    for (let device of [laptop, phone]) {
+      await device?.request((session) => expect(session.get('userId')).toBe('ada'))
+    }
+    expect(await storage.destroyUserSessions?.('ada')).toBe(2)
   })
 }
 
@@ -505,7 +525,7 @@ function itCountsUserSessions(factory: StorageFactory): void {
 
 /** A browser with a stored session, a request that left with its cookie, then a login. */
 async function loginWithRequestInFlight(factory: StorageFactory, options?: ServerStorageOptions) {
-  let storage = factory(options)
+  let storage = factory({ userKey: 'userId', ...options })
   let browser = new Browser(storage, cookie)
   let oldId = await browser.request((session) => {
     session.set('cart', 1)
@@ -514,7 +534,7 @@ async function loginWithRequestInFlight(factory: StorageFactory, options?: Serve
   let inFlight = await storage.read(oldId)
   let newId = await browser.request((session) => {
     session.regenerateId(true)
-    session.set('userId', 'ada')
+    session.set('userId', 'lin')
     return session.id
   })
   return { storage, browser, oldId, newId, inFlight }
@@ -538,7 +558,7 @@ function itKeepsLoginsFromRequestsInFlight(factory: StorageFactory): void {
       expect(await storage.save(inFlight)).toBeNull()
       await browser.request((session) => {
         expect(session.id).toBe(newId)
-        expect(session.data[0]).toEqual({ cart: 1, userId: 'ada' })
+        expect(session.data[0]).toEqual({ cart: 1, userId: 'lin' })
       })
     }
   })
@@ -556,18 +576,18 @@ function itKeepsLoginsFromRequestsInFlight(factory: StorageFactory): void {
       expect(await storage.save(late)).toBeNull()
       expect((await storage.read(late.id)).size).toBe(0)
     }
-    await browser.request((session) => expect(session.get('userId')).toBe('ada'))
+    await browser.request((session) => expect(session.get('userId')).toBe('lin'))
   })
 
   it('saves a login retried with the retired cookie as a new session holding only what it set', async () => {
     let { storage, oldId, newId } = await loginWithRequestInFlight(factory)
     let retry = await storage.read(oldId)
     retry.regenerateId(true)
-    retry.set('userId', 'ada')
+    retry.set('userId', 'lin')
     let saved = await storage.save(retry)
     expect([saved === retry.id, saved === newId]).toEqual([true, false])
-    expect((await storage.read(retry.id)).data[0]).toEqual({ userId: 'ada' })
-    expect((await storage.read(newId)).data[0]).toEqual({ cart: 1, userId: 'ada' })
+    expect((await storage.read(retry.id)).data[0]).toEqual({ userId: 'lin' })
+    expect((await storage.read(newId)).data[0]).toEqual({ cart: 1, userId: 'lin' })
   })
 
   it('stops regenerateId() of a request that left before the login from undoing it', async () => {
@@ -578,12 +598,42 @@ function itKeepsLoginsFromRequestsInFlight(factory: StorageFactory): void {
     expect((await storage.read(inFlight.id)).size).toBe(0)
     await browser.request((session) => {
       expect(session.id).toBe(newId)
-      expect(session.data[0]).toEqual({ cart: 1, userId: 'ada' })
+      expect(session.data[0]).toEqual({ cart: 1, userId: 'lin' })
     })
   })
 
+  it('saves nothing for a request on the old id that calls regenerateId(true) without logging in', async () => {
+    let { storage, browser, oldId, newId } = await loginWithRequestInFlight(factory)
+    let rotation = await storage.read(oldId)
+    rotation.regenerateId(true)
+    rotation.set('theme', 'dark')
+    expect(await storage.save(rotation)).toBeNull()
+    expect((await storage.read(rotation.id)).size).toBe(0)
+    await browser.request((session) => expect(session.id).toBe(newId))
+  })
+
+  it('keeps the absolute lifetime through regenerateId(true) calls that log no one in', async () => {
+    let storage = factory({ userKey: 'userId', idleTimeout: 2 * 86_400, absoluteTimeout: 5 * 86_400 })
+    let browser = new Browser(storage, cookie)
+    await browser.request((session) => session.set('userId', 'lin'))
+    // An id rotated every day: day 4 is still within the session's 5 days, day 5.5 is not.
+    for (let dayNumber = 1; dayNumber <= 4; dayNumber++) {
+      vi.advanceTimersByTime(day)
+      await browser.request((session) => {
+        expect(session.get('userId')).toBe('lin')
+        session.regenerateId(true)
+      })
+    }
+    vi.advanceTimersByTime(1.5 * day)
+    await browser.request((session) => expect(session.get('userId')).toBeUndefined())
+  })
+
   it('starts a new absolute lifetime at the login, not at the anonymous session', async () => {
-    let storage = factory({ idleTimeout: 2 * 86_400, absoluteTimeout: 5 * 86_400 })
+    let storage = factory({
+      userKey: 'userId',
+      idleTimeout: 2 * 86_400,
+      absoluteTimeout: 5 * 86_400,
+    })
     let browser = new Browser(storage, cookie)
     await browser.request((session) => session.set('cart', 1))
     for (let dayNumber = 1; dayNumber <= 4; dayNumber++) {
@@ -592,12 +642,12 @@ function itKeepsLoginsFromRequestsInFlight(factory: StorageFactory): void {
     }
     await browser.request((session) => {
       session.regenerateId(true)
-      session.set('userId', 'ada')
+      session.set('userId', 'lin')
     })
     // Days 5.5, 7 and 8.5: past the anonymous session's end (day 5), renewed each time.
     for (let step = 0; step < 3; step++) {
       vi.advanceTimersByTime(1.5 * day)
-      await browser.request((session) => expect(session.get('userId')).toBe('ada'))
+      await browser.request((session) => expect(session.get('userId')).toBe('lin'))
     }
     vi.advanceTimersByTime(day) // day 9.5: past the login's own end (day 9)
     await browser.request((session) => expect(session.get('userId')).toBeUndefined())
@@ -632,7 +682,7 @@ function itEndsOldIdsAndLateRequests(factory: StorageFactory): void {
     let storage = factory({ idleTimeout: 600 })
     let browser = new Browser(storage, cookie)
     let id = await browser.request((session) => {
-      session.set('user', 'ada')
+      session.set('user', 'lin')
       return session.id
     })
     let slow = await storage.read(id)
@@ -646,7 +696,7 @@ function itEndsOldIdsAndLateRequests(factory: StorageFactory): void {
     let storage = factory({ idleTimeout: 600 })
     let browser = new Browser(storage, cookie)
     let id = await browser.request((session) => {
-      session.set('user', 'ada')
+      session.set('user', 'lin')
       return session.id
     })
     let slow = await storage.read(id)

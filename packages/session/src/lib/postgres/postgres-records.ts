@@ -105,7 +105,11 @@ export class PostgresRecords implements RecordStore {
 
   async destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
     let ended = 0
-    // Again until none is left: a login in flight may add a row of the user meanwhile.
+    // Batch by batch, then once more after the first batch that was not full: a login in flight
+    // (its INSERT holds the row it replaces FOR SHARE, so the DELETE of that row waits for it)
+    // commits a row of the user the next statement sees. No more: a client that keeps logging in
+    // cannot keep this call running.
+    let last = false
     for (;;) {
       let [row] = await this.#client.run(
         `WITH gone AS (
@@ -118,6 +122,8 @@ export class PostgresRecords implements RecordStore {
       )
       if (row === undefined || row.deleted === '0') return ended
       ended += Number(row.live)
+      if (last) return ended
+      last = Number(row.deleted) < batch
     }
   }
 
@@ -221,17 +227,17 @@ export class PostgresRecords implements RecordStore {
   }
 
   /**
-   * Deletes the user's live sessions past `plan.maxPerUser`, those that end soonest, never the one
-   * just saved. Sessions of the user saved at the same moment may each delete the same ones: the
+   * Deletes the user's live sessions past `plan.maxPerUser`, those used least recently (by
+   * `touched_at`, which every save sets), never the one just saved. Sessions of the user saved at the same moment may each delete the same ones: the
    * user keeps at most the cap.
    */
   async #evict(user: string, plan: WritePlan): Promise<void> {
     await this.#client.run(
       `WITH mine AS (
-        SELECT id, expires_at FROM ${this.#table} WHERE user_id = $1 AND ${liveSql(3, 4, 5)}
+        SELECT id, touched_at FROM ${this.#table} WHERE user_id = $1 AND ${liveSql(3, 4, 5)}
       )
       DELETE FROM ${this.#table} WHERE id IN (
-        SELECT id FROM mine WHERE id <> $2 ORDER BY expires_at ASC NULLS LAST, id
+        SELECT id FROM mine WHERE id <> $2 ORDER BY touched_at ASC, id
         LIMIT GREATEST((SELECT count(*) FROM mine) - $6::bigint, 0)
       )`,
       [user, plan.id, `${plan.now}`, ...timeouts(plan.lifetime), `${plan.maxPerUser}`],
