@@ -152,6 +152,28 @@ describe('commitSession', () => {
     expect(error.cause).toEqual(new Error('ECONNREFUSED'))
   })
 
+  it('rejects with the TypeError itself, not a SessionStorageError, for a userKey value that names no user', async () => {
+    let storage = createMemorySessionStorage({ userKey: 'userId' })
+    let session = await readSession(storage)
+    session.set('userId', { id: 1 })
+    let error = await commit(storage, session, new Response('ok')).catch((caught) => caught)
+    expect(error).toBeInstanceOf(TypeError)
+    expect(error).not.toBeInstanceOf(SessionStorageError)
+    expect(error.message).toMatch(/"userId" \(the userKey option\) must be a string/)
+    // A TypeError from the storage itself (a client library failing) is still an outage.
+    let broken = () => Promise.reject(new TypeError('fetch failed'))
+    let failing = createSessionStorage({
+      readData: broken,
+      createData: broken,
+      updateData: broken,
+      deleteData: broken,
+    })
+    let other = await readSession(failing)
+    other.set('x', 1)
+    let outage = await commit(failing, other, new Response('ok')).catch((caught) => caught)
+    expect(outage).toBeInstanceOf(SessionStorageError)
+  })
+
   it('rejects with a SessionTooLargeError when the signed cookie would not fit', async () => {
     let storage = createCookieSessionStorage()
     let session = await readSession(storage)

@@ -4,6 +4,7 @@ import type { Data, Session } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
 import { SessionTooLargeError } from './session-too-large-error.ts'
+import { SessionUserError } from './session-user-error.ts'
 import { isPrivate, sharedCacheHeader } from './shared-cache.ts'
 
 const defaultCacheControl = 'private, no-store'
@@ -73,6 +74,8 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * @throws {SessionStorageError} when the storage fails (answer `503`); its `cause` is the
  * storage's error.
  * @throws {SessionTooLargeError} when the session does not fit in its cookie.
+ * @throws {SessionUserError} (a `TypeError`) when the `userKey` value cannot name a user; nothing
+ * is saved.
  * @throws {TypeError} for a `cacheControl` option that lets shared caches in, or a changed session
  * on a response that cannot be copied; nothing is saved.
  * @throws {Error} when a response a shared cache may store would carry a changed session, or for
@@ -113,9 +116,12 @@ async function save(storage: SessionStorage, session: Session<Data, Data>): Prom
   try {
     return await storage.save(session)
   } catch (error) {
-    throw error instanceof SessionTooLargeError || error instanceof DevalueError
-      ? error
-      : new SessionStorageError(error)
+    // The app's mistakes pass through as they are (a 500); anything else is an outage (a 503).
+    let appError =
+      error instanceof SessionTooLargeError ||
+      error instanceof DevalueError ||
+      error instanceof SessionUserError
+    throw appError ? error : new SessionStorageError(error)
   }
 }
 

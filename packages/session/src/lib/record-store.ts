@@ -1,6 +1,7 @@
 import type { Session } from './session.ts'
 import type { Lifetime } from './session-lifetime.ts'
 import type { SessionRecord } from './session-record.ts'
+import { SessionUserError } from './session-user-error.ts'
 
 /** What a store holds under a session id, as the server storage core sees it. */
 export type Found =
@@ -84,8 +85,8 @@ export interface RecordStore {
   drop(id: string): Promise<void>
   /**
    * Writes a session as planned, with its user index when it names a user. When the index then
-   * lists more than `plan.maxPerUser` sessions, the ones that end soonest (never this one) are
-   * deleted, then taken out of the index.
+   * lists more than `plan.maxPerUser` sessions, ids no longer live are taken out, then the live
+   * ones used least recently (never this one) are deleted, then taken out of the index.
    */
   write(plan: WritePlan): Promise<WriteOutcome>
   /**
@@ -124,29 +125,30 @@ export function indexUntil(createdAt: number, expires: number, lifetime: Lifetim
 }
 
 /**
- * The user a `userKey` value names: a string as it is, a finite number or a bigint as its decimal
- * string (`42` and `'42'` are one user); `undefined` for anything else, so such a session is not
- * indexed.
+ * The user a `userKey` value names: a string as it is, a safe integer or a bigint as its decimal
+ * string (`42`, `42n` and `'42'` are one user); `undefined` for anything else (a fraction, a
+ * number beyond `Number.MAX_SAFE_INTEGER`, whose decimal form would name another user than the
+ * bigint it stands for, an object), so such a session is not indexed.
  */
 export function userOf(value: unknown): string | undefined {
   if (typeof value === 'string') return value
   if (typeof value === 'bigint') return String(value)
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
   return undefined
 }
 
 /**
  * {@link userOf}, refusing a value that cannot name a user instead of leaving it unindexed.
  *
- * @throws {TypeError} naming `userKey` for a value that is neither nullish, a string, a finite
- * number nor a bigint.
+ * @throws {SessionUserError} (a `TypeError`) naming `userKey` for a value that is neither
+ * nullish, a string, a safe integer nor a bigint.
  */
 export function checkedUser(value: unknown, userKey: string): string | undefined {
   let user = userOf(value)
   if (user === undefined && value !== undefined && value !== null) {
     let kind = typeof value === 'number' ? String(value) : typeof value
-    throw new TypeError(
-      `The session value "${userKey}" (the userKey option) must be a string, a finite number or a bigint, got ${kind}`,
+    throw new SessionUserError(
+      `The session value "${userKey}" (the userKey option) must be a string, a safe integer or a bigint, got ${kind}`,
     )
   }
   return user

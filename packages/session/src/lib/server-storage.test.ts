@@ -164,6 +164,26 @@ describe('createSessionStorage with userKey', () => {
     expect(await storage.destroyUserSessions('ada')).toBe(1)
     expect((await storage.read(id)).size).toBe(0)
   })
+
+  it('leaves a session whose stored user names no one unindexed, under a new id too', async () => {
+    let map = new Map<string, Row>()
+    let storage = createSessionStorage(mapStore(map), { userKey: 'userId' })
+    let id = 'G'.repeat(32)
+    // Saved by an older version that took any value: an object names no user.
+    let record = {
+      values: { userId: { id: 1 } },
+      flash: {},
+      createdAt: Date.now(),
+      touchedAt: Date.now(),
+    }
+    map.set(id, { data: encodeRecord(record), expires: new Date(Date.now() + day) })
+    let session = await storage.read(id)
+    session.regenerateId()
+    session.set('cart', 1)
+    expect(await storage.save(session)).toBe(session.id)
+    expect((await storage.read(session.id)).get('userId')).toEqual({ id: 1 })
+    expect(indexedIds(map)).toBe(0)
+  })
 })
 
 describe('createSessionStorage destroyUserSessions with requests in flight', () => {
@@ -238,6 +258,38 @@ describe('createSessionStorage destroyUserSessions with requests in flight', () 
     await login
     expect((await storage.read(inFlight.id)).size).toBe(0)
     expect([...map.keys()].filter((key) => key === inFlight.id)).toEqual([])
+  })
+})
+
+describe('createSessionStorage destroyUserSessions while a client keeps logging in', () => {
+  it('returns after two passes over the index, ending what was listed and what logged in meanwhile', async () => {
+    let map = new Map<string, Row>()
+    let plain = mapStore(map)
+    let logins = 0
+    let listing = false
+    // Each session destroyUserSessions deletes is followed by another login of the user.
+    let store: SessionDataStore = {
+      ...plain,
+      async deleteData(id) {
+        await plain.deleteData(id)
+        // At most 20: code that loops until the index is empty would otherwise never return.
+        if (listing && !id.startsWith('user.') && ++logins < 20) await login()
+      },
+    }
+    let storage = createSessionStorage(store, { userKey: 'userId' })
+    let login = async () => {
+      let session = await storage.read(null)
+      session.set('userId', 'ada')
+      return storage.save(session)
+    }
+    for (let device = 0; device < 3; device++) await login()
+    listing = true
+    // The 3 sessions listed at the start, then the 3 logins made meanwhile; the 3 logins made
+    // during that second pass stand.
+    expect(await storage.destroyUserSessions('ada')).toBe(6)
+    listing = false
+    expect(logins).toBe(6)
+    expect(indexedIds(map)).toBe(3)
   })
 })
 

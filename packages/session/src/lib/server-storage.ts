@@ -34,9 +34,11 @@ export interface ServerStorageOptions<
    * each user's live sessions, so `destroyUserSessions(user)` can sign a user out everywhere: after
    * a password change, or from an admin page. The index lists every live session of the user (at
    * most `maxSessionsPerUser`); it is written when a session starts, when its user changes, and
-   * about once per `idleTimeout` while it is used. The value may be a string, a finite number or a
-   * bigint (`42` and `'42'` name one user); `save` throws a `TypeError` before writing anything
-   * when it writes any other value there (`null`/`undefined`: no user). A save under
+   * about once per `idleTimeout` while it is used. The value may be a string, a safe integer or a
+   * bigint (`42`, `42n` and `'42'` name one user); `save` throws a `SessionUserError` (a
+   * `TypeError`) before writing anything when the request sets any other value there (a fraction,
+   * a number beyond `Number.MAX_SAFE_INTEGER`: use a bigint or a string; `null`/`undefined`: no
+   * user). Such a value stored by an older version is left unindexed. A save under
    * `regenerateId(true)` that sets this value is a login: it alone starts a new absolute lifetime
    * (without `userKey`, or without setting it, `regenerateId(true)` keeps the session's creation
    * time, so rotating ids never carries a session past `absoluteTimeout`). Default: none.
@@ -84,7 +86,7 @@ export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Fl
    * When it rejects (an I/O failure) part way, calling it again finishes the job.
    *
    * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
-   * that is not a string, a finite number or a bigint.
+   * that is not a string, a safe integer or a bigint.
    */
   destroyUserSessions(user: string | number | bigint): Promise<number>
 }
@@ -191,8 +193,11 @@ export class ServerStorage {
     let renamed = changes.createdAt !== undefined && changes.originalId !== session.id
     let stored = changes.createdAt !== undefined && !renamed
     let userChanged = !stored || (userKey !== undefined && changes.values.has(userKey))
-    // Before anything is written: a value that cannot name a user is a mistake in the app.
-    if (userKey !== undefined && userChanged) checkedUser(session.data[0][userKey], userKey)
+    // Before anything is written: setting a value that cannot name a user is a mistake in the app.
+    // One already stored (by an older version) is left unindexed, under a new id too.
+    if (userKey !== undefined && changes.values.has(userKey)) {
+      checkedUser(session.data[0][userKey], userKey)
+    }
     let origin = renamed ? await this.#retireOriginal(session, now) : undefined
     if (typeof origin === 'string' || origin === null) return origin
     let read = this.#reads.get(session)
@@ -233,7 +238,7 @@ export class ServerStorage {
     let name = userOf(user)
     if (name === undefined) {
       throw new TypeError(
-        `destroyUserSessions() takes a string, a finite number or a bigint, got ${String(user)}`,
+        `destroyUserSessions() takes a string, a safe integer or a bigint, got ${String(user)}`,
       )
     }
     return this.#records.destroyUser(name, Date.now(), this.#rules.lifetime)

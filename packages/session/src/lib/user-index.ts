@@ -106,11 +106,7 @@ export class UserIndex {
    * record (deleted, retired, unreadable). Resolves to when each session kept was last used (its
    * record's `touchedAt`; when the entry was written for a login still saving).
    */
-  async #dropMissing(
-    index: IndexEntries,
-    keep: string,
-    now: number,
-  ): Promise<Map<string, number>> {
+  async #dropMissing(index: IndexEntries, keep: string, now: number): Promise<Map<string, number>> {
     let used = new Map<string, number>()
     for (let [id, { addedAt }] of [...index.sessions]) {
       if (id === keep) continue

@@ -475,7 +475,9 @@ function itCountsUserSessions(factory: StorageFactory): void {
 
   it('refuses at save, writing nothing, a user value that cannot name a user', async () => {
     let storage = factory({ userKey: 'userId' })
-    for (let value of [{ id: 1 }, true, Number.NaN]) {
+    // 1e21 and 2 ** 53 are not safe integers: their decimal forms would name other users than
+    // the bigints they stand for (10n ** 21n, 2n ** 53n + 1n...).
+    for (let value of [{ id: 1 }, true, Number.NaN, 1.5, 1e21, 2 ** 53]) {
       let session = await storage.read(null)
       session.set('cart', 1)
       session.set('userId', value)
@@ -483,6 +485,7 @@ function itCountsUserSessions(factory: StorageFactory): void {
       expect((await storage.read(session.id)).size).toBe(0)
     }
     await expect(storage.destroyUserSessions?.({} as never)).rejects.toThrow(TypeError)
+    await expect(storage.destroyUserSessions?.(1e21)).rejects.toThrow(/a safe integer or a bigint/)
   })
 
   it('counts only the live sessions it ended, not the ids logins retired', async () => {
@@ -613,7 +616,11 @@ function itKeepsLoginsFromRequestsInFlight(factory: StorageFactory): void {
   })
 
   it('keeps the absolute lifetime through regenerateId(true) calls that log no one in', async () => {
-    let storage = factory({ userKey: 'userId', idleTimeout: 2 * 86_400, absoluteTimeout: 5 * 86_400 })
+    let storage = factory({
+      userKey: 'userId',
+      idleTimeout: 2 * 86_400,
+      absoluteTimeout: 5 * 86_400,
+    })
     let browser = new Browser(storage, cookie)
     await browser.request((session) => session.set('userId', 'lin'))
     // An id rotated every day: day 4 is still within the session's 5 days, day 5.5 is not.

@@ -1,9 +1,11 @@
 import type { Found, Origin, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
 import { indexUntil, userOf } from '../record-store.ts'
+import { isSessionId } from '../session-id.ts'
 import { expiresAt, type Lifetime } from '../session-lifetime.ts'
 import type { RedisSessionClient } from './redis-client.ts'
 import { decodeFields, fieldChanges, isRetiredMarker } from './redis-fields.ts'
 import {
+  confirmScript,
   dropScript,
   forgetScript,
   indexScript,
@@ -16,6 +18,7 @@ import {
   scriptChunk,
   stateScript,
   unindexScript,
+  usageScript,
 } from './redis-scripts.ts'
 
 const outcomes: Record<number, WriteOutcome> = {
@@ -30,7 +33,9 @@ const outcomes: Record<number, WriteOutcome> = {
  * Sentinel) a save touches the session, the id it was read under (after `regenerateId`) and the
  * user's index (`<prefix>user:<user>`, a sorted set) in one script. On Redis Cluster
  * (`client.cluster`) every script touches the keys of one hash slot: the index update is a
- * script of its own, before the save, and the check of the original id one after it.
+ * script of its own, before the save, and after it the check of the original id and a
+ * confirmation that the index still lists the session (else it is deleted again), so a
+ * `destroyUserSessions` or a per-user cap running meanwhile never leaves a live session unlisted.
  */
 export class RedisRecords implements RecordStore {
   #client: RedisSessionClient
@@ -71,11 +76,12 @@ export class RedisRecords implements RecordStore {
       user === undefined ? '-' : covered ? '' : score(indexUntil(plan.createdAt, expires, lifetime))
     let index = user !== undefined && until !== '' ? this.#indexKey(user) : undefined
     let cap = score(plan.maxPerUser, '')
-    let victims: string[] = []
+    let candidates: string[] = []
     if (index !== undefined && cluster) {
-      // Another slot: its own script, first, so the session is never live yet unlisted.
-      let args = [plan.id, until, `${now}`, plan.dropped, cap]
-      victims = (await this.#run(indexScript, [index], args)) as string[]
+      // Another slot: its own script, first, so the session is never live yet unlisted. The id a
+      // login replaced stays listed until the save is confirmed (see #confirm).
+      let args = [plan.id, until, `${now}`, '', cap]
+      candidates = (await this.#run(indexScript, [index], args)) as string[]
     }
     let keys = [this.#key(plan.id)]
     if (origin !== undefined && !cluster) keys.push(this.#key(origin.id))
@@ -86,11 +92,16 @@ export class RedisRecords implements RecordStore {
     args.push(`${set.length / 2}`, ...set, ...removed)
     let [reply, more] = (await this.#run(saveScript, keys, args)) as [number, string[]?]
     let outcome = outcomes[reply] ?? 'gone'
-    if (more !== undefined) victims = more
+    if (more !== undefined) candidates = more
     if (outcome === 'written' && origin !== undefined && cluster) {
       outcome = await this.#checkOrigin(origin, plan, index)
     }
-    if (victims.length > 0 && user !== undefined) await this.#evict(user, victims, now, lifetime)
+    if (outcome === 'written' && index !== undefined && cluster) {
+      outcome = await this.#confirm(index, plan)
+    }
+    if (candidates.length > 0 && user !== undefined) {
+      await this.#evict(user, candidates, now, lifetime)
+    }
     return outcome
   }
 
@@ -122,11 +133,17 @@ export class RedisRecords implements RecordStore {
   async destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
     let index = this.#indexKey(user)
     let ended = 0
+    // Chunk by chunk until the index is empty, or one more chunk after the first that was not
+    // full: that one ends the logins that were in flight when the last of the sessions listed at
+    // the start were ended; a client that keeps logging in cannot keep this call running.
+    let last = false
     for (;;) {
       let args = [`${now}`, `${scriptChunk}`]
       let ids = (await this.#run(membersScript, [index], args)) as string[]
       if (ids.length === 0) return ended
       ended += await this.#purge(index, ids, now, lifetime)
+      if (last) return ended
+      last = ids.length < scriptChunk
     }
   }
 
@@ -148,23 +165,65 @@ export class RedisRecords implements RecordStore {
     return found === ScriptReply.retired ? 'retired' : 'gone'
   }
 
-  /** Deletes the sessions the per-user cap pushed out, then takes them out of the index. */
-  async #evict(user: string, ids: string[], now: number, lifetime: Lifetime): Promise<void> {
-    for (let first = 0; first < ids.length; first += scriptChunk) {
-      await this.#purge(this.#indexKey(user), ids.slice(first, first + scriptChunk), now, lifetime)
-    }
+  /**
+   * On Cluster, after a save that listed its session in a script of its own: forgets the id the
+   * login replaced and checks that the index still lists the session. If not (a
+   * `destroyUserSessions` or another login's per-user cap unlisted it before its record was
+   * written), the session is deleted: it is never left live and unlisted.
+   */
+  async #confirm(index: string, plan: WritePlan): Promise<WriteOutcome> {
+    let listed = await this.#run(confirmScript, [index], [plan.id, plan.dropped, `${plan.now}`])
+    if (listed === 1) return 'written'
+    await this.#run(dropScript, [this.#key(plan.id)], [])
+    return 'gone'
+  }
+
+  /**
+   * Enforces the per-user cap: `candidates` is how many sessions are too many, then the listed
+   * ids that may go. Those that are no longer live sessions (expired, deleted, retired) are
+   * unlisted at no cost to anyone; then, while still over the cap, the live ones used least
+   * recently are deleted. So a dead id (one carried over from the first release's index, say)
+   * never costs a live session its place, and a device in use outlives one left unused.
+   */
+  async #evict(user: string, candidates: string[], now: number, lifetime: Lifetime): Promise<void> {
+    let [excess, ...ids] = candidates
+    let index = this.#indexKey(user)
+    checkIds(index, ids)
+    let args = [`${now}`, ...timeouts(lifetime)]
+    let usage = (await Promise.all(
+      ids.map((id) => this.#run(usageScript, [this.#key(id)], args)),
+    )) as [number, string][]
+    let dead = ids.filter((_, n) => usage[n]?.[0] !== ScriptReply.written)
+    let live = ids
+      .map((id, n) => ({ id, used: Number(usage[n]?.[1]) || 0 }))
+      .filter((_, n) => usage[n]?.[0] === ScriptReply.written)
+      .sort((a, b) => a.used - b.used)
+    let over = Number(excess) - dead.length
+    let victims = over > 0 ? live.slice(0, over).map(({ id }) => id) : []
+    if (dead.length > 0) await this.#unindex(index, dead, now)
+    if (victims.length > 0) await this.#purge(index, victims, now, lifetime)
   }
 
   /**
    * Deletes `ids` (at most {@link scriptChunk}), sessions and markers alike, one key per script
    * (they may live on different Cluster nodes), then takes them out of `index`: a failure part
-   * way leaves them listed. Resolves to how many were live sessions.
+   * way leaves them listed. On Cluster, where a login lists its session before writing it, the
+   * keys are deleted once more after the unlisting: a login that wrote its record between the two
+   * is ended too (its own check then finds it unlisted). Resolves to how many were live sessions.
    */
   async #purge(index: string, ids: string[], now: number, lifetime: Lifetime): Promise<number> {
+    checkIds(index, ids)
     let args = [`${now}`, ...timeouts(lifetime)]
-    let replies = await Promise.all(ids.map((id) => this.#run(purgeScript, [this.#key(id)], args)))
+    let purge = async () => {
+      let replies = await Promise.all(
+        ids.map((id) => this.#run(purgeScript, [this.#key(id)], args)),
+      )
+      return replies.filter((reply) => reply === 1).length
+    }
+    let ended = await purge()
     await this.#unindex(index, ids, now)
-    return replies.filter((reply) => reply === 1).length
+    if (this.#client.cluster === true) ended += await purge()
+    return ended
   }
 
   async #unindex(index: string, ids: string[], now: number): Promise<void> {
@@ -182,6 +241,19 @@ export class RedisRecords implements RecordStore {
   #indexKey(user: string): string {
     return `${this.#prefix}user:${user}`
   }
+}
+
+/**
+ * Refuses ids that are not session ids: the key is not an index this storage wrote, and no key
+ * is deleted for what it lists.
+ *
+ * @throws {Error} naming the key.
+ */
+function checkIds(index: string, ids: readonly string[]): void {
+  if (ids.every((id) => isSessionId(id))) return
+  throw new Error(
+    `The key ${index} lists something other than session ids: keyPrefix must hold sessions only`,
+  )
 }
 
 /** A time in ms (or a count) as a script takes it: `infinite` (default `inf`) for never. */

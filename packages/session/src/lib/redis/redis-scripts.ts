@@ -46,20 +46,42 @@ local function state(key, now, idle, absolute)
 end
 `
 
+// expireIn(key, at, now): lets `key` expire at `at` (ms since the epoch, by the app's clock) with a
+// relative PEXPIRE of `at - now` (at least 1 ms), never PEXPIREAT: an app clock behind or ahead of
+// Redis's must not end keys at once, nor keep them past their time.
+const expireFunction = `
+local function expireIn(key, at, now)
+  local ms = math.floor(tonumber(at) - tonumber(now))
+  if ms < 1 then ms = 1 end
+  redis.call('PEXPIRE', key, string.format('%.0f', ms))
+end
+`
+
+// isSessionId(member): whether `member` has the form of a session id (see session-id.ts): only
+// such members are ever taken for sessions, so no key outside the sessions is deleted for them.
+const sessionIdFunction = `
+local function isSessionId(member)
+  return #member == 32 and string.find(member, '^[A-Za-z0-9_%-]+$') ~= nil
+end
+`
+
 // userIndex(key, now): makes `key` a sorted set, or nothing, before anything else touches it. The
 // first release kept each user's index as a plain set expiring after the absolute lifetime: its
 // members are carried over with the set's own end as their score (or 'inf' when it had none), so
-// none ends before its session can. Anything else under the key is not an index: it is deleted.
-const userIndexFunction = `
+// none ends before its session can. Anything else under the key (a set holding anything but
+// session ids, a hash, a string...) is not an index: the script fails, changing nothing of it.
+const userIndexFunction = `${expireFunction}${sessionIdFunction}
 local function userIndex(key, now)
   local kind = redis.call('TYPE', key).ok
   if kind == 'zset' or kind == 'none' then return end
-  if kind ~= 'set' then
-    redis.call('DEL', key)
-    return
+  local refused = 'ERR the key ' .. key .. ' holds a ' .. kind ..
+    ', not a user index of sessions: keyPrefix must hold sessions only'
+  if kind ~= 'set' then error(redis.error_reply(refused)) end
+  local members = redis.call('SMEMBERS', key)
+  for _, member in ipairs(members) do
+    if not isSessionId(member) then error(redis.error_reply(refused)) end
   end
   local ttl = redis.call('PTTL', key)
-  local members = redis.call('SMEMBERS', key)
   redis.call('DEL', key)
   local score = 'inf'
   if ttl >= 0 then score = string.format('%.0f', now + ttl) end
@@ -71,13 +93,16 @@ local function userIndex(key, now)
     end
     redis.call('ZADD', key, unpack(args))
   end
-  if score ~= 'inf' then redis.call('PEXPIREAT', key, score) end
+  if ttl >= 0 then redis.call('PEXPIRE', key, math.max(ttl, 1)) end
 end
 `
 
 // index(key, id, score, now, dropped, cap): forget `dropped` and every member expired at `now`,
-// score `id`, let the key expire with its latest member, and return the members past `cap` (nil
-// for none) that end soonest, never `id`: the caller deletes their sessions, then unlists them.
+// score `id`, let the key expire with its latest member, and, past `cap`, return how many members
+// are too many followed by the candidates to evict (up to ${scriptChunk}, those that end soonest,
+// never `id`): the caller checks which are live and when each was last used, deletes the least
+// recently used live ones while still over the cap, then unlists them and the dead ones. An
+// empty list: not over the cap.
 const indexFunction = `${userIndexFunction}
 local function index(key, id, score, now, dropped, cap)
   userIndex(key, now)
@@ -85,15 +110,14 @@ local function index(key, id, score, now, dropped, cap)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
   redis.call('ZADD', key, score, id)
   local last = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')[2]
-  if last == 'inf' then redis.call('PERSIST', key)
-  else redis.call('PEXPIREAT', key, string.format('%.0f', tonumber(last))) end
-  local victims = {}
+  if last == 'inf' then redis.call('PERSIST', key) else expireIn(key, last, now) end
   local excess = cap and redis.call('ZCARD', key) - cap or 0
-  if excess <= 0 then return victims end
-  for _, member in ipairs(redis.call('ZRANGE', key, 0, excess)) do
-    if member ~= id and #victims < excess then victims[#victims + 1] = member end
+  if excess <= 0 then return {} end
+  local candidates = {tostring(excess)}
+  for _, member in ipairs(redis.call('ZRANGE', key, 0, ${scriptChunk})) do
+    if member ~= id and #candidates <= ${scriptChunk} then candidates[#candidates + 1] = member end
   end
-  return victims
+  return candidates
 end
 `
 
@@ -106,8 +130,9 @@ end
  * field and the index score: '' leaves `i` as it is, '-' deletes it), the most sessions per user
  * ('' for no cap), what the original id must hold ('live', 'retired' or '' when there is none),
  * how many fields to set, those field/value pairs, then the fields to delete. Everything is
- * checked before anything is written. Returns `{reply, victims}`: a {@link ScriptReply}, and the
- * sessions past the cap for the caller to delete.
+ * checked before anything is written. Keys expire by relative `PEXPIRE` (the app's clock decides
+ * when, Redis's clock only counts down). Returns `{reply, candidates}`: a {@link ScriptReply}, and
+ * what `index` returns past the cap.
  */
 export const saveScript = new RedisScript(`${stateFunction}${indexFunction}
 local key, now = KEYS[1], tonumber(ARGV[3])
@@ -132,7 +157,7 @@ if #ARGV > 11 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 12 + 2 * n, #ARG
 if n > 0 then redis.call('HSET', key, unpack(ARGV, 12, 11 + 2 * n)) end
 if ARGV[8] == '-' then redis.call('HDEL', key, 'i')
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
-if ARGV[2] == '' then redis.call('PERSIST', key) else redis.call('PEXPIREAT', key, ARGV[2]) end
+if ARGV[2] == '' then redis.call('PERSIST', key) else expireIn(key, ARGV[2], now) end
 if userKeys then
   return {1, index(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))}
 end
@@ -142,11 +167,36 @@ return {1}
 /**
  * Updates a user's index alone, for Redis Cluster (where it cannot share the save script).
  * KEYS[1] the index; ARGV: the session id, until when the index lists it (ms since the epoch,
- * `inf` for ever), now, an id to drop ('' for none), the most sessions per user ('' for no cap).
- * Returns the sessions past the cap, for the caller to delete.
+ * `inf` for ever), now, an id to drop ('' for none: on Cluster a login's old id is dropped by
+ * {@link confirmScript} once its save is done), the most sessions per user ('' for no cap).
+ * Returns what `index` returns past the cap.
  */
 export const indexScript = new RedisScript(`${indexFunction}
 return index(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
+`)
+
+/**
+ * On Redis Cluster, after a save that listed its session first: forgets the id the login replaced,
+ * and says whether the index still lists the session (1) or not (0): a `destroyUserSessions` or a
+ * per-user cap ran between the index update and the save, and the caller deletes the session it
+ * just wrote. KEYS[1] the index; ARGV: the session id, the id to forget ('' for none), now.
+ */
+export const confirmScript = new RedisScript(`${userIndexFunction}
+userIndex(KEYS[1], tonumber(ARGV[3]))
+if ARGV[2] ~= '' then redis.call('ZREM', KEYS[1], ARGV[2]) end
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 1 end
+return 0
+`)
+
+/**
+ * What a key holds and when it was last used, for the per-user cap: KEYS[1] the key; ARGV: now,
+ * the idle and absolute timeouts in ms ('' for none). Returns `{state, t}`: the state as
+ * {@link stateScript} gives it, and the session's last use (ms since the epoch, '0' unless live).
+ */
+export const usageScript = new RedisScript(`${stateFunction}
+local found = state(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
+if found ~= 1 then return {found, '0'} end
+return {found, redis.call('HGET', KEYS[1], 't')}
 `)
 
 /**
@@ -165,12 +215,12 @@ return state(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))
  * Returns a {@link ScriptReply}: `gone` when there was nothing live to retire, `retired` when
  * another request retired it first (both change nothing).
  */
-export const retireScript = new RedisScript(`${stateFunction}
+export const retireScript = new RedisScript(`${stateFunction}${expireFunction}
 local found = state(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]))
 if found ~= 1 then return found end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'r', ARGV[1])
-redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+expireIn(KEYS[1], ARGV[1], ARGV[2])
 return 1
 `)
 
@@ -220,11 +270,19 @@ return redis.call('DEL', KEYS[1])
 
 /**
  * The first session ids of a user's index, those that end soonest. KEYS[1] the index; ARGV: now,
- * how many (at most {@link scriptChunk}).
+ * how many (at most {@link scriptChunk}). Fails, deleting nothing, when a member is not a session
+ * id: the key is not an index this storage wrote.
  */
 export const membersScript = new RedisScript(`${userIndexFunction}
 userIndex(KEYS[1], tonumber(ARGV[1]))
-return redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+for _, id in ipairs(ids) do
+  if not isSessionId(id) then
+    error(redis.error_reply('ERR the key ' .. KEYS[1] ..
+      ' lists something other than session ids: keyPrefix must hold sessions only'))
+  end
+end
+return ids
 `)
 
 async function sha1Hex(text: string): Promise<string> {

@@ -259,6 +259,30 @@ describe('createFsSessionStorage permissions and refusals', () => {
     expect(fs.readdirSync(elsewhere)).toEqual([])
   })
 
+  it('refuses a directory other users can write to, even with the sticky bit', () => {
+    let directory = path.join(root, 'shared-tmp')
+    fs.mkdirSync(directory)
+    fs.chmodSync(directory, 0o1777)
+    expect(() => createFsSessionStorage(directory)).toThrow(
+      /has mode 1777: other users can write to it/,
+    )
+    fs.chmodSync(directory, 0o770)
+    expect(() => createFsSessionStorage(directory)).toThrow(/has mode 770/)
+  })
+
+  it('refuses to read a session through a session folder swapped for a symbolic link', async () => {
+    let directory = path.join(root, 'linked-bucket')
+    let { id, file } = await savedSession(directory)
+    // Someone else's folder holding a forged record under the same name.
+    let bucket = path.dirname(file)
+    let forged = path.join(root, 'forged-bucket')
+    fs.renameSync(bucket, forged)
+    fs.symlinkSync(forged, bucket)
+    let storage = createFsSessionStorage(directory)
+    await expect(storage.read(id)).rejects.toThrow(/is not a directory \(a symbolic link\?\)/)
+    expect(fs.readdirSync(forged)).toHaveLength(1)
+  })
+
   it('refuses a maxSessions that is not a positive integer', () => {
     expect(() => createFsSessionStorage(path.join(root, 'refused'), { maxSessions: 0 })).toThrow(
       TypeError,

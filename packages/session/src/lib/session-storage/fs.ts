@@ -61,9 +61,20 @@ export function createFsSessionStorage<
   fs.mkdirSync(root, { recursive: true, mode: 0o700 })
   let stats = fs.statSync(root)
   if (!stats.isDirectory()) throw new Error(`Session directory "${root}" is not a directory`)
+  refuseWritable(root, stats.mode)
   warnIfOpen(root, stats.mode)
   let budget = new FileBudget(root, maxSessions)
   let users = path.join(root, usersFolder)
+  // Session folders found to be real folders of this process's user: the root is writable by
+  // that user alone, so no one else can swap them afterwards.
+  let checked = new Set<string>()
+
+  /** Refuses the session folder of `file` when it is not a real folder of this user. */
+  async function checkBucket(file: string): Promise<void> {
+    let bucket = path.dirname(file)
+    if (checked.has(bucket)) return
+    if (await checkFolder(path.join(root, bucket), 'session')) checked.add(bucket)
+  }
 
   /** The file of `id`, relative to the root: sessions in 256 buckets, user indexes apart. */
   async function fileOf(id: string, legacy = false): Promise<string> {
@@ -74,6 +85,7 @@ export function createFsSessionStorage<
   }
 
   async function readFile(file: string): Promise<string | null> {
+    await checkBucket(file)
     try {
       return await fsp.readFile(path.join(root, file), 'utf8')
     } catch (error) {
@@ -91,7 +103,8 @@ export function createFsSessionStorage<
     let file = await fileOf(id)
     let target = path.join(root, file)
     await makeFolder(path.dirname(target))
-    if (!isSessionId(id)) await checkFolder(users)
+    if (isSessionId(id)) await checkBucket(file)
+    else await checkFolder(users, 'user index')
     let temporary = `${target}.${crypto.randomUUID()}.tmp`
     try {
       await fsp.writeFile(temporary, data, { encoding: 'utf8', flag: 'wx', mode: 0o600 })
@@ -109,7 +122,7 @@ export function createFsSessionStorage<
 
   let store: SessionDataStore = {
     async readData(id) {
-      if (!isSessionId(id)) await checkFolder(users)
+      if (!isSessionId(id)) await checkFolder(users, 'user index')
       let text = await readFile(await fileOf(id))
       if (text !== null || isSessionId(id)) return text
       return readFile(await fileOf(id, true))
@@ -155,9 +168,23 @@ async function pruneDirectory(root: string, budget: FileBudget): Promise<number>
 const warned = new Set<string>()
 
 /**
+ * Refuses a session directory other users may write to (even with the sticky bit, as `/tmp`):
+ * they could plant session folders or files, or swap a folder for a link to their own, and have
+ * their forged sessions read as real ones.
+ *
+ * @throws {Error} naming the directory and its mode.
+ */
+function refuseWritable(root: string, mode: number): void {
+  if ((mode & 0o022) === 0) return
+  throw new Error(
+    `Session directory "${root}" has mode ${(mode & 0o7777).toString(8)}: other users can write to it and forge sessions. Give a directory of the app's own, made 0700 (chmod 700).`,
+  )
+}
+
+/**
  * Warns once per directory (with `console.warn`) when the session directory was already there
- * and other users may read or enter it: the files are `0600`, but their names and number show.
- * The directory is left as it is (it may be shared on purpose, or not the app's to change).
+ * and other users may list or enter it (they cannot write to it: that is refused): the files are
+ * `0600`, but their names and number show. The directory is left as it is.
  */
 function warnIfOpen(root: string, mode: number): void {
   if ((mode & 0o077) === 0 || warned.has(root)) return
@@ -168,18 +195,26 @@ function warnIfOpen(root: string, mode: number): void {
 }
 
 /**
- * Refuses a users folder that is not a real directory (a symbolic link planted to point the user
- * indexes elsewhere). A missing one is fine: it is made on the first index write.
+ * Refuses a session or users folder that is not a real directory of this process's user (a
+ * symbolic link planted to point sessions or user indexes elsewhere, or a folder someone else
+ * made). A missing one is fine: it is made on the first write. Resolves to whether it exists.
  *
- * @throws {Error} when it is a symbolic link or anything else but a directory.
+ * @throws {Error} when it is a symbolic link, anything else but a directory, or owned by another
+ * user.
  */
-async function checkFolder(folder: string): Promise<void> {
+async function checkFolder(folder: string, kind: string): Promise<boolean> {
   let stats = await fsp
     .lstat(folder)
     .catch((error: unknown) => (isMissing(error) ? null : Promise.reject(error)))
-  if (stats !== null && !stats.isDirectory()) {
-    throw new Error(`The user index folder "${folder}" is not a directory (a symbolic link?)`)
+  if (stats === null) return false
+  if (!stats.isDirectory()) {
+    throw new Error(`The ${kind} folder "${folder}" is not a directory (a symbolic link?)`)
   }
+  let uid = typeof process.getuid === 'function' ? process.getuid() : undefined
+  if (uid !== undefined && stats.uid !== uid) {
+    throw new Error(`The ${kind} folder "${folder}" belongs to another user (uid ${stats.uid})`)
+  }
+  return true
 }
 
 /**

@@ -1,8 +1,9 @@
+import * as devalue from 'devalue'
 import { describe, expect, it } from 'vitest'
 import { Browser } from '../../test/browser.ts'
 import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
 import { createCookie } from '../cookie.ts'
-import { createMemorySessionStorage } from './memory.ts'
+import { boundIndexes, createMemorySessionStorage, type Entry } from './memory.ts'
 
 const cookie = createCookie('session', { secrets: [secret] })
 
@@ -54,5 +55,34 @@ describe('createMemorySessionStorage', () => {
 
   it('refuses a maxSessions that is not a positive integer', () => {
     expect(() => createMemorySessionStorage({ maxSessions: 0 })).toThrow(TypeError)
+  })
+})
+
+describe('createMemorySessionStorage user indexes', () => {
+  it('keeps at most maxSessions user indexes after logins of 1,000 users, and each kept session stays listed', async () => {
+    let storage = createMemorySessionStorage({ userKey: 'userId', maxSessions: 10 })
+    for (let user = 0; user < 1000; user++) {
+      await new Browser(storage, cookie).request((session) => session.set('userId', user))
+    }
+    // The 10 sessions kept are the 10 last users': each is still ended by destroyUserSessions.
+    for (let user = 990; user < 1000; user++) {
+      expect(await storage.destroyUserSessions(user)).toBe(1)
+    }
+    // The helper the storage runs on each index write, on its own: 11 indexes, 10 allowed, only
+    // the one listing no kept session goes.
+    let entry = (ids: string[]): Entry => ({
+      data: devalue.stringify([1, 0, ids.map((id) => [id, Number.POSITIVE_INFINITY, 0])]),
+      expires: Number.POSITIVE_INFINITY,
+    })
+    let sessions = new Map<string, Entry>()
+    let indexes = new Map<string, Entry>()
+    for (let n = 0; n < 11; n++) {
+      let id = `${n}`.padEnd(32, 's')
+      if (n !== 3) sessions.set(id, entry([]))
+      indexes.set(`user.${n}`, entry([id]))
+    }
+    boundIndexes(indexes, sessions, 10)
+    expect(indexes.size).toBe(10)
+    expect(indexes.has('user.3')).toBe(false)
   })
 })

@@ -120,8 +120,32 @@ describe('createPostgresSessionStorage', () => {
     }
     statements = []
     expect(await storage.destroyUserSessions('ada')).toBe(1)
-    // One DELETE over the user_id index, then one that finds nothing left.
+    // One DELETE over the user_id index, then one for logins that were in flight.
     expect(statements).toHaveLength(2)
+  })
+
+  it('ends what destroyUserSessions found and what logged in meanwhile, and returns while a client keeps logging in', async () => {
+    let table = newTable()
+    let deletes = 0
+    let storage: ReturnType<typeof createPostgresSessionStorage>
+    // Each DELETE of destroyUserSessions is followed by another login of the user.
+    let loggingIn: PostgresSessionClient = {
+      async run(text, params) {
+        let rows = await (sql.unsafe(text, params as string[]) as unknown as ReturnType<
+          PostgresSessionClient['run']
+        >)
+        // At most 20: code that loops until no row is left would otherwise never return.
+        if (text.includes('WITH gone AS') && text.includes('user_id') && ++deletes < 20) {
+          await savedSession(storage)
+        }
+        return rows
+      },
+    }
+    storage = createPostgresSessionStorage({ client: loggingIn, table, userKey: 'user' })
+    for (let device = 0; device < 3; device++) await savedSession(storage)
+    expect(await storage.destroyUserSessions('ada')).toBeGreaterThanOrEqual(3)
+    expect(deletes).toBe(2)
+    await sql.unsafe(`DELETE FROM ${table}`)
   })
 
   it('reads a corrupt row as a fresh session, and deletes it', async () => {

@@ -14,6 +14,8 @@ const connection = new Redis(url)
 const adapter = adaptClient(connection)
 /** Runs once, just before the next script with this source: how a test pauses a request. */
 const pauses = new Map<string, () => Promise<unknown>>()
+/** Every command the storage waited for, in order. */
+let waits = 0
 
 /**
  * The storage's client contract over a real connection, with `cluster` as given: Cluster mode
@@ -23,8 +25,12 @@ const pauses = new Map<string, () => Promise<unknown>>()
 function pausingClient(cluster: boolean): RedisSessionClient {
   return {
     cluster,
-    hgetall: (key) => adapter.hgetall(key),
+    hgetall: (key) => {
+      waits++
+      return adapter.hgetall(key)
+    },
     async evalScript(script, sha1, keys, args) {
+      waits++
       let pause = pauses.get(script)
       pauses.delete(script)
       await pause?.()
@@ -129,5 +135,46 @@ describe.each([
     pauseNext()
     expect(await storage.destroyUserSessions('u3')).toBeGreaterThanOrEqual(3)
     expect(passes).toBe(2)
+  })
+})
+
+describe('createRedisSessionStorage round trips on Redis Cluster, counted at the client', () => {
+  /** How many commands `task` waits for (each its own round trip: none are sent together here). */
+  async function counted(task: () => Promise<unknown>): Promise<number> {
+    waits = 0
+    await task()
+    return waits
+  }
+
+  it('counts each request of the README table', async () => {
+    let storage = open(true)
+    let id = (await login(storage, 'u4')) as string
+    let changes = await counted(async () => {
+      let session = await storage.read(id)
+      session.set('cart', 1)
+      await storage.save(session)
+    })
+    let rotation = await counted(async () => {
+      let session = await storage.read(id)
+      session.regenerateId()
+      id = (await storage.save(session)) as string
+    })
+    let fresh = await counted(async () => {
+      let session = await storage.read(id)
+      session.regenerateId(true)
+      session.set('userId', 'u4')
+      id = (await storage.save(session)) as string
+    })
+    let logout = await counted(async () => {
+      let session = await storage.read(id)
+      session.destroy()
+      await storage.save(session)
+    })
+    expect({ changes, rotation, fresh, logout }).toEqual({
+      changes: 2,
+      rotation: 5,
+      fresh: 6,
+      logout: 3,
+    })
   })
 })

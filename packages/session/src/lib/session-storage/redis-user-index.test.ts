@@ -149,6 +149,18 @@ describe('createRedisSessionStorage user index, upgraded and under load', () => 
     expect(await redis.exists(index)).toBe(0)
   })
 
+  it('keeps new live sessions over dead ids carried over from a set index when the cap applies', async () => {
+    let storage = open({ maxSessionsPerUser: 3 })
+    // A first-release index: 150 ids whose sessions are long gone, expiring in 30 days.
+    let dead = Array.from({ length: 150 }, (_, n) => `dead${n}`.padEnd(32, 'x'))
+    await redis.sadd(index, ...dead)
+    await redis.pexpire(index, 2_592_000_000)
+    let ids = [await login(storage), await login(storage), await login(storage)]
+    let alive = await Promise.all(ids.map(async (id) => (await storage.read(id)).has('userId')))
+    expect(alive).toEqual([true, true, true])
+    expect((await redis.zrange(index, '0', '-1')).sort()).toEqual([...ids].sort())
+  })
+
   it('converts a set index on logout and destroyUserSessions too', async () => {
     let storage = open()
     let id = await login(storage)
@@ -205,4 +217,74 @@ describe('createRedisSessionStorage user index, upgraded and under load', () => 
     expect(await redis.exists(`${prefix}${session.id}`)).toBe(0)
     await client.quit()
   })
+})
+
+describe('createRedisSessionStorage beside other keys under its keyPrefix', () => {
+  afterEach(async () => {
+    let keys = await redis.keys(`${prefix}*`)
+    if (keys.length > 0) await redis.del(...keys)
+  })
+
+  it('refuses, changing nothing, to log in a user whose index key holds something else', async () => {
+    let storage = open()
+    await redis.hset(`${prefix}user:42`, 'name', 'app data')
+    await redis.sadd(`${prefix}user:43`, 'config')
+    await expect(login(storage, '42')).rejects.toThrow(/keyPrefix must hold sessions only/)
+    await expect(login(storage, '43')).rejects.toThrow(/keyPrefix must hold sessions only/)
+    expect(await redis.hgetall(`${prefix}user:42`)).toEqual({ name: 'app data' })
+    expect(await redis.smembers(`${prefix}user:43`)).toEqual(['config'])
+  })
+
+  it('refuses to end the sessions of a key that lists anything but session ids, deleting nothing', async () => {
+    let storage = open()
+    await redis.set(`${prefix}config`, 'app data')
+    await redis.sadd(`${prefix}user:7`, 'config')
+    await redis.zadd(`${prefix}user:8`, '9999999999999', 'config')
+    await expect(storage.destroyUserSessions(7)).rejects.toThrow(
+      /keyPrefix must hold sessions only/,
+    )
+    await expect(storage.destroyUserSessions(8)).rejects.toThrow(
+      /keyPrefix must hold sessions only/,
+    )
+    expect(await redis.get(`${prefix}config`)).toBe('app data')
+    expect(await redis.smembers(`${prefix}user:7`)).toEqual(['config'])
+    expect(await redis.zrange(`${prefix}user:8`, '0', '-1')).toEqual(['config'])
+  })
+})
+
+describe('createRedisSessionStorage with an app clock off from Redis', () => {
+  afterEach(async () => {
+    vi.useRealTimers()
+    let keys = await redis.keys(`${prefix}*`)
+    if (keys.length > 0) await redis.del(...keys)
+  })
+
+  it.each([
+    ['behind', -120_000],
+    ['ahead of', 120_000],
+  ])(
+    'lets keys live as long as the options say with the app clock 120 s %s Redis',
+    async (_, offset) => {
+      user = `skew${++tests}`
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(Date.now() + offset)
+      let storage = open({ idleTimeout: 60 })
+      let session = await storage.read(await login(storage))
+      session.regenerateId(true)
+      session.set('userId', user)
+      let newId = (await storage.save(session)) as string
+      let old = session.deleteId as string
+      // Each key counts down from its write, by Redis's own clock: none gone at once, none longer.
+      for (let key of [`${prefix}${old}`, `${prefix}${newId}`, `${prefix}user:${user}`]) {
+        let ttl = await redis.pttl(key)
+        expect(ttl).toBeGreaterThan(0)
+        expect(ttl).toBeLessThanOrEqual(120_000)
+      }
+      // A request still holding the old id answers without clearing the new cookie.
+      let late = await storage.read(old)
+      late.set('cart', 1)
+      expect(await storage.save(late)).toBeNull()
+      expect((await storage.read(newId)).get('userId')).toBe(user)
+    },
+  )
 })

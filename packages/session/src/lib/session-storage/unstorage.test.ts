@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -9,7 +10,11 @@ import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser } from '../../test/browser.ts'
 import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
 import { createCookie } from '../cookie.ts'
-import { createUnstorageSessionStorage, type UnstorageSessionStorage } from './unstorage.ts'
+import {
+  createUnstorageSessionStorage,
+  type UnstorageSessionStorage,
+  type UnstorageStorage,
+} from './unstorage.ts'
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 // Every run writes under a Redis base and a folder of its own, both removed at the end.
@@ -60,6 +65,42 @@ describeSessionStorage('createUnstorageSessionStorage(redis driver)', perTest(re
   serverSide: true,
   reopens: true,
 })
+
+/** Runs `mount` with these arguments (the tests run as root, as CI does). */
+function mount(...args: string[]): void {
+  execFileSync('mount', args)
+}
+
+/**
+ * `store`, with each read of a `userKey` index held back, once `armed`, until `release` is
+ * called: `held` resolves when one is.
+ */
+function holdIndexRead(store: Storage) {
+  let release = () => {}
+  let released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let reached = () => {}
+  let held = new Promise<void>((resolve) => {
+    reached = resolve
+  })
+  let gate = { armed: false, held, release }
+  let gated: UnstorageStorage = {
+    async getItem(key) {
+      let item = await store.getItem(key)
+      if (gate.armed && key.includes(':user.')) {
+        gate.armed = false
+        reached()
+        await released
+      }
+      return item
+    },
+    setItem: (key, value, options) => store.setItem(key, value, options),
+    removeItem: (key) => store.removeItem(key),
+    getKeys: (base) => store.getKeys(base),
+  }
+  return { gate, gated }
+}
 
 /** A session saved with `user: 'ada'`, and its id. */
 async function savedSession(storage: UnstorageSessionStorage<unknown, unknown>) {
@@ -159,5 +200,90 @@ describe('createUnstorageSessionStorage', () => {
     let second = new Browser(createUnstorageSessionStorage(redisStore()), cookie)
     second.cookieHeader = first.cookieHeader
     await second.request((session) => expect(session.get('cart')).toEqual(['mug']))
+  })
+
+  it.each(['sess_', 'app/sessions/', 'app:sess_'])(
+    'prunes expired sessions with the prefix %j, and nothing outside it',
+    async (prefix) => {
+      vi.useFakeTimers({ toFake: ['Date'] })
+      let store = fsStore()
+      let storage = createUnstorageSessionStorage(store, { prefix, idleTimeout: 600 })
+      let expired = await savedSession(storage)
+      await store.setItem('other_item', { data: 'not a session', expires: 0 })
+      vi.advanceTimersByTime(700_000)
+      let live = await savedSession(storage)
+      expect(await storage.prune()).toBe(1)
+      let key = (id: string) => `${prefix}${id}`.replaceAll('/', ':')
+      expect((await store.getKeys('')).sort()).toEqual([key(live), 'other_item'].sort())
+      expect(await store.hasItem(key(expired))).toBe(false)
+      expect((await storage.read(live)).get('user')).toBe('ada')
+    },
+  )
+
+  it('prunes expired sessions with a prefix that is no folder on the redis driver', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let store = redisStore()
+    let prefix = `sess${process.pid}_`
+    let storage = createUnstorageSessionStorage(store, { prefix, idleTimeout: 600 })
+    let expired = await savedSession(storage)
+    vi.advanceTimersByTime(700_000)
+    let live = await savedSession(storage)
+    expect(await storage.prune()).toBe(1)
+    expect(await store.hasItem(`${prefix}${expired}`)).toBe(false)
+    await store.removeItem(`${prefix}${live}`)
+  })
+
+  it.each(['a?b:', '../sessions:', 'app/./sessions/'])(
+    'refuses the prefix %j with a TypeError when created',
+    (prefix) => {
+      expect(() => createUnstorageSessionStorage(fsStore(), { prefix })).toThrow(TypeError)
+    },
+  )
+
+  it('keeps a user index that a login rewrites while prune() is deleting it as expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let { gate, gated } = holdIndexRead(fsStore())
+    let storage = createUnstorageSessionStorage(gated, { userKey: 'user', idleTimeout: 600 })
+    await savedSession(storage)
+    // The session and its user's index both expired (the index one idle period later).
+    vi.advanceTimersByTime(1_300_000)
+    gate.armed = true
+    let pruning = storage.prune()
+    await gate.held
+    // prune() has read the expired index; a login rewrites it before prune() deletes it.
+    let login = await savedSession(storage)
+    gate.release()
+    expect(await pruning).toBe(1)
+    expect(await storage.destroyUserSessions('ada')).toBe(1)
+    expect((await storage.read(login)).size).toBe(0)
+  })
+
+  it('rejects a logout and prune() whose delete the fs driver reports done but which failed', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    // Root deletes any file whatever its mode: a read-only mount is what makes unlink fail here.
+    let disk = fs.mkdtempSync(path.join(folder, 'read-only-'))
+    mount('-t', 'tmpfs', '-o', 'size=1m', 'x-unstorage-disk', disk)
+    try {
+      let store = createStorage({ driver: fsDriver({ base: disk }) })
+      stores.push(store)
+      let storage = createUnstorageSessionStorage(store, { idleTimeout: 600 })
+      let expired = await savedSession(storage)
+      vi.advanceTimersByTime(700_000)
+      let id = await savedSession(storage)
+      mount('-o', 'remount,ro', disk)
+      try {
+        let session = await storage.read(id)
+        session.destroy()
+        await expect(storage.save(session)).rejects.toThrow(`"session:${id}"`)
+        await expect(storage.prune()).rejects.toThrow(`"session:${expired}"`)
+      } finally {
+        mount('-o', 'remount,rw', disk)
+      }
+      // The logout did not happen, and said so: the session is still there.
+      expect((await storage.read(id)).get('user')).toBe('ada')
+    } finally {
+      execFileSync('umount', [disk])
+      fs.rmSync(disk, { recursive: true, force: true })
+    }
   })
 })

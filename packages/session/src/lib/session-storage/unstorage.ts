@@ -5,6 +5,9 @@ import {
   type SessionDataStore,
 } from '../server-storage.ts'
 import type { KeySchemas } from '../session-schema.ts'
+import { deleteItem, isExpiredItem, isItem } from './unstorage-item.ts'
+import { KeyLock } from './unstorage-key-lock.ts'
+import { resolveUnstoragePrefix } from './unstorage-prefix.ts'
 
 /**
  * The part of an unstorage `Storage` (`createStorage({ driver })`) the session storage uses; the
@@ -27,9 +30,14 @@ export interface UnstorageSessionStorageOptions<
   Flash extends KeySchemas = KeySchemas,
 > extends ServerStorageOptions<Values, Flash> {
   /**
-   * Put before each session id to make its key (unstorage turns `:` into a folder on file
-   * drivers). Sessions and `userKey` indexes live under it: give each app its own. Default
-   * `'session:'`.
+   * Put before each session id to make its key (unstorage turns `:` and `/` into a folder on file
+   * drivers). Sessions and `userKey` indexes live under it: give each app its own. End it with `:`
+   * or `/` so that `prune()` lists only its folder: a prefix that does not (`'sess_'`) works, but
+   * `prune()` then lists the folder it is in (the whole store for `'sess_'`) and keeps the keys
+   * that start with it. Default `'session:'`.
+   *
+   * @throws {TypeError} (from the factory) when it holds a `?` (unstorage cuts keys there) or a
+   * `.` or `..` folder (unstorage refuses such keys).
    */
   prefix?: string
 }
@@ -38,24 +46,26 @@ export interface UnstorageSessionStorageOptions<
 export type UnstorageSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
   /**
    * Lists every key under `prefix` and deletes the items expired by now; resolves to how many it
-   * deleted. Drivers that honour `ttl` (Redis, Cloudflare KV, ...) expire items by themselves;
-   * for the others (file system, memory, ...) run it now and then (a timer, a cron job). Reads
-   * never return an expired session either way.
+   * deleted. Each expired item is read again right before its delete, once any write of it this
+   * storage has under way is done, and kept unless still expired (a login may have rewritten an
+   * expired `userKey` index). That lock is this process's: another process's write landing between
+   * the second read and the delete is lost. Drivers that honour `ttl` (Redis, Cloudflare KV, ...)
+   * expire items by themselves; for the others (file system, memory, ...) run it now and then (a
+   * timer, a cron job). Reads never return an expired session either way.
+   *
+   * @throws {Error} naming the key when an item is still there after its delete (a file driver
+   * resolves a failed delete as done); storage errors are passed through.
    */
   prune(): Promise<number>
-}
-
-/** What is stored under a key: the serialized record and when it ends (ms since the epoch). */
-interface Item {
-  data: string
-  expires: number
 }
 
 /**
  * Keeps sessions in any unstorage driver (file system, Redis, Cloudflare KV, Vercel KV, MongoDB,
  * ...): each session is one item, `{ data, expires }`, under `<prefix><id>`, written with a `ttl`
  * (seconds) for drivers that expire items. Storage errors are passed through: `read` and `save`
- * reject (the session middleware answers `503`). A corrupt item reads as a fresh session.
+ * reject (the session middleware answers `503`). Each delete is checked by reading the item back
+ * (file drivers resolve a failed delete as done): a logout whose item is still there rejects,
+ * naming the key. A corrupt item reads as a fresh session.
  *
  * unstorage has no atomic compare-and-set, so saves are read, merged and written: within one
  * process they are serialized per session and merged key by key (concurrent requests that change
@@ -68,7 +78,7 @@ interface Item {
  * import { createStorage } from 'unstorage'
  * import fsDriver from 'unstorage/drivers/fs'
  * const storage = createUnstorageSessionStorage(createStorage({ driver: fsDriver({ base: './.sessions' }) }))
- * @throws {TypeError} for invalid storage options.
+ * @throws {TypeError} for invalid storage options, or a `prefix` holding `?` or a `.`/`..` folder.
  */
 export function createUnstorageSessionStorage<
   Values extends KeySchemas = KeySchemas,
@@ -77,12 +87,16 @@ export function createUnstorageSessionStorage<
   storage: UnstorageStorage,
   options: UnstorageSessionStorageOptions<Values, Flash> = {},
 ): UnstorageSessionStorage<Values, Flash> {
-  let prefix = options.prefix ?? 'session:'
-  let write = async (id: string, data: string, expires: Date) => {
+  let { prefix, base } = resolveUnstoragePrefix(options.prefix ?? 'session:')
+  // Writes and deletes of one key in this process go one at a time, so prune() can check an item
+  // and delete it with no write of this process in between.
+  let locks = new KeyLock()
+  let write = (id: string, data: string, expires: Date) => {
+    let key = `${prefix}${id}`
     let ends = expires.getTime()
     let seconds = Math.ceil((ends - Date.now()) / 1000)
     let ttl = Number.isFinite(seconds) && seconds > 0 && ends < 8.64e15 ? { ttl: seconds } : {}
-    await storage.setItem(`${prefix}${id}`, { data, expires: ends }, ttl)
+    return locks.run(key, () => storage.setItem(key, { data, expires: ends }, ttl))
   }
   let store: SessionDataStore = {
     async readData(id) {
@@ -97,9 +111,21 @@ export function createUnstorageSessionStorage<
     },
     createData: write,
     updateData: write,
-    deleteData: (id) => storage.removeItem(`${prefix}${id}`),
+    deleteData: (id) => {
+      let key = `${prefix}${id}`
+      return locks.run(key, () => deleteItem(storage, key))
+    },
   }
   let sessions = createSessionStorage(store, options)
+  /** Deletes the item under `key` if it is still expired at `now`; resolves to whether it did. */
+  let pruneItem = (key: string, now: number) =>
+    locks.run(key, async () => {
+      // Read again under the lock: a write since the first read (a login rewriting an expired
+      // user index) is kept.
+      if (!isExpiredItem(await storage.getItem(key), now)) return false
+      await deleteItem(storage, key)
+      return true
+    })
   return {
     read: sessions.read,
     save: sessions.save,
@@ -107,24 +133,13 @@ export function createUnstorageSessionStorage<
     async prune() {
       let now = Date.now()
       let deleted = 0
-      for (let key of await storage.getKeys(prefix)) {
-        let item = await storage.getItem(key)
-        if (isItem(item) && item.expires <= now) {
-          await storage.removeItem(key)
+      for (let key of await storage.getKeys(base)) {
+        if (!key.startsWith(prefix)) continue
+        if (isExpiredItem(await storage.getItem(key), now) && (await pruneItem(key, now))) {
           deleted++
         }
       }
       return deleted
     },
   }
-}
-
-function isItem(value: unknown): value is Item {
-  let item = value as Partial<Item> | null
-  return (
-    typeof item === 'object' &&
-    item !== null &&
-    typeof item.data === 'string' &&
-    typeof item.expires === 'number'
-  )
 }
