@@ -124,7 +124,7 @@ export function normalizeAction(action: unknown, where: string): NormalizedActio
 }
 
 /**
- * Checks a middleware list given at registration.
+ * Checks a middleware list given at registration and returns a copy of it.
  *
  * @throws {TypeError} when it is not an array of functions.
  */
@@ -136,7 +136,8 @@ export function checkMiddleware(list: unknown, where: string): readonly Middlewa
       throw new TypeError(`${where}: middleware #${index + 1} is not a function`)
     }
   }
-  return list as Middleware<object>[]
+  // A copy: pushing to the caller's array later must not change what was checked.
+  return [...list] as Middleware<object>[]
 }
 
 /** Whether `value` is a plain object (not null, not an array). */

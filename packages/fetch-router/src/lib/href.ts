@@ -46,8 +46,9 @@ export type HrefArgs<Pattern extends string> =
 
 /**
  * Builds a pathname from a pattern and params: params are percent-encoded (a wildcard keeps its
- * `/`), an optional group appears only when every param in it is given, and a group without params
- * is left out.
+ * `/`; a param that shares its segment with text or another param has its `.` written `%2E`, so
+ * the router matches the link back to the same params), an optional group appears only when every
+ * param in it is given, and a group without params is left out.
  *
  * @throws {TypeError} when a required param is missing or empty, the pattern has an unnamed
  * wildcard outside an optional group (there is no value to put there), or a value has an empty,
@@ -59,7 +60,7 @@ export function createHref<Pattern extends string>(
   ...[params, options]: HrefArgs<Pattern>
 ): string {
   let values = (params ?? {}) as Record<string, HrefParamValue | null | undefined>
-  let path = writeTokens(pattern, parsePattern(pattern), values, true) as string
+  let path = joinChunks(writeTokens(pattern, parsePattern(pattern), values, true) as Chunk[])
   let href = path.startsWith('/') ? path : `/${path}`
   let search = writeSearch(options?.searchParams)
   let query = search === '' ? '' : `?${search}`
@@ -100,26 +101,33 @@ function segmentsOf(pathname: string): string[] {
   return segments
 }
 
+/** A piece of an href being written: encoded text, or a param's or wildcard's raw value. */
+type Chunk = { kind: 'text'; text: string } | { kind: 'param' | 'wildcard'; value: string }
+
+/** The chunks of `tokens` for `values`; `undefined` for an optional group that is left out. */
 function writeTokens(
   pattern: string,
   tokens: PatternToken[],
   values: Record<string, HrefParamValue | null | undefined>,
   required: boolean,
-): string | undefined {
-  let out = ''
+): Chunk[] | undefined {
+  let chunks: Chunk[] = []
   let wroteParam = false
   for (let token of tokens) {
     if (token.type === 'text') {
-      out += token.value
+      let text = token.value
         .split('/')
         .map((piece) => encodePathText(decodePatternText(piece, pattern)))
         .join('/')
+      chunks.push({ kind: 'text', text })
       continue
     }
     if (token.type === 'optional') {
       let group = writeTokens(pattern, token.tokens, values, false)
-      if (group !== undefined) wroteParam = true
-      out += group ?? ''
+      if (group !== undefined) {
+        wroteParam = true
+        chunks.push(...group)
+      }
       continue
     }
     let value = token.name === undefined ? undefined : values[token.name]
@@ -137,9 +145,35 @@ function writeTokens(
       )
     }
     wroteParam = true
-    out += pieces.map(encodePathText).join('/')
+    chunks.push({ kind: token.type, value: text })
   }
-  return required || wroteParam ? out : undefined
+  return required || wroteParam ? chunks : undefined
+}
+
+/**
+ * The chunks as one encoded path. A param that shares its segment with text or another param
+ * (`:name.:ext`, `v:major`) has its `.` written `%2E`: the router stops such a param at `.`, and
+ * matches `%2E` as data, so the link routes back to the same params. A param that fills its
+ * segment keeps its dots (`/users/john.doe`), and so does a wildcard: it takes everything up to the
+ * last `.` the pattern puts after it.
+ */
+function joinChunks(chunks: Chunk[]): string {
+  let out = ''
+  for (let [index, chunk] of chunks.entries()) {
+    if (chunk.kind === 'text') {
+      out += chunk.text
+    } else if (chunk.kind === 'wildcard') {
+      out += chunk.value.split('/').map(encodePathText).join('/')
+    } else {
+      let next = chunks[index + 1]
+      let fillsSegment =
+        (out === '' || out.endsWith('/')) &&
+        (next === undefined || (next.kind === 'text' && next.text.startsWith('/')))
+      let encoded = encodePathText(chunk.value)
+      out += fillsSegment ? encoded : encoded.replaceAll('.', '%2E')
+    }
+  }
+  return out
 }
 
 function writeSearch(searchParams: HrefSearchParams | undefined): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { HttpError } from './http-error.ts'
 import { createRouter } from './router.ts'
 
 function booksRouter() {
@@ -10,6 +11,17 @@ function booksRouter() {
   router.put('/books/:id', () => new Response('updated'))
   router.post('/books', () => new Response('created', { status: 201 }))
   return router
+}
+
+/** A request to /books/1 whose `getter` throws `error`, as a broken Request subclass would. */
+function brokenRequest(getter: string, error: Error): Request {
+  class BrokenRequest extends Request {}
+  Object.defineProperty(BrokenRequest.prototype, getter, {
+    get() {
+      throw error
+    },
+  })
+  return new BrokenRequest('http://x.test/books/1')
 }
 
 describe('HEAD', () => {
@@ -32,6 +44,52 @@ describe('HEAD', () => {
     let router = createRouter()
     router.route('ANY', '/any', () => new Response('body'))
     expect(await (await router.fetch('http://x.test/any', { method: 'HEAD' })).text()).toBe('')
+  })
+
+  it.each([
+    ['a middleware answering early', '/early', 401],
+    ['no route (404)', '/missing', 404],
+    ['a path with routes for other methods only (405)', '/posts', 405],
+    ['an HttpError', '/teapot', 418],
+    ['an uncaught error (500)', '/broken', 500],
+    ['a path over maxPathLength (414)', `/${'a'.repeat(100)}`, 414],
+    ['malformed percent-encoding (400)', '/%ZZ', 400],
+  ])('answers HEAD without a body for %s, keeping status and headers', async (_what, path, status) => {
+    let router = createRouter({
+      maxPathLength: 50,
+      middleware: [
+        ({ url }, next) => {
+          if (url.pathname !== '/early') return next()
+          return new Response('log in first', {
+            status: 401,
+            headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+          })
+        },
+      ],
+      onError: () => undefined,
+    })
+    router.post('/posts', () => new Response('created'))
+    router.get('/teapot', () => {
+      throw new HttpError(418, 'short and stout')
+    })
+    router.get('/broken', () => {
+      throw new Error('boom')
+    })
+    let response = await router.fetch(`http://x.test${path}`, { method: 'HEAD' })
+    expect(response.status).toBe(status)
+    expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(response.body).toBeNull()
+  })
+
+  it('answers HEAD with a new response, leaving the one the handler returned untouched', async () => {
+    let original = new Response('body', { headers: { 'X-Kept': 'yes' } })
+    let router = createRouter()
+    router.get('/', () => original)
+    let response = await router.fetch('http://x.test/', { method: 'HEAD' })
+    expect(response).not.toBe(original)
+    expect(response.headers.get('X-Kept')).toBe('yes')
+    expect(original.status).toBe(200)
+    expect(original.headers.get('X-Kept')).toBe('yes')
   })
 
   it('lets an explicit HEAD route win over the automatic answer', async () => {
@@ -123,6 +181,35 @@ describe('bad input', () => {
     router.get('/*path', () => new Response('ok'))
     expect((await router.fetch(`http://x.test/${'b'.repeat(19)}`)).status).toBe(200)
     expect((await router.fetch(`http://x.test/${'b'.repeat(20)}`)).status).toBe(414)
+  })
+
+  it('answers a HEAD request with invalid options with 400 and no body', async () => {
+    let response = await booksRouter().fetch('not a url', { method: 'HEAD' })
+    expect(response.status).toBe(400)
+    expect(response.body).toBeNull()
+  })
+
+  it.each(['method', 'signal'])(
+    'never throws synchronously for a Request whose %s getter throws: the promise rejects with it',
+    async (getter) => {
+      let broken = new Error(`broken ${getter}`)
+      let router = booksRouter()
+      let answer: Promise<Response> | undefined
+      expect(() => {
+        answer = router.fetch(brokenRequest(getter, broken))
+      }).not.toThrow()
+      await expect(answer).rejects.toBe(broken)
+    },
+  )
+
+  it('treats an error from another getter of the Request as an uncaught error: onError, then 500', async () => {
+    let broken = new Error('broken url')
+    let errors: unknown[] = []
+    let router = createRouter({ onError: (error) => void errors.push(error) })
+    router.get('/books/:id', () => new Response('book'))
+    let response = await router.fetch(brokenRequest('url', broken))
+    expect(response.status).toBe(500)
+    expect(errors).toEqual([broken])
   })
 
   it('never returns a promise rejection nor throws for hostile paths', async () => {

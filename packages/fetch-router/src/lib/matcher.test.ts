@@ -108,7 +108,12 @@ describe('pattern syntax', () => {
     ['/a()', /an optional group is empty at index 2/],
     ['/a\\', /a trailing "\\" escapes nothing/],
     ['/*a/*b', /a pattern may hold one wildcard/],
-    ['/:a-:b', /param ":a" must be followed by "\/", "." or the end of the pattern/],
+    ['/:a-:b', /param ":a" must be followed by "\/", "." or the end of the pattern \(at index 1\)/],
+    // A wildcard followed by anything else would compete with it for the same characters.
+    ['/d/*file-:x', /wildcard "\*file" must be followed by "\/", "." or the end .*index 3\)/],
+    ['/d/*:id', /wildcard "\*" must be followed by "\/", "." or the end .*index 3\)/],
+    ['/d/x(/*rest)-y', /wildcard "\*rest" must be followed by "\/", "." or the end .*index 6\)/],
+    ['/files/*1', /wildcard "\*" must be followed by "\/", "." or the end .*index 7\)/],
     ['/search?q', /"\?" is not allowed in a pathname pattern/],
     ['/100%', /malformed percent-encoding/],
   ])('rejects %s with a TypeError naming the problem', (pattern, message) => {

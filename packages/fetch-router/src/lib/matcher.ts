@@ -61,22 +61,42 @@ export class Matcher<Data> {
    *
    * @throws {TypeError} when the pattern is malformed, or when the same method already has a route
    * that matches exactly the same URLs (the same pattern, or one that differs only in param names).
+   * Nothing is registered then.
    */
   add(method: string, pattern: string, data: Data): void {
-    let tokens = parsePattern(pattern)
-    let allNames = collectParamNames(tokens)
-    for (let variant of expandVariants(pattern, tokens)) {
-      let captureNames: (string | undefined)[] = []
-      for (let token of variant) if (token.type !== 'text') captureNames.push(token.name)
-      let missingNames = allNames.filter((name) => !captureNames.includes(name))
-      let registration = {
-        data,
-        pattern,
-        captureNames: captureNames.filter(isDefined),
-        missingNames,
+    this.addAll([{ method, pattern, data }])
+  }
+
+  /**
+   * Registers several routes at once, or none: every variant of every route is checked against the
+   * routes already registered and against the others of the list before any is added.
+   *
+   * @throws {TypeError} as {@link Matcher.add} does, also when two routes of the list clash.
+   */
+  addAll(routes: readonly { method: string; pattern: string; data: Data }[]): void {
+    let planned: [Leaf<Data>, string, Registration<Data>][] = []
+    for (let { method, pattern, data } of routes) {
+      let tokens = parsePattern(pattern)
+      let allNames = collectParamNames(tokens)
+      for (let variant of expandVariants(pattern, tokens)) {
+        let captureNames: (string | undefined)[] = []
+        for (let token of variant) if (token.type !== 'text') captureNames.push(token.name)
+        let missingNames = allNames.filter((name) => !captureNames.includes(name))
+        let registration = {
+          data,
+          pattern,
+          captureNames: captureNames.filter(isDefined),
+          missingNames,
+        }
+        let leaf = this.#leafFor(variant, pattern)
+        let twin = planned.find((plan) => plan[0] === leaf && plan[1] === method)
+        // Two variants of one route that end at one leaf (`/x(/)` ignoring the trailing slash).
+        if (twin !== undefined && twin[2].data === data && twin[2].pattern === pattern) continue
+        checkFree(leaf, method, registration, twin?.[2])
+        planned.push([leaf, method, registration])
       }
-      this.#addVariant(method, variant, registration)
     }
+    for (let [leaf, method, registration] of planned) leaf.set(method, registration)
   }
 
   /**
@@ -121,8 +141,8 @@ export class Matcher<Data> {
     return walk.run(this.#root, path, this.#ignoreCase ? path.toLowerCase() : path)
   }
 
-  #addVariant(method: string, variant: PatternVariant, registration: Registration<Data>): void {
-    let { pattern } = registration
+  /** The leaf a variant ends at, made with the nodes on the way to it when missing. */
+  #leafFor(variant: PatternVariant, pattern: string): Leaf<Data> {
     let segments = splitSegments(variant)
     if (this.#ignoreTrailingSlash && segments.length > 1 && segments.at(-1)?.length === 0) {
       segments.pop()
@@ -133,8 +153,7 @@ export class Matcher<Data> {
         let tail = segments.slice(index)
         let source = tail.map((parts) => segmentSource(parts, pattern, tail.length > 1)).join('/')
         let dynamic = this.#dynamicChild(node, 'tail', source, tail.flatMap(rankParts))
-        addToLeaf((dynamic as TailDynamic<Data>).leaf, method, registration)
-        return
+        return (dynamic as TailDynamic<Data>).leaf
       }
       let [only] = segment
       if (segment.length <= 1 && only?.type !== 'param') {
@@ -149,7 +168,7 @@ export class Matcher<Data> {
       node = (dynamic as SegmentDynamic<Data>).node
     }
     node.leaf ??= new Map()
-    addToLeaf(node.leaf, method, registration)
+    return node.leaf
   }
 
   #dynamicChild(
@@ -195,16 +214,23 @@ function isDefined<Value>(value: Value | undefined): value is Value {
   return value !== undefined
 }
 
-function addToLeaf<Data>(leaf: Leaf<Data>, method: string, registration: Registration<Data>): void {
-  let existing = leaf.get(method)
-  if (existing !== undefined) {
-    let what =
-      existing.pattern === registration.pattern
-        ? `is registered twice`
-        : `matches the same URLs as ${method} ${existing.pattern}, which was registered first`
-    throw new TypeError(`Route ${method} ${registration.pattern} ${what}`)
-  }
-  leaf.set(method, registration)
+/**
+ * @throws {TypeError} when `leaf` already has a route for `method`, or `planned` (a route of the
+ * same registration) claims it.
+ */
+function checkFree<Data>(
+  leaf: Leaf<Data>,
+  method: string,
+  registration: Registration<Data>,
+  planned: Registration<Data> | undefined,
+): void {
+  let existing = leaf.get(method) ?? planned
+  if (existing === undefined) return
+  let what =
+    existing.pattern === registration.pattern
+      ? `is registered twice`
+      : `matches the same URLs as ${method} ${existing.pattern}, which was registered first`
+  throw new TypeError(`Route ${method} ${registration.pattern} ${what}`)
 }
 
 function buildParams<Data>(

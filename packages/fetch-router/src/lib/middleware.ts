@@ -94,6 +94,9 @@ export function runMiddleware(
     let next: NextFunction = () => {
       if (downstream !== undefined) throw new Error('next() was called more than once')
       downstream = step(index + 1)
+      // Marked handled: a middleware that starts next() and awaits something else first must not
+      // turn an abort in between into an unhandled rejection. Whoever awaits it still sees it.
+      downstream.catch(ignore)
       return downstream
     }
     let response = await settleStep(context, current(context, next))
@@ -121,6 +124,8 @@ export function settleStep<Value>(
   context.request.signal.throwIfAborted()
   return result
 }
+
+function ignore(): void {}
 
 /** Whether `value` is a thenable: a promise, of this realm or another. */
 export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

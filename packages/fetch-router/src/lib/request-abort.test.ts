@@ -155,3 +155,69 @@ describe('router.fetch when a middleware aborts, or the request never starts', (
     expect(await response.text()).toBe('home')
   })
 })
+
+describe('router.fetch on a request aborted before it arrives, without router middleware', () => {
+  it.each([
+    ['a 405', 'http://x.test/only-post', 'GET'],
+    ['an automatic OPTIONS 204', 'http://x.test/only-post', 'OPTIONS'],
+    ['a trailing-slash 308', 'http://x.test/only-post/', 'POST'],
+  ])('rejects with the abort reason where it would answer %s', async (_what, url, method) => {
+    let router = createRouter({ trailingSlash: 'redirect' })
+    router.post('/only-post', () => new Response('posted'))
+    let reason = new Error('aborted before')
+    let answer = router.fetch(new Request(url, { method, signal: AbortSignal.abort(reason) }))
+    await expect(answer).rejects.toBe(reason)
+  })
+})
+
+describe('router.fetch when the request aborts while onError runs', () => {
+  it('rejects with the abort reason at once, without waiting for onError', async () => {
+    let controller = new AbortController()
+    let hookWaits = gate()
+    let router = createRouter({
+      onError: async () => {
+        controller.abort(new Error('gone during onError'))
+        await hookWaits.promise
+        return new Response('too late')
+      },
+    })
+    router.get('/', () => {
+      throw new Error('boom')
+    })
+    await expect(router.fetch(requestFor(controller))).rejects.toThrow('gone during onError')
+    hookWaits.open()
+  })
+})
+
+describe('a middleware that starts next() and awaits something else first', () => {
+  it('does not turn an abort in between into an unhandled rejection', async () => {
+    let unhandled: unknown[] = []
+    let listener = (reason: unknown) => void unhandled.push(reason)
+    process.on('unhandledRejection', listener)
+    try {
+      let controller = new AbortController()
+      let audit = gate()
+      let router = createRouter({
+        middleware: [
+          async (_context, next) => {
+            let response = next()
+            await audit.promise
+            return response
+          },
+        ],
+      })
+      router.get('/', () => new Promise<Response>(() => {}))
+      let answer = router.fetch(requestFor(controller))
+      controller.abort(new Error('client went away'))
+      await expect(answer).rejects.toThrow('client went away')
+      // Unhandled rejections are reported after the microtask queue drains: let it drain twice.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      audit.open()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', listener)
+    }
+  })
+})

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createContextKey, RequestContext } from './request-context.ts'
 import { createRouter } from './router.ts'
 
@@ -188,6 +188,32 @@ describe('RequestContext get, set and has', () => {
     set(Count, 1)
     expect([first.get(Count), second.get(Count)]).toEqual([1, 0])
     expect(first.get).toBe(first.get)
-    expect(Object.keys(first)).not.toContain('get')
+  })
+
+  it('are own properties, as in Remix: assignable, spied on, spread and read through a Proxy', async () => {
+    let Name = createContextKey<string>()
+    let context = new RequestContext(new Request('http://x.test/'))
+    context.set(Name, 'Ada', null)
+    expect({ ...context }.get(Name)).toBe('Ada')
+    expect(new Proxy(context, {}).get(Name)).toBe('Ada')
+    expect(new Proxy(context, {}).has(Name)).toBe(true)
+    let spy = vi.spyOn(context, 'get')
+    context.get(Name)
+    expect(spy).toHaveBeenCalledWith(Name)
+    spy.mockRestore()
+    context.get = (() => 'replaced') as typeof context.get
+    expect(context.get(Name)).toBe('replaced')
+    // A middleware that wraps get() for the handler behind it.
+    let router = createRouter({
+      middleware: [
+        (ctx, next) => {
+          let get = ctx.get
+          ctx.get = ((key: object) => (key === Name ? 'from middleware' : get(key))) as typeof get
+          return next()
+        },
+      ],
+    })
+    router.get('/', ({ get }) => new Response(get(Name)))
+    expect(await (await router.fetch('http://x.test/')).text()).toBe('from middleware')
   })
 })

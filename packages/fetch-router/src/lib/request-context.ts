@@ -99,15 +99,45 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   #router: ContextRouter | undefined
   // Made when a step first answers with a promise: synchronous answers never race the signal.
   #abort: RequestAbort | undefined
-  #get: (<Key extends object>(key: Key) => GetContextValue<Key>) | undefined
-  #has: ((key: object) => boolean) | undefined
-  #set:
-    | (<Key extends object>(
-        key: Key,
-        value: ContextValue<Key>,
-        options?: SetContextOptions,
-      ) => void)
-    | undefined
+
+  /**
+   * The value stored under `key`; when none was set, the key's default value, or `undefined` for a
+   * key without one. An own property bound to this context, as in Remix: it may be destructured
+   * (`({ get }) => get(FormData)`), replaced, spied on, and is kept by `{ ...context }`.
+   */
+  get = <Key extends object>(key: Key): GetContextValue<Key> =>
+    (this.#values?.has(key)
+      ? this.#values.get(key)
+      : (key as ContextKey<unknown>).defaultValue) as GetContextValue<Key>
+
+  /** Whether a value was set for `key` (a default value does not count). Bound, like `get`. */
+  has = (key: object): boolean => this.#values?.has(key) ?? false
+
+  /**
+   * Stores `value` under `key`, replacing any earlier value. Bound, like `get`. With
+   * `{ property }`, also installs the value as a read-only, non-enumerable property of the context
+   * (left out of `Object.keys`, spreads and `JSON.stringify`, so a logged context does not dump a
+   * session). `options` may be `undefined` or `null` for none.
+   *
+   * @throws {TypeError} when `options.property` is empty, already a property of the context, or
+   * installed by another key.
+   */
+  set = <Key extends object>(
+    key: Key,
+    value: ContextValue<Key>,
+    options?: SetContextOptions | null,
+  ): void => {
+    if (options != null) this.#claimProperty(key, options.property)
+    this.#values ??= new Map()
+    this.#values.set(key, value)
+    let property = this.#propertyOf?.get(key)
+    if (property !== undefined) {
+      // A read-only data property rather than a getter: several times cheaper to define, read
+      // like a field, and redefined here whenever the key's value changes. Not enumerable, as in
+      // Remix: it stays out of logs and spreads of the context.
+      Object.defineProperty(this, property, { value, enumerable: false, configurable: true })
+    }
+  }
 
   /** @param request The incoming request. */
   constructor(request: Request) {
@@ -154,57 +184,6 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
 
   set router(router: ContextRouter) {
     this.#router = router
-  }
-
-  /**
-   * The value stored under `key`; when none was set, the key's default value, or `undefined` for a
-   * key without one. Bound to this context, so it may be destructured:
-   * `({ get }) => get(FormData)`.
-   */
-  get get(): <Key extends object>(key: Key) => GetContextValue<Key> {
-    // Bound on first use: a request that never reads a value pays no closure.
-    this.#get ??= <Key extends object>(key: Key): GetContextValue<Key> =>
-      (this.#values?.has(key)
-        ? this.#values.get(key)
-        : (key as ContextKey<unknown>).defaultValue) as GetContextValue<Key>
-    return this.#get
-  }
-
-  /** Whether a value was set for `key` (a default value does not count). Bound, like `get`. */
-  get has(): (key: object) => boolean {
-    this.#has ??= (key: object): boolean => this.#values?.has(key) ?? false
-    return this.#has
-  }
-
-  /**
-   * Stores `value` under `key`, replacing any earlier value. Bound, like `get`. With
-   * `{ property }`, also installs the value as a read-only, non-enumerable property of the context
-   * (left out of `Object.keys`, spreads and `JSON.stringify`, so a logged context does not dump a
-   * session).
-   *
-   * @throws {TypeError} when `options.property` is empty, already a property of the context, or
-   * installed by another key.
-   */
-  get set(): <Key extends object>(
-    key: Key,
-    value: ContextValue<Key>,
-    options?: SetContextOptions,
-  ) => void {
-    this.#set ??= (key, value, options) => this.#store(key, value, options)
-    return this.#set
-  }
-
-  #store(key: object, value: unknown, options: SetContextOptions | undefined): void {
-    if (options !== undefined) this.#claimProperty(key, options.property)
-    this.#values ??= new Map()
-    this.#values.set(key, value)
-    let property = this.#propertyOf?.get(key)
-    if (property !== undefined) {
-      // A read-only data property rather than a getter: several times cheaper to define, read
-      // like a field, and redefined here whenever the key's value changes. Not enumerable, as in
-      // Remix: it stays out of logs and spreads of the context.
-      Object.defineProperty(this, property, { value, enumerable: false, configurable: true })
-    }
   }
 
   #claimProperty(key: object, property: string): void {

@@ -49,27 +49,35 @@ export class RequestDispatcher {
 
   /**
    * Answers a request, as `Router.fetch` documents. Bound: safe to pass detached. Not async: a
-   * synchronous answer costs one resolved promise, not an async frame and a hop.
+   * synchronous answer costs one resolved promise, not an async frame and a hop. Never throws: a
+   * `Request` whose own getters throw makes the promise reject with that error.
    */
   readonly fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    let request = toRequest(input, init)
-    if (request === undefined) {
-      return Promise.resolve(plainText(400, 'Bad Request: invalid URL or request options'))
-    }
-    let context = new RequestContext(request)
-    context.router = this.#router
+    let context: RequestContext
     try {
-      let answer =
+      let request = toRequest(input, init)
+      if (request === undefined) return Promise.resolve(badRequest(init))
+      context = new RequestContext(request)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    context.router = this.#router
+    // Read before middleware may change it: the client asked for HEAD, so no answer has a body.
+    let head = context.method === 'HEAD'
+    let answer: Response | Promise<Response>
+    try {
+      let result =
         this.#middleware.length === 0
           ? this.#dispatch(context)
           : runMiddleware(this.#middleware, context, this.#dispatchStep)
       // Any thenable (a promise of another realm too), so that its rejection reaches onError.
-      return isPromiseLike(answer)
-        ? Promise.resolve(answer).catch((error: unknown) => this.#handleError(error, context))
-        : Promise.resolve(answer)
+      answer = isPromiseLike(result)
+        ? Promise.resolve(result).catch((error: unknown) => this.#handleError(error, context))
+        : result
     } catch (error) {
-      return this.#handleError(error, context)
+      answer = this.#handleError(error, context)
     }
+    return head ? Promise.resolve(answer).then(withoutBody) : Promise.resolve(answer)
   }
 
   /** Route dispatch as the last step of the router middleware. */
@@ -84,8 +92,7 @@ export class RequestDispatcher {
     let found = this.#lookup(pathname, method)
     if (found instanceof Set) return this.#answerUnmatched(context, pathname, found)
     context.params = found.params
-    let response = runRoute(found.data, context)
-    return method === 'HEAD' ? Promise.resolve(response).then(withoutBody) : response
+    return runRoute(found.data, context)
   }
 
   /**
@@ -116,12 +123,17 @@ export class RequestDispatcher {
     return list
   }
 
-  /** 405 or 204 when the path has routes for other methods; else a slash redirect or a 404. */
+  /**
+   * 405 or 204 when the path has routes for other methods; else a slash redirect or a 404.
+   *
+   * @throws the abort reason when the request was aborted: no automatic answer either.
+   */
   #answerUnmatched(
     context: RequestContext,
     pathname: string,
     methods: Set<string>,
   ): Response | Promise<Response> {
+    context.request.signal.throwIfAborted()
     if (methods.size > 0) {
       return context.method === 'OPTIONS' ? allowedMethods(methods) : methodNotAllowed(methods)
     }
@@ -130,26 +142,41 @@ export class RequestDispatcher {
     if (slashed !== undefined && this.#matcher.methodsFor(slashed).size > 0) {
       return redirectToPathname(context.url, slashed)
     }
-    context.request.signal.throwIfAborted()
     return settleStep(context, this.#defaultHandler(context))
   }
 
-  /** The response for an error that escaped the middleware and handlers. */
+  /**
+   * The response for an error that escaped the middleware and handlers. `onError` is raced against
+   * the request's signal like every other step.
+   *
+   * @throws the abort reason when the request is aborted, before or while `onError` runs.
+   */
   async #handleError(error: unknown, context: RequestContext): Promise<Response> {
     // An aborted request has no one to answer, and no hook of ours runs for it.
     let { signal } = context.request
     if (signal.aborted) throw signal.reason
     // A 4xx HttpError is an answer; a 5xx one is a failure worth reporting.
     if (error instanceof HttpError && error.status < 500) return error.toResponse()
+    let response: unknown
     try {
-      let response = await this.#onError(error, context)
-      if (isResponse(response)) return response
+      response = await settleStep(context, this.#onError(error, context))
     } catch (hookError) {
+      if (signal.aborted) throw signal.reason
       console.error(hookError)
     }
+    if (isResponse(response)) return response
     if (error instanceof HttpError) return error.toResponse()
     return plainText(500, 'Internal Server Error')
   }
+}
+
+/** The 400 for input `new Request` refuses; without a body when `init` asks for `HEAD`. */
+function badRequest(init: RequestInit | undefined): Response {
+  let response = plainText(400, 'Bad Request: invalid URL or request options')
+  let method = init?.method
+  return typeof method === 'string' && method.toUpperCase() === 'HEAD'
+    ? withoutBody(response)
+    : response
 }
 
 /** `input` and `init` as a `Request`; `undefined` when `new Request` refuses them. */

@@ -110,7 +110,7 @@ export function createRouteBuilder(
 ): RouteBuilder<object, string> {
   let add = (method: RequestMethod | 'ANY', target: unknown, action: unknown) => {
     let pattern = joinPatterns(prefix, patternOf(target))
-    register({ ...normalizeAction(action, `${method} ${pattern}`), method, pattern })
+    register([{ ...normalizeAction(action, `${method} ${pattern}`), method, pattern }])
   }
   let verb = (method: RequestMethod) => (target: unknown, action: unknown) =>
     add(method, target, action)
@@ -127,7 +127,7 @@ export function createRouteBuilder(
       if (typeof target === 'string') add('ANY', target, handler)
       else if (target instanceof Route) add(target.method, target, handler)
       else if (isRecord(target)) {
-        for (let entry of controllerRoutes(prefix, target as RouteMap, handler)) register(entry)
+        register(controllerRoutes(prefix, target as RouteMap, handler))
       } else throw new TypeError('router.map: expected a pattern, a Route or a route map')
     },
     mount: (mountPrefix: string, installer: (builder: RouteBuilder<object, string>) => void) => {

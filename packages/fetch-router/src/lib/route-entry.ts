@@ -10,9 +10,9 @@ export interface RouteEntry extends NormalizedAction {
 }
 
 /**
- * Adds a route to the router.
+ * Adds routes to the router, all of them or none.
  *
- * @throws {TypeError} when the pattern is malformed or the same method already has a route that
- * matches exactly the same URLs.
+ * @throws {TypeError} when a pattern is malformed, or a route matches exactly the same URLs as
+ * another route of the same method, registered before or in the same list; nothing is added then.
  */
-export type RegisterRoute = (entry: RouteEntry) => void
+export type RegisterRoute = (entries: readonly RouteEntry[]) => void

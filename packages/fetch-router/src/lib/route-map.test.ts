@@ -13,6 +13,7 @@ import {
 import { createResourceRoutes } from './route-helpers/resource.ts'
 import { createResourcesRoutes } from './route-helpers/resources.ts'
 import { Route, route } from './route-map.ts'
+import { createRouter } from './router.ts'
 
 function describeRoutes(map: object): Record<string, string> {
   let out: Record<string, string> = {}
@@ -166,6 +167,21 @@ describe('Route.href', () => {
     expect(() => createGetRoute('/docs/*path').href({ path: '../../logout' })).toThrow(TypeError)
     expect(() => createGetRoute('/users/:id/edit').href({ id: '..' })).toThrow(TypeError)
     expect(files.href({ path: 'a/b.txt' })).toBe('/a/b.txt')
+  })
+
+  it.each([
+    ['/dl/:name.:ext', { name: 'archive.tar', ext: 'gz' }, '/dl/archive%2Etar.gz'],
+    ['/v:major/docs', { major: '1.2' }, '/v1%2E2/docs'],
+    ['/api(/v:major(.:minor))/items', { major: '1.5', minor: 'x.y' }, '/api/v1%2E5.x%2Ey/items'],
+    ['/users/:id', { id: 'john.doe' }, '/users/john.doe'],
+    ['/files/*path.:ext', { path: 'a.b/c.d', ext: 'tar.gz' }, '/files/a.b/c.d.tar%2Egz'],
+  ])('writes %s so that its own router matches it back with the same params', async (pattern, params, href) => {
+    expect(createHref(pattern, params)).toBe(href)
+    let router = createRouter()
+    router.get(pattern, (context) => Response.json(context.params))
+    let response = await router.fetch(`http://x.test${createHref(pattern, params)}`)
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual(params)
   })
 
   it('throws a TypeError for a missing required param', () => {

@@ -43,8 +43,8 @@ export const paramCases = [
   ],
   ['/time/12\\:30/:zone', { zone: 'required' }],
   ['/\\*stars/:id', { id: 'required' }],
-  // A name starts with a letter, `_` or `$`: `*1` is an unnamed wildcard followed by text.
-  ['/files/*1', {}],
+  // A name starts with a letter, `_` or `$` and goes on with those and digits.
+  ['/files/*_1.:$x', { _1: 'required', $x: 'required' }],
   ['/$:_a1', { _a1: 'required' }],
 ] as const
 

@@ -1,11 +1,12 @@
 /**
  * One piece of a parsed route pattern: static text, a `:param`, a `*wildcard` (named or not) or an
- * optional group `( … )` holding more tokens.
+ * optional group `( … )` holding more tokens. `index` is where a param or wildcard starts in the
+ * pattern source (its `:` or `*`), for error messages.
  */
 export type PatternToken =
   | { type: 'text'; value: string }
-  | { type: 'param'; name: string }
-  | { type: 'wildcard'; name: string | undefined }
+  | { type: 'param'; name: string; index: number }
+  | { type: 'wildcard'; name: string | undefined; index: number }
   | { type: 'optional'; tokens: PatternToken[] }
 
 /** A pattern with every optional group decided: static text, params and at most one wildcard. */
@@ -55,15 +56,15 @@ export function parsePattern(source: string): PatternToken[] {
       index += 2
     } else if (char === ':') {
       flushText()
-      index++
+      let start = index++
       let name = readName()
-      if (name === '') fail('":" must be followed by a param name', index - 1)
-      current().push({ type: 'param', name })
+      if (name === '') fail('":" must be followed by a param name', start)
+      current().push({ type: 'param', name, index: start })
     } else if (char === '*') {
       flushText()
-      index++
+      let start = index++
       let name = readName()
-      current().push({ type: 'wildcard', name: name === '' ? undefined : name })
+      current().push({ type: 'wildcard', name: name === '' ? undefined : name, index: start })
     } else if (char === '(') {
       flushText()
       openedAt.push(index)
@@ -92,7 +93,8 @@ export function parsePattern(source: string): PatternToken[] {
 /**
  * Expands the optional groups of a parsed pattern into every concrete variant, merging adjacent
  * text, and checks the rules that keep matching linear: at most one wildcard per variant, and every
- * param followed by `/`, `.` or the end of the pattern.
+ * param and wildcard followed by `/`, `.` or the end of the pattern (`*file-:x` or `*:id` would
+ * let two quantifiers compete for the same characters, and a lookup backtrack quadratically).
  *
  * @throws {TypeError} when a variant breaks a rule or there are more than 256 variants.
  */
@@ -145,17 +147,19 @@ function pushToken(variant: PatternVariant, token: PatternVariant[number]): void
 
 function checkVariant(source: string, variant: PatternVariant): void {
   let wildcards = 0
-  for (let [index, token] of variant.entries()) {
+  for (let [position, token] of variant.entries()) {
+    if (token.type === 'text') continue
     if (token.type === 'wildcard' && ++wildcards > 1) {
       throw new TypeError(
-        `Invalid route pattern "${source}": a pattern may hold one wildcard; use a param for the other parts`,
+        `Invalid route pattern "${source}": a pattern may hold one wildcard; use a param for the other parts (at index ${token.index})`,
       )
     }
-    if (token.type !== 'param') continue
-    let next = variant[index + 1]
+    let next = variant[position + 1]
     if (next !== undefined && !(next.type === 'text' && /^[/.]/.test(next.value))) {
+      let what =
+        token.type === 'param' ? `param ":${token.name}"` : `wildcard "*${token.name ?? ''}"`
       throw new TypeError(
-        `Invalid route pattern "${source}": param ":${token.name}" must be followed by "/", "." or the end of the pattern`,
+        `Invalid route pattern "${source}": ${what} must be followed by "/", "." or the end of the pattern (at index ${token.index})`,
       )
     }
   }

@@ -55,27 +55,51 @@ export interface RouterSettings {
 const trailingSlashModes: readonly string[] = ['exact', 'ignore', 'redirect']
 
 /**
- * Checks the options of `createRouter` and fills in the defaults.
+ * Checks the options of `createRouter` and fills in the defaults. The middleware list is copied:
+ * pushing to it after `createRouter` does not change the router.
  *
- * @throws {TypeError} when `middleware` is not a list of functions or `trailingSlash` is not one
- * of its three values.
+ * @throws {TypeError} naming the option and the value, when `options` is not an object,
+ * `middleware` is not a list of functions, `defaultHandler` or `onError` is not a function,
+ * `trailingSlash` is not one of its three values, `ignoreCase` is not a boolean, or
+ * `maxPathLength` is not a whole number of at least 1 (or `Infinity`).
  */
 export function resolveRouterOptions(options: RouterOptions): RouterSettings {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError(`createRouter: options must be an object, got ${show(options)}`)
+  }
+  let { defaultHandler = notFound, onError = logError, ignoreCase = false } = options
+  let { trailingSlash = 'exact', maxPathLength = 8192 } = options
   let middleware = checkMiddleware(options.middleware, 'createRouter')
-  let trailingSlash = options.trailingSlash ?? 'exact'
+  if (typeof defaultHandler !== 'function') refuse('defaultHandler', defaultHandler, 'a function')
+  if (typeof onError !== 'function') refuse('onError', onError, 'a function')
   if (!trailingSlashModes.includes(trailingSlash)) {
-    throw new TypeError(
-      `trailingSlash must be 'exact', 'ignore' or 'redirect', got ${trailingSlash}`,
-    )
+    refuse('trailingSlash', trailingSlash, "'exact', 'ignore' or 'redirect'")
+  }
+  if (typeof ignoreCase !== 'boolean') refuse('ignoreCase', ignoreCase, 'true or false')
+  if (!(Number.isInteger(maxPathLength) && maxPathLength >= 1) && maxPathLength !== Infinity) {
+    refuse('maxPathLength', maxPathLength, 'a whole number of at least 1, or Infinity')
   }
   return {
     middleware,
-    defaultHandler: (options.defaultHandler ?? notFound) as RequestHandler<RequestContext>,
-    onError: options.onError ?? logError,
+    defaultHandler: defaultHandler as RequestHandler<RequestContext>,
+    onError,
     trailingSlash,
-    ignoreCase: options.ignoreCase ?? false,
-    maxPathLength: options.maxPathLength ?? 8192,
+    ignoreCase,
+    maxPathLength,
   }
+}
+
+function refuse(option: string, value: unknown, expected: string): never {
+  throw new TypeError(`createRouter: ${option} must be ${expected}, got ${show(value)}`)
+}
+
+/** A value as an error message shows it: strings quoted, so `'false'` is not read as `false`. */
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'function') return 'a function'
+  if (Array.isArray(value)) return 'an array'
+  if (typeof value === 'object' && value !== null) return 'an object'
+  return String(value)
 }
 
 function logError(error: unknown): undefined {

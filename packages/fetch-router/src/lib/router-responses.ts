@@ -34,11 +34,19 @@ export function redirectToPathname(url: URL, pathname: string): Response {
   return new Response(null, { status: 308, headers: { Location: location.href } })
 }
 
-/** `response` without its body, for a `HEAD` request answered by a `GET` route. */
+/**
+ * `response` without its body, for an answer to a `HEAD` request: a new response with the same
+ * status and headers, whose body is cancelled (it is never sent). A response without a body is
+ * returned as it is.
+ */
 export function withoutBody(response: Response): Response {
-  void response.body?.cancel()
+  let body = response.body
+  if (body === null) return response
+  void body.cancel().catch(ignore)
   return new Response(null, response)
 }
+
+function ignore(): void {}
 
 /** `pathname` with its trailing `/` removed or added; `undefined` for `/`. */
 export function toggleTrailingSlash(pathname: string): string | undefined {

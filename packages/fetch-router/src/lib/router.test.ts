@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import type { Middleware } from './middleware.ts'
 import { createGetRoute, createPostRoute } from './route-helpers/method.ts'
 import { createResourcesRoutes } from './route-helpers/resources.ts'
 import { route } from './route-map.ts'
@@ -253,5 +254,62 @@ describe('registration errors', () => {
 
   it('throws a TypeError for a bad trailingSlash option', () => {
     expect(() => createRouter({ trailingSlash: 'sometimes' as never })).toThrow(TypeError)
+  })
+})
+
+describe('a failed registration', () => {
+  it('registers no variant of a pattern when one of them clashes', async () => {
+    let router = createRouter()
+    router.get('/x/y', text('y'))
+    expect(() => router.get('/x(/y)', text('x or y'))).toThrow(
+      'Route GET /x(/y) matches the same URLs as GET /x/y, which was registered first',
+    )
+    expect((await router.fetch('http://x.test/x')).status).toBe(404)
+    expect(await (await router.fetch('http://x.test/x/y')).text()).toBe('y')
+  })
+
+  it('registers no route of a controller when one of them clashes', async () => {
+    let router = createRouter()
+    router.get('/taken', text('first'))
+    let routes = route({ open: createGetRoute('/open'), taken: createGetRoute('/taken') })
+    expect(() =>
+      router.map(routes, { actions: { open: text('open'), taken: text('second') } }),
+    ).toThrow(/Route GET \/taken is registered twice/)
+    expect((await router.fetch('http://x.test/open')).status).toBe(404)
+    expect(await (await router.fetch('http://x.test/taken')).text()).toBe('first')
+  })
+
+  it('registers no route of a controller whose own routes clash with each other', async () => {
+    let router = createRouter()
+    let routes = route({ one: createGetRoute('/same/:a'), two: createGetRoute('/same/:b') })
+    expect(() => router.map(routes, { actions: { one: text('1'), two: text('2') } })).toThrow(
+      'Route GET /same/:b matches the same URLs as GET /same/:a, which was registered first',
+    )
+    expect((await router.fetch('http://x.test/same/1')).status).toBe(404)
+  })
+})
+
+describe('createRouter options', () => {
+  it.each([
+    [{ ignoreCase: 'false' }, 'createRouter: ignoreCase must be true or false, got "false"'],
+    [{ maxPathLength: Number.NaN }, /createRouter: maxPathLength must be .*, got NaN/],
+    [{ maxPathLength: 0 }, /createRouter: maxPathLength must be .*, got 0/],
+    [{ defaultHandler: 'x' }, 'createRouter: defaultHandler must be a function, got "x"'],
+    [{ onError: 42 }, 'createRouter: onError must be a function, got 42'],
+    [{ trailingSlash: 'sometimes' }, /createRouter: trailingSlash must be .*, got "sometimes"/],
+    [{ middleware: null }, 'createRouter: middleware must be an array'],
+  ])('refuses %j with a TypeError naming the option and the value', (options, message) => {
+    expect(() => createRouter(options as never)).toThrow(message)
+    expect(() => createRouter(options as never)).toThrow(TypeError)
+  })
+
+  it('copies the middleware list: pushing to it later changes nothing', async () => {
+    let middleware: Middleware[] = []
+    let router = createRouter({ middleware })
+    router.get('/', text('home'))
+    middleware.push(() => new Response('pushed later'))
+    middleware.push('not even a function' as never)
+    let response = await router.fetch('http://x.test/')
+    expect(await response.text()).toBe('home')
   })
 })

@@ -37,7 +37,9 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
     ignoreCase: settings.ignoreCase,
     ignoreTrailingSlash: settings.trailingSlash === 'ignore',
   })
-  let builder = createRouteBuilder('/', (entry) => matcher.add(entry.method, entry.pattern, entry))
+  let builder = createRouteBuilder('/', (entries) =>
+    matcher.addAll(entries.map((entry) => ({ method: entry.method, pattern: entry.pattern, data: entry }))),
+  )
   let router = builder as RouteBuilder<object, string> & ContextRouter
   router.fetch = new RequestDispatcher(router, matcher, settings).fetch
   return router as unknown as Router<ProvidedBy<List>>

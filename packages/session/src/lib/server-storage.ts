@@ -221,8 +221,12 @@ export class ServerStorage {
     if (outcome === 'gone') return ''
     if (outcome === 'retired') return null
     let user = userKey === undefined ? undefined : userOf(session.data[0][userKey])
-    // The session changed hands (or logged out of its user): the old user's index forgets it.
-    if (read?.user !== undefined && read.user !== user) {
+    // The session changed hands (or logged out of its user): the old user's index forgets the
+    // id it was read under, once that id no longer holds the old user's session (the same id
+    // saved, or retired by regenerateId(true)). After regenerateId() the old id still answers
+    // with the old user's data until it expires: it stays listed, so destroyUserSessions ends it.
+    let originalGone = !renamed || session.deleteId !== undefined
+    if (read?.user !== undefined && read.user !== user && originalGone) {
       await this.#records.unindex(read.user, changes.originalId, now)
     }
     return session.id

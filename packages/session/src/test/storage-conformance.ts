@@ -514,6 +514,26 @@ function itCountsUserSessions(factory: StorageFactory): void {
     expect(await storage.destroyUserSessions?.('ada')).toBe(0)
   })
 
+  it('still ends the old id of a session that regenerateId() handed to another user', async () => {
+    let storage = factory({ userKey: 'userId' })
+    let browser = new Browser(storage, cookie)
+    let oldId = await browser.request((session) => {
+      session.set('userId', 'u1')
+      return session.id
+    })
+    let newId = await browser.request((session) => {
+      session.regenerateId()
+      session.set('userId', 'u2')
+      return session.id
+    })
+    // regenerateId() without true keeps the old record: it still answers as u1's session.
+    expect((await storage.read(oldId)).get('userId')).toBe('u1')
+    expect(await storage.destroyUserSessions?.('u1')).toBe(1)
+    expect((await storage.read(oldId)).size).toBe(0)
+    expect((await storage.read(newId)).get('userId')).toBe('u2')
+    expect(await storage.destroyUserSessions?.('u2')).toBe(1)
+  })
+
   it('no longer counts a session its user logged out of', async () => {
     let storage = factory({ userKey: 'userId' })
     let laptop = new Browser(storage, cookie)

@@ -1,7 +1,42 @@
 import * as devalue from 'devalue'
 import type { Found } from '../record-store.ts'
 import { type Data, type Session, sessionChanges } from '../session.ts'
+import { SessionUserError } from '../session-user-error.ts'
 import type { PostgresRow } from './postgres-client.ts'
+
+/** What PostgreSQL cannot store in `text` or a `jsonb` key: NUL, or a lone UTF-16 surrogate. */
+const unstorable = /\0|\p{Surrogate}/u
+
+/**
+ * Whether PostgreSQL can store `text` as it is: `text` and `jsonb` refuse NUL, and a lone
+ * surrogate would reach the server as U+FFFD, so `'\uD800'` and `'\uD801'` would name one user.
+ */
+export function storable(text: string): boolean {
+  return !unstorable.test(text)
+}
+
+/**
+ * Refuses, before any statement, a session PostgreSQL cannot store as it is: a top-level value or
+ * flash key, or the user a `userKey` value names, holding NUL or a lone surrogate.
+ *
+ * @throws {SessionUserError} (a `TypeError`, the app's mistake: answered `500`, not `503`).
+ */
+export function checkStorable(session: Session, user: string | undefined): void {
+  for (let data of session.data) {
+    for (let key of Object.keys(data)) {
+      if (!storable(key)) {
+        throw new SessionUserError(
+          `The session key ${JSON.stringify(key)} holds NUL or a lone surrogate, which PostgreSQL cannot store`,
+        )
+      }
+    }
+  }
+  if (user !== undefined && !storable(user)) {
+    throw new SessionUserError(
+      `The user ${JSON.stringify(user)} (the userKey option) holds NUL or a lone surrogate, which PostgreSQL cannot store`,
+    )
+  }
+}
 
 /**
  * How a session is laid out in its row: `vals` and `flash` are JSON objects mapping each key to

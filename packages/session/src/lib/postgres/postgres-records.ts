@@ -2,7 +2,14 @@ import type { Found, RecordStore, WriteOutcome, WritePlan } from '../record-stor
 import { userOf } from '../record-store.ts'
 import { expiresAt, type Lifetime } from '../session-lifetime.ts'
 import type { PostgresSessionClient } from './postgres-client.ts'
-import { decodeRow, rowChanges, rowColumns, storedText } from './postgres-fields.ts'
+import {
+  checkStorable,
+  decodeRow,
+  rowChanges,
+  rowColumns,
+  storable,
+  storedText,
+} from './postgres-fields.ts'
 import type { SessionTable } from './postgres-table.ts'
 
 /** The most rows one `destroyUserSessions` or prune statement deletes. */
@@ -31,6 +38,12 @@ export class PostgresRecords implements RecordStore {
   #table: string
   #pruneMs: number
   #prunedAt = Number.NEGATIVE_INFINITY
+  /**
+   * A `FROM` item that takes the transaction-scoped advisory lock of the user in `$1`, held until
+   * the statement ends: the multi-row deletes of one user (`maxSessionsPerUser`,
+   * `destroyUserSessions`) take turns instead of deadlocking.
+   */
+  #userLock: string
 
   /**
    * `pruneMs`: how often (ms, by the app's clock) a write first deletes a batch of expired rows;
@@ -39,6 +52,10 @@ export class PostgresRecords implements RecordStore {
   constructor(client: PostgresSessionClient, table: SessionTable, pruneMs: number) {
     this.#client = client
     this.#table = table.sql
+    // Keyed by the table's oid, so every spelling of its name takes the same lock.
+    this.#userLock = `(SELECT pg_advisory_xact_lock(hashtext(
+      'x-session user ' || '${table.sql}'::regclass::oid::text || ' ' || $1::text
+    ))) AS user_lock`
     this.#pruneMs = pruneMs
   }
 
@@ -54,13 +71,14 @@ export class PostgresRecords implements RecordStore {
   }
 
   async write(plan: WritePlan): Promise<WriteOutcome> {
+    let user = plan.userKey === undefined ? undefined : userOf(plan.session.data[0][plan.userKey])
+    checkStorable(plan.session, user)
     await this.#pruneIfDue(plan.now)
     let written = plan.stored ? await this.#merge(plan) : await this.#replace(plan)
     if (!written) {
       // Nothing was written: the row (or the id it was read under) was not what it had to be.
       return this.#why(plan.origin?.id ?? plan.id, plan.now)
     }
-    let user = plan.userKey === undefined ? undefined : userOf(plan.session.data[0][plan.userKey])
     if (user !== undefined && plan.userChanged && Number.isFinite(plan.maxPerUser)) {
       await this.#evict(user, plan)
     }
@@ -96,14 +114,16 @@ export class PostgresRecords implements RecordStore {
     return 'written'
   }
 
-  async unindex(user: string, id: string): Promise<void> {
-    await this.#client.run(
-      `UPDATE ${this.#table} SET user_id = NULL WHERE id = $1 AND user_id = $2`,
-      [id, user],
-    )
-  }
+  /**
+   * Nothing to do: every write sets `user_id` in the statement that writes the data, so the row
+   * names its user atomically. A statement of its own here could clear a `user_id` that a
+   * concurrent save had just set back, hiding the session from `destroyUserSessions`.
+   */
+  async unindex(): Promise<void> {}
 
   async destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
+    // No row can name it (see checkStorable); sent, a lone surrogate would name U+FFFD's user.
+    if (!storable(user)) return 0
     let ended = 0
     // Batch by batch, then once more after the first batch that was not full: a login in flight
     // (its INSERT holds the row it replaces FOR SHARE, so the DELETE of that row waits for it)
@@ -114,7 +134,9 @@ export class PostgresRecords implements RecordStore {
       let [row] = await this.#client.run(
         `WITH gone AS (
           DELETE FROM ${this.#table}
-          WHERE id IN (SELECT id FROM ${this.#table} WHERE user_id = $1 LIMIT ${batch})
+          WHERE id IN (
+            SELECT id FROM ${this.#table}, ${this.#userLock} WHERE user_id = $1 LIMIT ${batch}
+          )
           RETURNING ${liveSql(2, 3, 4)} AS live
         )
         SELECT count(*)::text AS deleted, count(*) FILTER (WHERE live)::text AS live FROM gone`,
@@ -228,13 +250,16 @@ export class PostgresRecords implements RecordStore {
 
   /**
    * Deletes the user's live sessions past `plan.maxPerUser`, those used least recently (by
-   * `touched_at`, which every save sets), never the one just saved. Sessions of the user saved at the same moment may each delete the same ones: the
-   * user keeps at most the cap.
+   * `touched_at`, which every save sets), never the one just saved. The deletes of one user take
+   * turns on {@link PostgresRecords.#userLock} (overlapping multi-row deletes locking rows in
+   * different orders deadlock). Logins saved at the same moment may each pick the same rows: the
+   * one whose statement began last sees every login's row, so the user keeps at most the cap.
    */
   async #evict(user: string, plan: WritePlan): Promise<void> {
     await this.#client.run(
       `WITH mine AS (
-        SELECT id, touched_at FROM ${this.#table} WHERE user_id = $1 AND ${liveSql(3, 4, 5)}
+        SELECT id, touched_at FROM ${this.#table}, ${this.#userLock}
+        WHERE user_id = $1 AND ${liveSql(3, 4, 5)}
       )
       DELETE FROM ${this.#table} WHERE id IN (
         SELECT id FROM mine WHERE id <> $2 ORDER BY touched_at ASC, id

@@ -1,4 +1,5 @@
 import type { PostgresSessionClient } from './postgres-client.ts'
+import { checkTableShape } from './table-shape.ts'
 
 // One part of a table name: a plain SQL identifier, short enough that `<name>_expires_at_idx` fits
 // PostgreSQL's 63 bytes.
@@ -60,38 +61,63 @@ CREATE INDEX IF NOT EXISTS "${table.base}_user_id_idx" ON ${table.sql} (user_id)
 }
 
 /**
+ * SQL text naming the table as PostgreSQL resolves it when creating it: a schema-qualified name as
+ * it is, an unqualified one in `current_schema()` (where `CREATE TABLE` puts it), so `sessions` and
+ * `public.sessions` take one advisory lock.
+ */
+function resolvedName(table: SessionTable): string {
+  if (table.name.includes('.')) return `'${table.sql}'`
+  // Quoted as sessionTable quotes a schema (quote_ident leaves a plain name bare).
+  return `'"' || coalesce(current_schema(), '') || '".' || '${table.sql}'`
+}
+
+/**
  * One statement that creates the table and its indexes unless the table exists, safe when many
  * processes start at once: they take turns on an advisory lock (plain `CREATE TABLE IF NOT
  * EXISTS` run concurrently can fail with a duplicate key error), and one that finds the table
- * creates nothing, so the app's role needs no `CREATE` privilege once the table is there.
+ * creates nothing, so the app's role needs no `CREATE` privilege once the table is there. The
+ * indexes are left for PostgreSQL to name (`<table>_expires_at_idx`, with a digit appended when an
+ * index of a renamed older table holds that name), so a new table always gets its own.
  */
 export function createTableStatement(table: SessionTable): string {
-  let body = postgresSessionTableSql(table.name)
+  let body = postgresSessionTableSql(table.name).split('\n')
+  let createTable = body.slice(0, body.indexOf(');') + 1).join('\n')
   return `DO $session_table$
 BEGIN
-  PERFORM pg_advisory_xact_lock(hashtext('x-session table ' || '${table.sql}'));
+  PERFORM pg_advisory_xact_lock(hashtext('x-session table ' || ${resolvedName(table)}));
   IF to_regclass('${table.sql}') IS NULL THEN
-${body}
+${createTable}
+CREATE INDEX ON ${table.sql} (expires_at);
+CREATE INDEX ON ${table.sql} (user_id) WHERE user_id IS NOT NULL;
   END IF;
 END
 $session_table$`
 }
 
 /**
- * Wraps `client` so that the first statement first creates the table (once, however many
- * statements arrive before it is done; tried again after a failure).
+ * Wraps `client` so that the first statement first creates the table (with `create`) and checks
+ * that it is a session table (see {@link checkTableShape}), once, however many statements arrive
+ * before that is done. No statement, a prune's `DELETE` least of all, ever runs on a table that
+ * failed the check. After a failure (an I/O error, the creation statement timing out on a stuck
+ * connection, a foreign table) nothing is kept: the next statement tries again, on whatever
+ * connection the pool gives it.
  */
 export function withTable(
   client: PostgresSessionClient,
   table: SessionTable,
+  create: boolean,
 ): PostgresSessionClient {
-  let created: Promise<unknown> | undefined
+  let ready: Promise<unknown> | undefined
+  let prepare = async () => {
+    if (create) await client.run(createTableStatement(table), [])
+    await checkTableShape(client, table)
+  }
   let ensure = () => {
-    created ??= client.run(createTableStatement(table), []).catch((error: unknown) => {
-      created = undefined
+    ready ??= prepare().catch((error: unknown) => {
+      ready = undefined
       throw error
     })
-    return created
+    return ready
   }
   return {
     async run(text, params) {

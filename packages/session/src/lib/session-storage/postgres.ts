@@ -26,7 +26,10 @@ export interface PostgresSessionStorageOptions<
   client: PostgresClient
   /**
    * The table sessions are kept in: `sessions`, or schema-qualified, `auth.sessions`. Each part is
-   * quoted as given (`Sessions` is another table). Default `'sessions'`.
+   * quoted as given (`Sessions` is another table). Default `'sessions'`. Before its first
+   * statement the storage checks that the table has the columns (with their types) and indexes
+   * `postgresSessionTableSql` creates; every statement rejects with an `Error` naming the problem
+   * for any other table (an app's own `sessions`), which the storage never writes or prunes.
    *
    * @throws {TypeError} (from the factory) unless each part starts with a letter or `_` and holds
    * only letters, digits and `_` (at most 48 characters).
@@ -36,7 +39,8 @@ export interface PostgresSessionStorageOptions<
    * Create the table and its indexes at the first statement when the table does not exist (one
    * `DO` block; concurrent first requests, in many processes, take turns on an advisory lock).
    * `false` when a migration creates it: run the SQL of `postgresSessionTableSql(table)`. The
-   * app's role then needs no `CREATE` privilege. Default `true`.
+   * app's role then needs no `CREATE` privilege. Default `true`. The creation runs within
+   * `queryTimeout`; when it fails or times out, the next statement tries again.
    */
   createTable?: boolean
   /**
@@ -99,9 +103,11 @@ export function createPostgresSessionStorage<
   let table = sessionTable(options.table ?? 'sessions')
   let timeout = positive('queryTimeout', options.queryTimeout ?? 5000)
   let pruneMs = positive('pruneInterval', options.pruneInterval ?? 60) * 1000
-  let client: PostgresSessionClient = adaptPostgresClient(options.client)
-  if (options.createTable ?? true) client = withTable(client, table)
-  let records = new PostgresRecords(withQueryTimeout(client, timeout), table, pruneMs)
+  // The timeout applies to each statement, the table's creation and check too: a creation stuck on
+  // one connection fails in time and is tried again, instead of holding every later statement.
+  let timed = withQueryTimeout(adaptPostgresClient(options.client), timeout)
+  let client: PostgresSessionClient = withTable(timed, table, options.createTable ?? true)
+  let records = new PostgresRecords(client, table, pruneMs)
   let storage = new ServerStorage(records, options as ServerStorageOptions)
   return {
     read: storage.read,
