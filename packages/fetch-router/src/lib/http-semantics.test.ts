@@ -54,32 +54,35 @@ describe('HEAD', () => {
     ['an uncaught error (500)', '/broken', 500],
     ['a path over maxPathLength (414)', `/${'a'.repeat(100)}`, 414],
     ['malformed percent-encoding (400)', '/%ZZ', 400],
-  ])('answers HEAD without a body for %s, keeping status and headers', async (_what, path, status) => {
-    let router = createRouter({
-      maxPathLength: 50,
-      middleware: [
-        ({ url }, next) => {
-          if (url.pathname !== '/early') return next()
-          return new Response('log in first', {
-            status: 401,
-            headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-          })
-        },
-      ],
-      onError: () => undefined,
-    })
-    router.post('/posts', () => new Response('created'))
-    router.get('/teapot', () => {
-      throw new HttpError(418, 'short and stout')
-    })
-    router.get('/broken', () => {
-      throw new Error('boom')
-    })
-    let response = await router.fetch(`http://x.test${path}`, { method: 'HEAD' })
-    expect(response.status).toBe(status)
-    expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
-    expect(response.body).toBeNull()
-  })
+  ])(
+    'answers HEAD without a body for %s, keeping status and headers',
+    async (_what, path, status) => {
+      let router = createRouter({
+        maxPathLength: 50,
+        middleware: [
+          ({ url }, next) => {
+            if (url.pathname !== '/early') return next()
+            return new Response('log in first', {
+              status: 401,
+              headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+            })
+          },
+        ],
+        onError: () => undefined,
+      })
+      router.post('/posts', () => new Response('created'))
+      router.get('/teapot', () => {
+        throw new HttpError(418, 'short and stout')
+      })
+      router.get('/broken', () => {
+        throw new Error('boom')
+      })
+      let response = await router.fetch(`http://x.test${path}`, { method: 'HEAD' })
+      expect(response.status).toBe(status)
+      expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+      expect(response.body).toBeNull()
+    },
+  )
 
   it('answers HEAD with a new response, leaving the one the handler returned untouched', async () => {
     let original = new Response('body', { headers: { 'X-Kept': 'yes' } })

@@ -35,6 +35,7 @@ export interface RouteBuilder<Extra extends object = {}, Prefix extends string =
    *
    * @throws {TypeError} when the pattern is malformed, the action is not a handler or
    * `{ handler, middleware? }`, or a route for the same method matches exactly the same URLs.
+   * Nothing is registered then, not even the variants of the pattern that do not clash.
    */
   route<
     Method extends RequestMethod | 'ANY',
@@ -50,7 +51,8 @@ export interface RouteBuilder<Extra extends object = {}, Prefix extends string =
    * `actions` has one entry per route of the map.
    *
    * @throws {TypeError} when a controller misses an action for a route, has an action for no
-   * route, or an action for a nested route map.
+   * route, or an action for a nested route map, or when one of its routes clashes with a route
+   * registered before or with another of its routes. A controller registers all its routes or none.
    */
   map<Target extends RouteTarget | RouteMap, const List extends readonly AnyMiddleware[]>(
     target: Target,

@@ -175,14 +175,17 @@ describe('Route.href', () => {
     ['/api(/v:major(.:minor))/items', { major: '1.5', minor: 'x.y' }, '/api/v1%2E5.x%2Ey/items'],
     ['/users/:id', { id: 'john.doe' }, '/users/john.doe'],
     ['/files/*path.:ext', { path: 'a.b/c.d', ext: 'tar.gz' }, '/files/a.b/c.d.tar%2Egz'],
-  ])('writes %s so that its own router matches it back with the same params', async (pattern, params, href) => {
-    expect(createHref(pattern, params)).toBe(href)
-    let router = createRouter()
-    router.get(pattern, (context) => Response.json(context.params))
-    let response = await router.fetch(`http://x.test${createHref(pattern, params)}`)
-    expect(response.status).toBe(200)
-    expect(await response.json()).toEqual(params)
-  })
+  ])(
+    'writes %s so that its own router matches it back with the same params',
+    async (pattern, params, href) => {
+      expect(createHref(pattern, params)).toBe(href)
+      let router = createRouter()
+      router.get(pattern, (context) => Response.json(context.params))
+      let response = await router.fetch(`http://x.test${createHref(pattern, params)}`)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toEqual(params)
+    },
+  )
 
   it('throws a TypeError for a missing required param', () => {
     let show = createGetRoute('/users/:id')

@@ -9,7 +9,8 @@ export interface RouterOptions<List extends readonly AnyMiddleware[] = readonly 
   /**
    * Middleware for every request, matched or not, in order. It runs before route matching, so it
    * may change `context.method` or `context.url`. What it provides (see {@link Middleware}) is
-   * typed on every handler's context.
+   * typed on every handler's context. The list is copied: changing the array later changes
+   * nothing. Default: none.
    */
   middleware?: readonly [...List]
   /** Answers requests no route matches. Default: `404 Not Found` with a plain-text body. */
@@ -19,8 +20,9 @@ export interface RouterOptions<List extends readonly AnyMiddleware[] = readonly 
    * nothing to send the default: a plain `500 Internal Server Error`, or the error's own response
    * for an {@link HttpError} of status 500 and above. A 4xx `HttpError` is an answer, not a
    * failure: it skips this hook, and so does any error of an aborted request (`router.fetch`
-   * rejects with the abort reason). Default: logs the error with `console.error`. The error's message
-   * and stack are never sent to the client unless this hook sends them.
+   * rejects with the abort reason, also when the request aborts while this hook runs). Default:
+   * logs the error with `console.error`. The error's message and stack are never sent to the
+   * client unless this hook sends them.
    */
   onError?: (
     error: unknown,
@@ -33,11 +35,14 @@ export interface RouterOptions<List extends readonly AnyMiddleware[] = readonly 
    * `308` redirect there.
    */
   trailingSlash?: 'exact' | 'ignore' | 'redirect'
-  /** Match static pattern text regardless of case; params keep the case sent. Default `false`. */
+  /**
+   * Match static pattern text regardless of case; params keep the case sent. `true` or `false`
+   * (a string such as `'false'` is refused). Default `false`.
+   */
   ignoreCase?: boolean
   /**
    * The longest pathname routed, in characters of its percent-encoded form; longer ones get
-   * `414 URI Too Long`. Default `8192`.
+   * `414 URI Too Long`. A whole number of at least 1, or `Infinity` for no limit. Default `8192`.
    */
   maxPathLength?: number
 }

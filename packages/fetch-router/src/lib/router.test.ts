@@ -291,14 +291,18 @@ describe('a failed registration', () => {
 
 describe('createRouter options', () => {
   it.each([
-    [{ ignoreCase: 'false' }, 'createRouter: ignoreCase must be true or false, got "false"'],
-    [{ maxPathLength: Number.NaN }, /createRouter: maxPathLength must be .*, got NaN/],
-    [{ maxPathLength: 0 }, /createRouter: maxPathLength must be .*, got 0/],
-    [{ defaultHandler: 'x' }, 'createRouter: defaultHandler must be a function, got "x"'],
-    [{ onError: 42 }, 'createRouter: onError must be a function, got 42'],
-    [{ trailingSlash: 'sometimes' }, /createRouter: trailingSlash must be .*, got "sometimes"/],
-    [{ middleware: null }, 'createRouter: middleware must be an array'],
-  ])('refuses %j with a TypeError naming the option and the value', (options, message) => {
+    [
+      "ignoreCase: 'false'",
+      { ignoreCase: 'false' },
+      'ignoreCase must be true or false, got "false"',
+    ],
+    ['maxPathLength: NaN', { maxPathLength: Number.NaN }, /maxPathLength must be .*, got NaN/],
+    ['maxPathLength: 0', { maxPathLength: 0 }, /maxPathLength must be .*, got 0/],
+    ["defaultHandler: 'x'", { defaultHandler: 'x' }, 'defaultHandler must be a function, got "x"'],
+    ['onError: 42', { onError: 42 }, 'onError must be a function, got 42'],
+    ["trailingSlash: 'sometimes'", { trailingSlash: 'sometimes' }, /got "sometimes"/],
+    ['middleware: null', { middleware: null }, 'middleware must be an array'],
+  ])('refuses %s with a TypeError naming the option and the value', (_what, options, message) => {
     expect(() => createRouter(options as never)).toThrow(message)
     expect(() => createRouter(options as never)).toThrow(TypeError)
   })

@@ -13,7 +13,9 @@ export interface Router<Extra extends object = {}> extends RouteBuilder<Extra>, 
    * an unparsable URL or request init gets a 400, malformed percent-encoding in the path a 400, a
    * path longer than `maxPathLength` a 414, an uncaught error a 500 without details. Rejects only
    * with the abort reason when the request's signal aborts: at once, even while a handler is still
-   * working, and then no further middleware or handler starts. Safe to pass detached:
+   * working, and then no further middleware or handler starts. Never throws synchronously; a
+   * `Request` whose `method` or `signal` getter throws (a broken subclass) makes it reject with
+   * that error. An answer to a `HEAD` request never has a body. Safe to pass detached:
    * `serve({ fetch: router.fetch })`.
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>
@@ -38,7 +40,9 @@ export function createRouter<const List extends readonly AnyMiddleware[]>(
     ignoreTrailingSlash: settings.trailingSlash === 'ignore',
   })
   let builder = createRouteBuilder('/', (entries) =>
-    matcher.addAll(entries.map((entry) => ({ method: entry.method, pattern: entry.pattern, data: entry }))),
+    matcher.addAll(
+      entries.map((entry) => ({ method: entry.method, pattern: entry.pattern, data: entry })),
+    ),
   )
   let router = builder as RouteBuilder<object, string> & ContextRouter
   router.fetch = new RequestDispatcher(router, matcher, settings).fetch
