@@ -108,5 +108,5 @@ describe('the packages as published', () => {
     await expect(packed).rejects.toMatchObject({
       stderr: expect.stringContaining('pack and publish with pnpm'),
     })
-  })
+  }, 60_000)
 })
