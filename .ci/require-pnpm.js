@@ -3,7 +3,10 @@
 // replaces them (with real versions and `publishConfig.exports`) in the packed package.json, npm
 // does not, and what it packs cannot be installed.
 const agent = process.env.npm_config_user_agent ?? ''
-if (!agent.startsWith('pnpm/')) {
+// npm reads npm_config_* variables as its own settings, so under a pnpm script the user agent can
+// still say pnpm: the path of the running tool tells them apart.
+const tool = process.env.npm_execpath ?? ''
+if (!agent.startsWith('pnpm/') || /[\\/]npm-cli\.js$/.test(tool)) {
   const name = process.env.npm_package_name ?? 'this package'
   console.error(
     [

@@ -104,7 +104,15 @@ describe('the packages as published', () => {
   })
 
   it('refuses to be packed by npm, naming pnpm', async () => {
-    let packed = run('npm', ['pack', '--dry-run'], { cwd: path.join(root, 'packages', 'session') })
+    // As from a user's shell: `pnpm test` runs this with pnpm's npm_config_* variables set, and
+    // npm would read pnpm's user agent from them.
+    let env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)),
+    )
+    let packed = run('npm', ['pack', '--dry-run'], {
+      cwd: path.join(root, 'packages', 'session'),
+      env,
+    })
     await expect(packed).rejects.toMatchObject({
       stderr: expect.stringContaining('pack and publish with pnpm'),
     })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import * as cookie from './cookie.ts'
 import * as cookieStorage from './cookie-storage.ts'
+import * as denoKvStorage from './deno-kv-storage.ts'
 import * as fsStorage from './fs-storage.ts'
 import * as main from './index.ts'
 import * as memoryStorage from './memory-storage.ts'
@@ -19,6 +20,7 @@ describe('package exports', () => {
     ['@x/session/redis-storage', redisStorage],
     ['@x/session/postgres-storage', postgresStorage],
     ['@x/session/unstorage-storage', unstorageStorage],
+    ['@x/session/deno-kv-storage', denoKvStorage],
   ])('%s', (_, entry) => {
     expect(Object.keys(entry).sort()).toMatchSnapshot()
   })

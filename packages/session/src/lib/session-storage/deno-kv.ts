@@ -1,0 +1,69 @@
+import { DataStoreRecords } from '../data-store-records.ts'
+import type { DenoKv, KvKey } from '../deno-kv/deno-kv.ts'
+import { KvDataStore } from '../deno-kv/kv-data-store.ts'
+import { RetryingRecords } from '../deno-kv/retrying-records.ts'
+import {
+  type ServerSessionStorage,
+  ServerStorage,
+  type ServerStorageOptions,
+} from '../server-storage.ts'
+import type { KeySchemas } from '../session-schema.ts'
+
+/** Options for {@link createDenoKvSessionStorage}. */
+export interface DenoKvSessionStorageOptions<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+> extends ServerStorageOptions<Values, Flash> {
+  /**
+   * The key every entry is stored under, followed by the session id (or a user index id, which
+   * contains a `.`). Default `['session']`. Give each storage sharing one KV its own prefix.
+   */
+  prefix?: readonly string[]
+  /**
+   * How many times in all an operation (a save, a login, `destroyUserSessions`) runs when another
+   * process keeps changing the same entry between its read and its write; past it the save
+   * rejects (an outage to the app, a 503). A positive integer; default `8`.
+   *
+   * @throws {TypeError} (from the factory) unless a positive integer.
+   */
+  maxAttempts?: number
+}
+
+/**
+ * Keeps sessions in Deno KV (`await Deno.openKv()`, a local file, or Deno Deploy's KV): shared by
+ * every process using that KV. Each write is a compare-and-set on the entry's versionstamp
+ * (`kv.atomic().check(...)`), run again from its read when another process wrote the entry first,
+ * so concurrent saves that change different keys all persist, in one process or many. Entries are
+ * written with `expireIn`, so KV deletes them once expired. The storage never touches the global
+ * `Deno`: pass the KV in, and close it yourself.
+ *
+ * @example
+ * const kv = await Deno.openKv()
+ * const storage = createDenoKvSessionStorage(kv, { userKey: 'userId' })
+ * @throws {TypeError} for an invalid `maxAttempts`, invalid expiry options, `retiredIdGrace` or
+ * `maxSessionsPerUser`.
+ */
+export function createDenoKvSessionStorage<
+  Values extends KeySchemas = KeySchemas,
+  Flash extends KeySchemas = KeySchemas,
+>(
+  kv: DenoKv,
+  options: DenoKvSessionStorageOptions<Values, Flash> = {},
+): ServerSessionStorage<Values, Flash> {
+  let attempts = options.maxAttempts ?? 8
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new TypeError(`maxAttempts must be a positive integer, got ${attempts}`)
+  }
+  let prefix: KvKey = options.prefix ?? ['session']
+  let store = new KvDataStore(kv, prefix)
+  let records = new RetryingRecords(
+    new DataStoreRecords(store, options.schema !== undefined),
+    attempts,
+  )
+  let storage = new ServerStorage(records, options as ServerStorageOptions)
+  return {
+    read: storage.read,
+    save: storage.save,
+    destroyUserSessions: storage.destroyUserSessions,
+  } as unknown as ServerSessionStorage<Values, Flash>
+}
