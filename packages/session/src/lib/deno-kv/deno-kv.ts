@@ -18,6 +18,8 @@ export interface KvAtomic {
   check(...checks: KvCheck[]): KvAtomic
   /** Writes `value` under `key`; `expireIn`: milliseconds after which KV may delete it. */
   set(key: KvKey, value: unknown, options?: { expireIn?: number }): KvAtomic
+  /** Deletes `key` (no error when it is absent). */
+  delete(key: KvKey): KvAtomic
   /** Applies the operation if every check holds; rejects for an I/O failure. */
   commit(): Promise<{ ok: boolean }>
 }
@@ -29,8 +31,6 @@ export interface KvAtomic {
 export interface DenoKv {
   /** The value under `key` and its versionstamp (`null` when there is none). */
   get(key: KvKey): Promise<{ value: unknown; versionstamp: string | null }>
-  /** Deletes `key`; no error when it is absent. */
-  delete(key: KvKey): Promise<void>
   /** Starts an atomic operation. */
   atomic(): KvAtomic
 }

@@ -1,24 +1,31 @@
 import type { SessionDataStore } from '../session-data-store.ts'
 import type { DenoKv, KvKey } from './deno-kv.ts'
 import { KvConflictError } from './kv-conflict.ts'
+import { KvValueTooLargeError, maxKvValueBytes } from './kv-value-too-large.ts'
 
 // The latest Date a store can hold: a record that never expires is written without `expireIn`.
 const maxDate = 8.64e15
-// Versionstamps remembered at once: a read never followed by a write is forgotten past this.
-const maxTracked = 10_000
+// Bytes Deno's serialization adds to a string (tags, length); UTF-8 never counts a string's
+// characters as fewer bytes than V8's Latin-1 or UTF-16 form, so the measure never undershoots.
+const overheadBytes = 16
+const encoder = new TextEncoder()
 
 /**
- * A {@link SessionDataStore} over Deno KV whose writes are compare-and-set: `createData` commits
- * only while the key is absent, `updateData` only while the key still has the versionstamp the
- * first unconsumed `readData` of it saw; otherwise they throw {@link KvConflictError} (the caller
- * runs the operation again from its read). So a read-merge-write of one process never overwrites
- * what another process wrote between its read and its write. Writes set `expireIn` from `expires`.
+ * A {@link SessionDataStore} over Deno KV for ONE operation (a save, a logout, ...): it remembers
+ * the versionstamp each of its own reads saw, and its writes and deletes are compare-and-set
+ * against it: `createData` commits only while the key is absent, `updateData` and `deleteData`
+ * only while the key still has the versionstamp this view's first read of it (since its last
+ * write) saw; otherwise they throw {@link KvConflictError} (the caller runs the operation again
+ * from its reads, with a new view). No stamp is shared between operations, so a write is never
+ * checked against a stamp another operation read. Writes set `expireIn` from `expires`.
+ *
+ * @throws {KvValueTooLargeError} from a write whose value is over 64 KiB (nothing is written).
  */
 export class KvDataStore implements SessionDataStore {
   #kv: DenoKv
   #prefix: KvKey
-  /** Id to the versionstamp its oldest read not yet followed by a write saw (`null`: absent). */
-  #seen = new Map<string, string | null>()
+  /** Id to the versionstamp this view's first read since its last write saw (`null`: absent). */
+  #stamps = new Map<string, string | null>()
 
   /** `prefix`: the key every id is stored under (`[...prefix, id]`). */
   constructor(kv: DenoKv, prefix: KvKey) {
@@ -27,13 +34,10 @@ export class KvDataStore implements SessionDataStore {
   }
 
   async readData(id: string): Promise<string | null> {
-    let entry = await this.#kv.get(this.#key(id))
+    let entry = await this.#kv.get(this.#key(id)).catch((error: unknown) => busy(error, id))
     // The oldest stamp is kept: checking against it may fail needlessly (then the caller retries),
-    // never pass over a write this read did not see.
-    if (!this.#seen.has(id)) {
-      this.#seen.set(id, entry.versionstamp)
-      if (this.#seen.size > maxTracked) this.#seen.delete(this.#seen.keys().next().value as string)
-    }
+    // never pass over a write this operation did not see.
+    if (!this.#stamps.has(id)) this.#stamps.set(id, entry.versionstamp)
     if (entry.versionstamp === null) return null
     // Something this storage never wrote: the core reads it as corrupt and deletes it.
     return typeof entry.value === 'string' ? entry.value : ''
@@ -44,19 +48,33 @@ export class KvDataStore implements SessionDataStore {
   }
 
   updateData(id: string, data: string, expires: Date): Promise<void> {
-    let stamp = this.#seen.get(id)
-    // No stamp (forgotten past maxTracked): refuse, the caller reads again.
+    let stamp = this.#stamps.get(id)
+    // Never read by this operation: refuse, the operation runs again from its reads.
     if (stamp === undefined) return Promise.reject(new KvConflictError(id))
     return this.#commit(id, stamp, data, expires)
   }
 
+  /**
+   * Deletes `id` while it still has the versionstamp this operation read; an id this operation
+   * never read (the old id after a login, a record a read found expired) is deleted as it is.
+   */
   async deleteData(id: string): Promise<void> {
-    this.#seen.delete(id)
-    await this.#kv.delete(this.#key(id)).catch((error: unknown) => busy(error, id))
+    let stamp = this.#stamps.get(id)
+    this.#stamps.delete(id)
+    let key = this.#key(id)
+    let atomic = this.#kv.atomic()
+    if (stamp !== undefined) atomic.check({ key, versionstamp: stamp })
+    let result = await atomic
+      .delete(key)
+      .commit()
+      .catch((error: unknown) => busy(error, id))
+    if (!result.ok) throw new KvConflictError(id)
   }
 
   async #commit(id: string, stamp: string | null, data: string, expires: Date): Promise<void> {
-    this.#seen.delete(id)
+    let size = encoder.encode(data).length + overheadBytes
+    if (size > maxKvValueBytes) throw new KvValueTooLargeError(id, size)
+    this.#stamps.delete(id)
     let key = this.#key(id)
     let until = expires.getTime()
     let options = until >= maxDate ? {} : { expireIn: Math.max(1, until - Date.now()) }
@@ -76,7 +94,7 @@ export class KvDataStore implements SessionDataStore {
 
 /**
  * Rethrows `error`, as a {@link KvConflictError} when it is a local KV file (SQLite) busy with a
- * write of another handle or process: the operation then runs again from a fresh read.
+ * write of another handle or process: the operation then runs again from fresh reads.
  */
 function busy(error: unknown, id: string): never {
   if (error instanceof Error && /database is locked/i.test(error.message)) {

@@ -85,15 +85,61 @@ describe('createDenoKvSessionStorage under Deno, on a real KV file opened by two
     expect(results.destroyUser).toEqual({ ended: 3, users: [null, null, null] })
   })
 
+  it('keeps a login another process made while a logout emptied the user index', () => {
+    // B's checked deletes of the record (renewed by A) and of the index (A's login) failed once
+    // each; B ran its logout again, so A's new session is still listed and ended.
+    expect(results.logoutRace).toEqual({ conflicts: 2, loggedOut: null, ended: 1 })
+  })
+
+  it('checks a write against the versionstamp its own save read, whatever was read since', () => {
+    // Over 10,000 reads and a read of A's newer version came between B's read and B's write.
+    expect(results.staleStamp).toEqual({ fromA: 1, userId: 'max' })
+  })
+
+  it('rejects a session over 64 KiB with a SessionTooLargeError naming the limit', () => {
+    expect(results.tooLarge).toEqual({
+      name: 'SessionTooLargeError',
+      isSessionTooLarge: true,
+      limit: 65_536,
+      namesLimit: true,
+      suggestsCap: false,
+    })
+  })
+
+  it('rejects a login whose user index would pass 64 KiB, suggesting maxSessionsPerUser', () => {
+    expect(results.indexTooLarge).toEqual({
+      name: 'SessionTooLargeError',
+      isSessionTooLarge: true,
+      limit: 65_536,
+      namesLimit: true,
+      suggestsCap: true,
+    })
+  })
+
+  it('runs again a read that found the KV file locked', () => {
+    expect(results.lockedRead).toBe(7)
+  })
+
   it('closes both handles, leaving only the KV file', async () => {
     expect((await readdir(directory)).every((name) => name.startsWith('sessions.kv'))).toBe(true)
   })
 })
 
 describe('createDenoKvSessionStorage', () => {
-  it('refuses a maxAttempts that is not a positive integer', () => {
+  it('refuses a maxAttempts that is not an integer from 1 to 100', () => {
     let kv = {} as DenoKv
     expect(() => createDenoKvSessionStorage(kv, { maxAttempts: 0 })).toThrow(TypeError)
     expect(() => createDenoKvSessionStorage(kv, { maxAttempts: 1.5 })).toThrow(TypeError)
+    expect(() => createDenoKvSessionStorage(kv, { maxAttempts: 101 })).toThrow(/maxAttempts/)
+    expect(() => createDenoKvSessionStorage(kv, { maxAttempts: 100 })).not.toThrow()
+  })
+
+  it('refuses a prefix that is not a non-empty array of strings and numbers', () => {
+    let kv = {} as DenoKv
+    let prefixes = [[], 'session', [{}], [true], null] as unknown as string[][]
+    for (let prefix of prefixes) {
+      expect(() => createDenoKvSessionStorage(kv, { prefix })).toThrow(/prefix/)
+    }
+    expect(() => createDenoKvSessionStorage(kv, { prefix: ['app', 2] })).not.toThrow()
   })
 })

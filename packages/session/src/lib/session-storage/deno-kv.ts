@@ -17,14 +17,17 @@ export interface DenoKvSessionStorageOptions<
   /**
    * The key every entry is stored under, followed by the session id (or a user index id, which
    * contains a `.`). Default `['session']`. Give each storage sharing one KV its own prefix.
+   *
+   * @throws {TypeError} (from the factory) unless a non-empty array of strings and numbers.
    */
-  prefix?: readonly string[]
+  prefix?: readonly (string | number)[]
   /**
    * How many times in all an operation (a save, a login, `destroyUserSessions`) runs when another
    * process keeps changing the same entry between its read and its write; past it the save
-   * rejects (an outage to the app, a 503). A positive integer; default `8`.
+   * rejects (an outage to the app, a 503). Each pause between attempts is random, at most
+   * `2 ** attempt` ms and never over 100 ms. An integer from 1 to 100; default `8`.
    *
-   * @throws {TypeError} (from the factory) unless a positive integer.
+   * @throws {TypeError} (from the factory) unless an integer from 1 to 100.
    */
   maxAttempts?: number
 }
@@ -40,7 +43,7 @@ export interface DenoKvSessionStorageOptions<
  * @example
  * const kv = await Deno.openKv()
  * const storage = createDenoKvSessionStorage(kv, { userKey: 'userId' })
- * @throws {TypeError} for an invalid `maxAttempts`, invalid expiry options, `retiredIdGrace` or
+ * @throws {TypeError} for an invalid `prefix` or `maxAttempts`, invalid expiry options, `retiredIdGrace` or
  * `maxSessionsPerUser`.
  */
 export function createDenoKvSessionStorage<
@@ -51,13 +54,14 @@ export function createDenoKvSessionStorage<
   options: DenoKvSessionStorageOptions<Values, Flash> = {},
 ): ServerSessionStorage<Values, Flash> {
   let attempts = options.maxAttempts ?? 8
-  if (!Number.isInteger(attempts) || attempts < 1) {
-    throw new TypeError(`maxAttempts must be a positive integer, got ${attempts}`)
+  if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) {
+    throw new TypeError(`maxAttempts must be an integer from 1 to 100, got ${attempts}`)
   }
-  let prefix: KvKey = options.prefix ?? ['session']
-  let store = new KvDataStore(kv, prefix)
+  let prefix = checkedPrefix(options.prefix)
+  let schema = options.schema !== undefined
+  // A store per attempt of each operation: its writes are checked against its own reads only.
   let records = new RetryingRecords(
-    new DataStoreRecords(store, options.schema !== undefined),
+    () => new DataStoreRecords(new KvDataStore(kv, prefix), schema),
     attempts,
   )
   let storage = new ServerStorage(records, options as ServerStorageOptions)
@@ -66,4 +70,15 @@ export function createDenoKvSessionStorage<
     save: storage.save,
     destroyUserSessions: storage.destroyUserSessions,
   } as unknown as ServerSessionStorage<Values, Flash>
+}
+
+function checkedPrefix(prefix: unknown = ['session']): KvKey {
+  let valid =
+    Array.isArray(prefix) &&
+    prefix.length > 0 &&
+    prefix.every((part) => typeof part === 'string' || typeof part === 'number')
+  if (!valid) {
+    throw new TypeError('prefix must be a non-empty array of strings and numbers, like ["session"]')
+  }
+  return [...(prefix as KvKey)]
 }

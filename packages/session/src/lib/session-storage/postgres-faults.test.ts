@@ -142,7 +142,7 @@ async function withServer(test: (server: PostgresServer) => Promise<void>): Prom
 /** A client of each library for `url`, and how to close it. */
 function connect(kind: string, url: string): { client: PostgresClient; end(): Promise<void> } {
   if (kind === 'postgres') {
-    let sql = postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 2 })
+    let sql = postgres(url, { max: 2, onnotice: () => {}, connect_timeout: 2, fetch_types: false })
     return { client: sql, end: () => sql.end({ timeout: 0 }) }
   }
   let pool = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 2000 })

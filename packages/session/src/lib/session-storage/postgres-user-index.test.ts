@@ -62,8 +62,12 @@ describe('createPostgresSessionStorage maxSessionsPerUser', () => {
           rejected += results.filter((result) => result.status === 'rejected').length
           maxLive = Math.max(maxLive, await rowsOf(table, 'ada'))
         }
-        // Before: deadlocks (40P01) rejected about half the logins, and their rows stayed.
-        expect([rejected, maxLive]).toEqual([0, 2])
+        // Before: deadlocks (40P01) rejected about half the logins, and their rows stayed. Each
+        // cap DELETE sees the rows as they were when its statement began, so racing logins may
+        // leave the user under the cap (documented), never over it.
+        expect(rejected).toBe(0)
+        expect(maxLive).toBeLessThanOrEqual(2)
+        expect(maxLive).toBeGreaterThanOrEqual(1)
       } finally {
         await end()
       }
