@@ -1,23 +1,12 @@
 import * as fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { runtimes, type Server, startServer } from '@x/test-kit'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './launch-chromium.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const artifacts = fileURLToPath(new URL('test-results/', import.meta.url))
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-
-// This machine's network is closed: without these flags Chromium stalls on background connections.
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 const badge = (page: Page) => page.getByTestId('cart-count').textContent()
 
@@ -26,17 +15,11 @@ describe('the shop in Chromium', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    if (!fs.existsSync(executablePath)) {
-      throw new Error(
-        `No Chromium at ${executablePath}: run "bash .ci/ensure-services" or set CHROMIUM_PATH`,
-      )
-    }
     server = await startServer(runtimes[0] as (typeof runtimes)[0], here, {
       SESSION_STORAGE: 'memory',
       SESSION_SECRET: 'a-test-secret-that-is-32-chars-long!',
     })
-    // launch() gives every run a fresh, empty profile (user data directory).
-    browser = await chromium.launch({ executablePath, args: chromiumArgs })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {

@@ -1,22 +1,12 @@
-import * as fs from 'node:fs'
 import * as http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { defaultRuntime, type Server, startServer } from '@x/test-kit'
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from './launch-chromium.ts'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 /**
  * The attacks, as a hostile page would send them to `shop`: each form of the shop, auto-submitted
@@ -64,15 +54,12 @@ describe('the shop in Chromium, against a hostile page on another origin', () =>
   let browser: Browser
 
   beforeAll(async () => {
-    if (!fs.existsSync(executablePath)) {
-      throw new Error(`No Chromium at ${executablePath}: set CHROMIUM_PATH`)
-    }
     shop = await startServer(defaultRuntime, here, {
       SESSION_STORAGE: 'memory',
       SESSION_SECRET: 'a-test-secret-that-is-32-chars-long!',
     })
     hostile = await startHostileSite(attacks(shop.base))
-    browser = await chromium.launch({ executablePath, args: chromiumArgs })
+    browser = await launchChromium()
   }, 60_000)
 
   afterAll(async () => {

@@ -1,3 +1,4 @@
+import { KeyLock } from './key-lock.ts'
 import type { Found, RecordStore, WriteOutcome, WritePlan } from './record-store.ts'
 import { indexUntil, userOf } from './record-store.ts'
 import { retiredMarker, retiredUntil } from './retired-ids.ts'
@@ -26,7 +27,7 @@ interface Evicted {
  */
 export class DataStoreRecords implements RecordStore {
   #store: SessionDataStore
-  #locks = new Map<string, Promise<unknown>>()
+  #locks = new KeyLock()
   #users: UserIndex
   #schema: boolean
 
@@ -34,7 +35,7 @@ export class DataStoreRecords implements RecordStore {
   constructor(store: SessionDataStore, schema: boolean) {
     this.#store = store
     this.#schema = schema
-    this.#users = new UserIndex(store, (id, task) => this.#withLock(id, task))
+    this.#users = new UserIndex(store, (id, task) => this.#locks.run(id, task))
   }
 
   async find(id: string): Promise<Found> {
@@ -47,19 +48,19 @@ export class DataStoreRecords implements RecordStore {
   }
 
   drop(id: string): Promise<void> {
-    return this.#withLock(id, () => this.#store.deleteData(id))
+    return this.#locks.run(id, () => this.#store.deleteData(id))
   }
 
   async write(plan: WritePlan): Promise<WriteOutcome> {
     let evicted: Evicted = { user: '', ids: [] }
-    let write = () => this.#withLock(plan.id, () => this.#write(plan, evicted))
+    let write = () => this.#locks.run(plan.id, () => this.#write(plan, evicted))
     let origin = plan.origin
     // Under the original's lock for the whole write: a delete of the original (a logout,
     // destroyUserSessions) comes before the check or after the new record is indexed.
     let outcome =
       origin === undefined
         ? await write()
-        : await this.#withLock(origin.id, async () => {
+        : await this.#locks.run(origin.id, async () => {
             let state = await this.#state(origin.id, plan.now, plan.lifetime)
             if (state !== origin.expect) return state === 'retired' ? 'retired' : 'gone'
             return write()
@@ -73,7 +74,7 @@ export class DataStoreRecords implements RecordStore {
   }
 
   retire(id: string, until: number, now: number, lifetime: Lifetime): Promise<WriteOutcome> {
-    return this.#withLock(id, async () => {
+    return this.#locks.run(id, async () => {
       let state = await this.#state(id, now, lifetime)
       if (state !== 'live') return state === 'retired' ? 'retired' : 'gone'
       await this.#store.updateData(id, retiredMarker(until), new Date(until))
@@ -87,14 +88,14 @@ export class DataStoreRecords implements RecordStore {
     user: string | undefined,
     now: number,
   ): Promise<WriteOutcome> {
-    let retired = await this.#withLock(originalId, async () => {
+    let retired = await this.#locks.run(originalId, async () => {
       let text = await this.#store.readData(originalId)
       if (text !== null && liveMarker(text, now)) return true
       await this.#store.deleteData(originalId)
       return false
     })
     if (retired) return 'retired'
-    if (id !== originalId) await this.#withLock(id, () => this.#store.deleteData(id))
+    if (id !== originalId) await this.#locks.run(id, () => this.#store.deleteData(id))
     if (user !== undefined) await this.#users.remove(user, [originalId], now)
     return 'written'
   }
@@ -115,7 +116,7 @@ export class DataStoreRecords implements RecordStore {
       // Sessions first, the index last: a failure part way leaves the rest listed for a retry.
       let live = await Promise.all(
         ids.map((id) =>
-          this.#withLock(id, async () => {
+          this.#locks.run(id, async () => {
             let state = await this.#state(id, now, lifetime)
             await this.#store.deleteData(id)
             return state === 'live'
@@ -186,18 +187,6 @@ export class DataStoreRecords implements RecordStore {
     evicted.ids = await this.#users.add(user, entry, plan.now, plan.maxPerUser)
     evicted.user = user
     record.indexedUntil = until
-  }
-
-  async #withLock<Result>(id: string, task: () => Promise<Result>): Promise<Result> {
-    let previous = this.#locks.get(id) ?? Promise.resolve()
-    let current = previous.then(task, task)
-    let settled = current.catch(() => {})
-    this.#locks.set(id, settled)
-    try {
-      return await current
-    } finally {
-      if (this.#locks.get(id) === settled) this.#locks.delete(id)
-    }
   }
 }
 

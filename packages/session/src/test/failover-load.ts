@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import type { SessionStorage } from '../lib/session-storage.ts'
 
 /** What a failover under load did, for RELIABILITY.md. */
@@ -105,4 +106,59 @@ export class CounterLoad {
     }
     return missing
   }
+}
+
+/** How a test's topology loses a master and gets a new one. */
+export interface Failover {
+  /** Resolves once every write so far is on the replicas. */
+  waitForReplication(): Promise<void>
+  /** Kills a master serving some of `ids`, and resolves once its replacement serves. */
+  failOver(ids: string[]): Promise<void>
+}
+
+/**
+ * The failover test both Redis topologies run: 64 sessions under load until every save is
+ * replicated, then a master killed under load. Every request must get `200` or `503`, all get
+ * `200` again after the failover, and no replicated save is lost. Resolves to the figures.
+ */
+export async function failOverUnderLoad(
+  storage: SessionStorage,
+  topology: Failover,
+): Promise<FailoverFigures> {
+  let load = new CounterLoad(storage)
+  await load.seed(64)
+  load.start(16)
+  await pause(1000)
+  await load.stop()
+  // Every save so far is on the replicas: the acknowledged values a failover must keep.
+  await topology.waitForReplication()
+  let replicated = new Map(load.acknowledged)
+  let ids = [...replicated.keys()]
+  load.start(16)
+  await pause(500)
+  await topology.failOver(ids)
+  // Requests go on until one round over every session succeeds: the client found the new master.
+  await everyRequestSucceeds(load, ids)
+  await load.stop()
+  let figures = { ...load.figures }
+  expect(figures.other).toEqual([])
+  expect(figures.failed).toBeGreaterThan(0)
+  let after = await Promise.all(ids.map((id) => load.request(id)))
+  expect(after).toEqual(after.map(() => 200))
+  expect(await load.missing(replicated)).toEqual([])
+  return figures
+}
+
+/** Resolves once a round of requests to every session all get 200 (at most 100 rounds). */
+async function everyRequestSucceeds(load: CounterLoad, ids: string[]): Promise<void> {
+  for (let round = 0; round < 100; round++) {
+    let statuses = await Promise.all(ids.map((id) => load.request(id)))
+    if (statuses.every((status) => status === 200)) return
+    await pause(100)
+  }
+  throw new Error('Requests still fail 10 seconds after the failover')
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
 }

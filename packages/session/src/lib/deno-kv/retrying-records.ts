@@ -1,3 +1,4 @@
+import { KeyLock } from '../key-lock.ts'
 import type { Found, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
 import type { Lifetime } from '../session-lifetime.ts'
 import { KvConflictError } from './kv-conflict.ts'
@@ -18,7 +19,7 @@ const maxPauseMs = 100
 export class RetryingRecords implements RecordStore {
   #open: () => RecordStore
   #attempts: number
-  #locks = new Map<string, Promise<unknown>>()
+  #locks = new KeyLock()
 
   /**
    * `open`: makes the store one attempt of an operation runs on. `attempts`: how many times in
@@ -72,7 +73,7 @@ export class RetryingRecords implements RecordStore {
 
   /** Runs `task` under the locks of `ids`, each attempt on a new store, retrying conflicts. */
   #retry<Result>(ids: string[], task: (records: RecordStore) => Promise<Result>): Promise<Result> {
-    return this.#withLocks([...new Set(ids)].sort(), async () => {
+    return this.#locks.runAll(ids, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await task(this.#open())
@@ -84,21 +85,5 @@ export class RetryingRecords implements RecordStore {
         await new Promise((resolve) => setTimeout(resolve, pause))
       }
     })
-  }
-
-  /** Runs `task` after every task queued before it for any of `ids` (sorted: no deadlock). */
-  async #withLocks<Result>(ids: string[], task: () => Promise<Result>): Promise<Result> {
-    let [id, ...rest] = ids
-    if (id === undefined) return task()
-    let previous = this.#locks.get(id) ?? Promise.resolve()
-    let run = () => this.#withLocks(rest, task)
-    let current = previous.then(run, run)
-    let settled = current.catch(() => {})
-    this.#locks.set(id, settled)
-    try {
-      return await current
-    } finally {
-      if (this.#locks.get(id) === settled) this.#locks.delete(id)
-    }
   }
 }

@@ -2,7 +2,7 @@ import { RedisCluster } from '@x/test-kit'
 import { Cluster } from 'ioredis'
 import { createCluster } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
-import { CounterLoad } from '../../test/failover-load.ts'
+import { type FailoverFigures, failOverUnderLoad } from '../../test/failover-load.ts'
 import { describeSessionStorage } from '../../test/storage-conformance.ts'
 import { createRedisSessionStorage } from './redis.ts'
 
@@ -57,7 +57,7 @@ describe('createRedisSessionStorage on Redis Cluster', () => {
 })
 
 describe('createRedisSessionStorage on Redis Cluster: a master dies under load', () => {
-  let figures: CounterLoad['figures'] | undefined
+  let figures: FailoverFigures | undefined
 
   afterAll(() => {
     if (figures !== undefined) console.info('Redis Cluster failover:', JSON.stringify(figures))
@@ -65,37 +65,13 @@ describe('createRedisSessionStorage on Redis Cluster: a master dies under load',
 
   it('answers 503 for the dead master’s slots until its replica takes over, then succeeds, losing no replicated save', async () => {
     let storage = createRedisSessionStorage(ioredis, { commandTimeout: 1000 })
-    let load = new CounterLoad(storage)
-    await load.seed(64)
-    load.start(16)
-    await new Promise((resolve) => setTimeout(resolve, 1000))
-    await load.stop()
-    // Every save so far is on the replicas: the acknowledged values a failover must keep.
-    await cluster.waitForReplication()
-    let replicated = new Map(load.acknowledged)
-    let victim = await cluster.masterOf(`${prefix}${[...replicated.keys()][0]}`)
-    load.start(16)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-    await victim.kill()
-    await cluster.waitUntilReady()
-    // Requests go on until one round over every session succeeds: the client found the new master.
-    await everyRequestSucceeds(load, [...replicated.keys()])
-    await load.stop()
-    figures = { ...load.figures }
-    expect(load.figures.other).toEqual([])
-    expect(load.figures.failed).toBeGreaterThan(0)
-    let after = await Promise.all([...replicated.keys()].map((id) => load.request(id)))
-    expect(after).toEqual(after.map(() => 200))
-    expect(await load.missing(replicated)).toEqual([])
+    figures = await failOverUnderLoad(storage, {
+      waitForReplication: () => cluster.waitForReplication(),
+      failOver: async (ids) => {
+        let victim = await cluster.masterOf(`${prefix}${ids[0]}`)
+        await victim.kill()
+        await cluster.waitUntilReady()
+      },
+    })
   }, 120_000)
 })
-
-/** Resolves once a round of requests to every session all get 200 (at most 100 rounds). */
-async function everyRequestSucceeds(load: CounterLoad, ids: string[]): Promise<void> {
-  for (let round = 0; round < 100; round++) {
-    let statuses = await Promise.all(ids.map((id) => load.request(id)))
-    if (statuses.every((status) => status === 200)) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error('Requests still fail 10 seconds after the failover')
-}

@@ -1,3 +1,4 @@
+import { KeyLock } from '../key-lock.ts'
 import {
   createSessionStorage,
   type ServerSessionStorage,
@@ -6,7 +7,6 @@ import {
 } from '../server-storage.ts'
 import type { KeySchemas } from '../session-schema.ts'
 import { deleteItem, isExpiredItem, isItem } from './unstorage-item.ts'
-import { KeyLock } from './unstorage-key-lock.ts'
 import { resolveUnstoragePrefix } from './unstorage-prefix.ts'
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Runs tasks one at a time per key, in the order they were queued, within this process: the
- * unstorage storage's writes and deletes, and `prune()`'s check-then-delete of one item.
+ * server storages' per-session and per-index locks, and the unstorage storage's writes, deletes
+ * and `prune()` checks.
  */
 export class KeyLock {
   #tails = new Map<string, Promise<unknown>>()
@@ -16,5 +17,18 @@ export class KeyLock {
     } finally {
       if (this.#tails.get(key) === settled) this.#tails.delete(key)
     }
+  }
+
+  /**
+   * Runs `task` holding every key of `keys`, taken one after another in sorted order, so two
+   * callers that share keys never wait for each other in a cycle.
+   */
+  runAll<Result>(keys: readonly string[], task: () => Promise<Result>): Promise<Result> {
+    let sorted = [...new Set(keys)].sort()
+    let hold = (index: number): Promise<Result> => {
+      let key = sorted[index]
+      return key === undefined ? task() : this.run(key, () => hold(index + 1))
+    }
+    return hold(0)
   }
 }
