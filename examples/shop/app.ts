@@ -2,15 +2,15 @@ import { createRouter, html, json, redirect } from '@x/fetch-router'
 import { crossOrigin } from '@x/fetch-router/cross-origin'
 import { session } from '@x/fetch-router/session'
 import { validate } from '@x/fetch-router/validate'
-import type { Session, SessionStorage } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
 import { z } from 'zod'
+import { mapAccountSessions } from './account-sessions.ts'
 import { findProduct, passwordMatches } from './catalog.ts'
+import { deviceName } from './device-name.ts'
 import { routes } from './routes.ts'
-import type { ShopFlash, ShopValues } from './session-config.ts'
-import { cartPage, layout, loginForm, type PageState, productList } from './views.ts'
-
-type ShopSession = Session<ShopValues, ShopFlash>
+import type { ShopStorage } from './session-config.ts'
+import { pageState } from './shop-session.ts'
+import { cartPage, layout, loginForm, productList } from './views.ts'
 
 // Validation middleware is made once, outside the routes, so its types reach the handlers.
 const credentials = validate({
@@ -34,23 +34,14 @@ const localeInput = validate({
     }),
 })
 
-function pageState(session: ShopSession): PageState {
-  let cart = session.get('cart') ?? []
-  return {
-    user: session.get('user'),
-    cartCount: cart.reduce((total, line) => total + line.quantity, 0),
-    notice: session.get('notice'),
-  }
-}
-
 /**
- * The shop: products, a cart, login and logout, and a locale preference API, all kept in the
- * session that `cookie` and `storage` provide. Every form post and API write a browser sends from
- * another origin (another site, another port, another subdomain) is refused with `403` by
- * `crossOrigin()`, before the session is read: a hostile page can neither sign the visitor in or
- * out nor touch their cart.
+ * The shop: products, a cart, login and logout, the user's own sessions ("Your sessions", with
+ * server-side storages), and a locale preference API, all kept in the session that `cookie` and
+ * `storage` provide. Every form post and API write a browser sends from another origin (another
+ * site, another port, another subdomain) is refused with `403` by `crossOrigin()`, before the
+ * session is read: a hostile page can neither sign the visitor in or out nor touch their cart.
  */
-export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, ShopFlash>) {
+export function createShop(cookie: Cookie, storage: ShopStorage) {
   let router = createRouter({ middleware: [crossOrigin(), session(cookie, storage)] })
 
   router.map(routes.home, ({ session }) =>
@@ -63,7 +54,7 @@ export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, S
 
   router.post(routes.login.action, {
     middleware: [credentials],
-    handler({ session, valid }) {
+    handler({ request, session, valid }) {
       let { username, password } = valid.form
       if (!passwordMatches(username, password)) {
         let page = layout('Log in', pageState(session), loginForm('Wrong username or password.'))
@@ -72,6 +63,8 @@ export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, S
       // A new id at login, and the old one deleted: an id planted before cannot follow the user in.
       session.regenerateId(true)
       session.set('user', username)
+      // Named once, at login: what "Your sessions" shows for this session.
+      session.set('device', deviceName(request.headers.get('User-Agent')))
       session.flash('notice', `Logged in as ${username}`)
       return redirect(routes.home.href(), 303)
     },
@@ -81,6 +74,8 @@ export function createShop(cookie: Cookie, storage: SessionStorage<ShopValues, S
     session.destroy()
     return redirect(routes.home.href(), 303)
   })
+
+  mapAccountSessions(router, storage)
 
   router.map(routes.cart.show, ({ session }) => {
     let lines = (session.get('cart') ?? []).map((line) => ({

@@ -5,6 +5,13 @@ export const routes = route({
   home: get('/'),
   login: form('/login'),
   logout: post('/logout'),
+  account: {
+    sessions: {
+      show: get('/account/sessions'),
+      end: post('/account/sessions/end'),
+      endAll: post('/account/sessions/end-all'),
+    },
+  },
   cart: {
     show: get('/cart'),
     add: post('/cart/items'),

@@ -1,4 +1,4 @@
-import type { InferData, SessionStorage } from '@x/session'
+import type { InferData, ServerSessionStorage, SessionStorage } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
 import { createCookie } from '@x/session/cookie'
 import { createCookieSessionStorage } from '@x/session/cookie-storage'
@@ -14,6 +14,8 @@ export const schema = {
     cart: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })),
     country: z.string().length(2),
     language: z.string().min(2).max(8),
+    /** The signed-in device, named at login from its User-Agent ("Firefox on Linux"). */
+    device: z.string().max(120),
   },
   flash: { notice: z.string() },
 }
@@ -36,6 +38,12 @@ export interface ShopConfig {
   secure: boolean
 }
 
+/**
+ * The shop's settings from `env` (`process.env`, `Deno.env.toObject()`), with the defaults the
+ * README lists. Without `SESSION_SECRET` it warns and uses a random secret.
+ *
+ * @throws {Error} when `SESSION_STORAGE` names no storage the shop has.
+ */
 export function configFromEnv(env: Record<string, string | undefined>): ShopConfig {
   let storage = (env.SESSION_STORAGE ?? 'memory') as StorageKind
   if (!['memory', 'file', 'cookie', 'redis'].includes(storage)) {
@@ -58,6 +66,7 @@ export function configFromEnv(env: Record<string, string | undefined>): ShopConf
   }
 }
 
+/** The signed session cookie, `shop_session`, kept 7 days; encrypted with cookie storage. */
 export function createSessionCookie(config: ShopConfig): Cookie {
   return createCookie('shop_session', {
     secrets: [config.secret],
@@ -68,19 +77,34 @@ export function createSessionCookie(config: ShopConfig): Cookie {
   })
 }
 
-/** The session storage `config` names; `close()` ends its connection, if it has one. */
-export function createStorage(
-  config: ShopConfig,
-): SessionStorage<ShopValues, ShopFlash> & { close?: () => Promise<void> } {
+/** What a server-side storage adds: a user's own sessions, listed and ended. */
+type UserSessionMethods = Pick<
+  ServerSessionStorage<typeof schema>,
+  'listUserSessions' | 'destroySessionByHandle' | 'destroyUserSessions'
+>
+
+/**
+ * A storage the shop runs on. Server-side storages (memory, file, Redis) have the methods of a
+ * user's own sessions (`listUserSessions`, `destroySessionByHandle`, `destroyUserSessions`);
+ * cookie storage keeps nothing on the server, so it has none of them. `close()` ends the storage's
+ * connection, if it has one.
+ */
+export type ShopStorage = SessionStorage<ShopValues, ShopFlash> &
+  Partial<UserSessionMethods> & { close?: () => Promise<void> }
+
+/** The session storage `config` names. */
+export function createStorage(config: ShopConfig): ShopStorage {
   let options = { schema, idleTimeout: 60 * 60 * 24 * 7, absoluteTimeout: 60 * 60 * 24 * 30 }
-  if (config.storage === 'file') return createFsSessionStorage(config.directory, options)
   if (config.storage === 'cookie') return createCookieSessionStorage(options)
+  // The `user` value names whose session it is: the storage indexes each user's sessions.
+  let serverOptions = { ...options, userKey: 'user' }
+  if (config.storage === 'file') return createFsSessionStorage(config.directory, serverOptions)
   if (config.storage === 'redis') {
     return createRedisSessionStorage({
-      ...options,
+      ...serverOptions,
       url: config.redisUrl,
       keyPrefix: config.redisPrefix,
     })
   }
-  return createMemorySessionStorage(options)
+  return createMemorySessionStorage(serverOptions)
 }

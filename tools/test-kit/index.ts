@@ -1,5 +1,7 @@
+export { eventually, waitFor } from './polling.ts'
+export { PostgresServer } from './postgres-server.ts'
 export { RedisServer } from './redis-server.ts'
-export { RedisCluster, RedisNode, RedisSentinels, waitFor } from './redis-topology.ts'
+export { RedisCluster, RedisNode, RedisSentinels } from './redis-topology.ts'
 export {
   defaultRuntime,
   eachRuntimeOnce,
@@ -8,3 +10,4 @@ export {
   type Server,
   startServer,
 } from './runtimes.ts'
+export { type ThrowawayServer, withServer } from './with-server.ts'

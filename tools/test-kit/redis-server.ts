@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as net from 'node:net'
 import * as os from 'node:os'
 import * as path from 'node:path'
+import { freePort } from './free-port.ts'
+import { untilReady } from './until-ready.ts'
 
 /** A redis-server of the test's own, on a free port, that keeps its data across restarts. */
 export class RedisServer {
@@ -16,6 +17,7 @@ export class RedisServer {
     this.#directory = directory
   }
 
+  /** Starts a server with an append-only file in a new folder of the system's temp folder. */
   static async start(): Promise<RedisServer> {
     let server = new RedisServer(
       await freePort(),
@@ -25,24 +27,19 @@ export class RedisServer {
     return server
   }
 
+  /** Its `redis://` URL on 127.0.0.1. */
   get url(): string {
     return `redis://127.0.0.1:${this.#port}`
   }
 
+  /** Starts the server again on the same port and data (after `stop()`), and waits until it listens. */
   async restart(): Promise<void> {
     let args = ['--port', String(this.#port), '--bind', '127.0.0.1', '--dir', this.#directory]
     let child = spawn('redis-server', [...args, '--save', '', '--appendonly', 'yes'], {
       stdio: 'pipe',
     })
     this.#child = child
-    await new Promise<void>((resolve, reject) => {
-      let output = ''
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk
-        if (output.includes('Ready to accept connections')) resolve()
-      })
-      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)))
-    })
+    await untilReady(child, 'redis-server', /Ready to accept connections/)
   }
 
   /**
@@ -60,6 +57,7 @@ export class RedisServer {
     this.#paused = false
   }
 
+  /** Stops the server (SIGTERM, or SIGKILL when paused) and waits for it to exit. */
   async stop(): Promise<void> {
     let child = this.#child
     if (child === undefined || child.exitCode !== null || child.signalCode !== null) return
@@ -78,16 +76,8 @@ export class RedisServer {
     child.kill(signal)
   }
 
+  /** Deletes its data folder; call it after `stop()`. */
   remove(): void {
     fs.rmSync(this.#directory, { recursive: true, force: true })
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    let probe = net.createServer().listen(0, '127.0.0.1', () => {
-      let { port } = probe.address() as net.AddressInfo
-      probe.close(() => resolve(port))
-    })
-  })
 }

@@ -3,7 +3,9 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { promisify } from 'node:util'
-import { freePort } from './redis-server.ts'
+import { freePort } from './free-port.ts'
+import { waitFor } from './polling.ts'
+import { untilReady } from './until-ready.ts'
 
 const run = promisify(execFile)
 
@@ -27,17 +29,8 @@ export class RedisNode {
       stdio: 'pipe',
       detached: true,
     })
-    let node = new RedisNode(port, directory, child)
-    await new Promise<void>((resolve, reject) => {
-      let output = ''
-      let onData = (chunk: Buffer) => {
-        output += chunk
-        if (/Ready to accept connections|Sentinel ID is/.test(output)) resolve()
-      }
-      child.stdout?.on('data', onData)
-      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${output}`)))
-    })
-    return node
+    await untilReady(child, 'redis-server', /Ready to accept connections|Sentinel ID is/)
+    return new RedisNode(port, directory, child)
   }
 
   get alive(): boolean {
@@ -64,19 +57,6 @@ async function freePorts(count: number): Promise<number[]> {
   let ports = new Set<number>()
   while (ports.size < count) ports.add(await freePort())
   return [...ports]
-}
-
-/** Polls `check` every 100 ms until it resolves to true, or throws after `attempts` tries. */
-export async function waitFor(
-  what: string,
-  check: () => Promise<boolean>,
-  attempts = 300,
-): Promise<void> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    if (await check().catch(() => false)) return
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-  throw new Error(`Timed out waiting for ${what}`)
 }
 
 /**

@@ -13,11 +13,14 @@ export { createSessionId, isSessionId } from './lib/session-id.ts'
 export type { ExpiryOptions } from './lib/session-lifetime.ts'
 export type { InvalidDataPolicy } from './lib/session-record.ts'
 export type {
+  FlashSchemas,
   InferData,
   InputData,
   KeySchemas,
+  OnlySchemaKeys,
   SchemaInputs,
   SessionSchema,
+  ValueSchemas,
 } from './lib/session-schema.ts'
 export { SessionValueError } from './lib/session-schema.ts'
 export type { SessionStorage } from './lib/session-storage.ts'
@@ -26,3 +29,4 @@ export type { ChangedKey } from './lib/session-too-large-error.ts'
 export { SessionTooLargeError } from './lib/session-too-large-error.ts'
 export { SessionUserError } from './lib/session-user-error.ts'
 export type { SessionStorageOptions } from './lib/storage-rules.ts'
+export type { ListUserSessionsOptions, UserSession } from './lib/user-sessions.ts'

@@ -89,7 +89,7 @@ function visitor(router: ReturnType<typeof createRouter>) {
   return { send, token, post, cookie: () => jar }
 }
 
-describe('csrf()', () => {
+describe('csrf() tokens', () => {
   it('gives a differently masked token at every call, 128 hex digits, and every one verifies', async () => {
     let { router } = app()
     let user = visitor(router)
@@ -169,7 +169,9 @@ describe('csrf()', () => {
     expect(response.status).toBe(200)
     expect(await response.text()).toBe('wrote {"a":1}')
   })
+})
 
+describe('csrf() reading the body', () => {
   it('leaves the form body whole for the handler and for validate()', async () => {
     let storage = createMemorySessionStorage()
     let router = createRouter({ middleware: [session(cookie, storage), csrf()] })
@@ -252,7 +254,9 @@ describe('csrf()', () => {
     let response = await user.send('/write', streamed(read.stream, type))
     expect(await response.text()).toContain('x'.repeat(50_000))
   })
+})
 
+describe('csrf() finding the token field', () => {
   it.each([
     ['application/x-www-form-urlencoded', (token: string) => `a=1&%5Fcsrf=${token}&b=2`],
     [
@@ -310,7 +314,9 @@ describe('csrf()', () => {
     expect((await multipart('"_csrf"', '; filename="token.txt"')).status).toBe(403)
     expect(writes.count).toBe(3)
   })
+})
 
+describe('csrf() options and wiring', () => {
   it.each([
     [
       { maxBodySize: Number.NaN },

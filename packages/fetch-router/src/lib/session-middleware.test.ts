@@ -82,6 +82,19 @@ function counterApp(storage: SessionStorage, extra: Middleware[] = []) {
   return router
 }
 
+/** The counter of `counterApp`, behind a lazy session the handler loads only when it counts. */
+function lazyCounterApp(storage: SessionStorage) {
+  let router = createRouter({ middleware: [session(cookie, storage, { lazy: true })] })
+  router.post('/count', async ({ loadSession }) => {
+    let session = await loadSession()
+    let count = ((session.get('count') as number | undefined) ?? 0) + 1
+    session.set('count', count)
+    return new Response(String(count))
+  })
+  router.get('/health', () => new Response('ok'))
+  return router
+}
+
 afterEach(() => {
   vi.useRealTimers()
 })
@@ -120,6 +133,44 @@ describe('session middleware', () => {
     expect(response.headers.get('Cache-Control')).toBe('private, max-age=60')
   })
 
+  it('clears the cookie when the session is destroyed', async () => {
+    let send = browser(counterApp(createMemorySessionStorage()))
+    await send('/count', { method: 'POST' })
+    let response = await send('/logout', { method: 'POST' })
+    expect(response.status).toBe(303)
+    expect(response.headers.get('Set-Cookie')).toMatch(
+      /^sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=0/,
+    )
+    expect(await (await send('/count')).text()).toBe('0')
+  })
+
+  it('copies a response with immutable headers to add the cookie', async () => {
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.get('/', ({ session }) => {
+      session.set('x', 1)
+      return Response.redirect('http://x.test/next', 302)
+    })
+    let response = await router.fetch('http://x.test/')
+    expect(response.status).toBe(302)
+    expect(response.headers.get('Location')).toBe('http://x.test/next')
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+  })
+
+  it('keeps an active user signed in and signs out an idle one (rolling expiry)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let router = counterApp(createMemorySessionStorage({ idleTimeout: 1800 }))
+    let send = browser(router)
+    await send('/count', { method: 'POST' })
+    for (let minute = 20; minute <= 120; minute += 20) {
+      vi.advanceTimersByTime(20 * 60_000)
+      expect(await (await send('/count')).text()).toBe('1')
+    }
+    vi.advanceTimersByTime(31 * 60_000)
+    expect(await (await send('/count')).text()).toBe('0')
+  })
+})
+
+describe('session middleware, saving only what changed', () => {
   it('does no storage I/O and sends no cookie for a request without the cookie that does not change the session', async () => {
     let { storage, calls } = countingStorage()
     let response = await counterApp(storage).fetch('http://x.test/health')
@@ -164,43 +215,9 @@ describe('session middleware', () => {
       .catch(() => {})
     expect(calls.write).toBe(0)
   })
+})
 
-  it('clears the cookie when the session is destroyed', async () => {
-    let send = browser(counterApp(createMemorySessionStorage()))
-    await send('/count', { method: 'POST' })
-    let response = await send('/logout', { method: 'POST' })
-    expect(response.status).toBe(303)
-    expect(response.headers.get('Set-Cookie')).toMatch(
-      /^sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; Max-Age=0/,
-    )
-    expect(await (await send('/count')).text()).toBe('0')
-  })
-
-  it('copies a response with immutable headers to add the cookie', async () => {
-    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
-    router.get('/', ({ session }) => {
-      session.set('x', 1)
-      return Response.redirect('http://x.test/next', 302)
-    })
-    let response = await router.fetch('http://x.test/')
-    expect(response.status).toBe(302)
-    expect(response.headers.get('Location')).toBe('http://x.test/next')
-    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
-  })
-
-  it('keeps an active user signed in and signs out an idle one (rolling expiry)', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
-    let router = counterApp(createMemorySessionStorage({ idleTimeout: 1800 }))
-    let send = browser(router)
-    await send('/count', { method: 'POST' })
-    for (let minute = 20; minute <= 120; minute += 20) {
-      vi.advanceTimersByTime(20 * 60_000)
-      expect(await (await send('/count')).text()).toBe('1')
-    }
-    vi.advanceTimersByTime(31 * 60_000)
-    expect(await (await send('/count')).text()).toBe('0')
-  })
-
+describe('session middleware, outages and misuse', () => {
   it('answers 503 when the storage fails, reporting the cause to onError', async () => {
     let errors: unknown[] = []
     let failing = failingStorage()
@@ -241,18 +258,6 @@ describe('session middleware', () => {
 })
 
 describe('session middleware, lazy', () => {
-  function lazyCounterApp(storage: SessionStorage) {
-    let router = createRouter({ middleware: [session(cookie, storage, { lazy: true })] })
-    router.post('/count', async ({ loadSession }) => {
-      let session = await loadSession()
-      let count = ((session.get('count') as number | undefined) ?? 0) + 1
-      session.set('count', count)
-      return new Response(String(count))
-    })
-    router.get('/health', () => new Response('ok'))
-    return router
-  }
-
   it('does no storage I/O and sends no cookie when a signed-in request never loads the session', async () => {
     let { storage, calls } = countingStorage()
     let send = browser(lazyCounterApp(storage))
@@ -295,7 +300,9 @@ describe('session middleware, lazy', () => {
     await send('/', { method: 'POST' }) // loads twice, changes nothing
     expect(calls).toEqual({ read: 1, write: 1, delete: 0 })
   })
+})
 
+describe('session middleware, lazy, failures', () => {
   it('saves nothing when the handler throws after loading the session', async () => {
     let { storage, calls } = countingStorage()
     let router = createRouter({

@@ -30,7 +30,7 @@ afterEach(() => {
   vi.restoreAllMocks()
 })
 
-describe('trustProxy()', () => {
+describe('trustProxy({ proxies })', () => {
   it('shows the scheme and host the browser used, for a connection from a named proxy', async () => {
     expect(await seen({ proxies: ['10.0.0.2'] }, '10.0.0.2', tls)).toBe(
       'https://shop.example/cart?page=2',
@@ -99,7 +99,9 @@ describe('trustProxy()', () => {
     expect(await seen({ proxies: viaSocket }, 'unix', tls)).toBe('https://shop.example/cart?page=2')
     expect(await seen({ proxies: viaSocket }, '10.0.0.2', tls)).toMatch(/^http:\/\/10\.0\.0\.5/)
   })
+})
 
+describe('trustProxy() reading the forwarded headers', () => {
   it('reads only the header named: Forwarded, or X-Forwarded-*', async () => {
     let both = {
       Forwarded: 'for=203.0.113.9;proto=https;host="shop.example"',

@@ -44,6 +44,17 @@ function countingStorage() {
   return { storage, calls }
 }
 
+/** A server storage whose every call rejects with `error`, as with its database down. */
+function failingStorage(error: Error) {
+  let down = () => Promise.reject(error)
+  return createSessionStorage({
+    readData: down,
+    createData: down,
+    updateData: down,
+    deleteData: down,
+  })
+}
+
 /** A signed-in user's cookie (`user: 'ada'`) in a counting storage. */
 async function signedIn() {
   let { storage, calls } = countingStorage()
@@ -136,15 +147,11 @@ describe('commitSession', () => {
     expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
     expect(response.headers.get('Set-Cookie')).not.toContain('Secure')
   })
+})
 
+describe('commitSession when saving fails', () => {
   it('rejects with a SessionStorageError, the cause attached, when the storage fails', async () => {
-    let down = () => Promise.reject(new Error('ECONNREFUSED'))
-    let storage = createSessionStorage({
-      readData: down,
-      createData: down,
-      updateData: down,
-      deleteData: down,
-    })
+    let storage = failingStorage(new Error('ECONNREFUSED'))
     let session = await readSession(storage)
     session.set('x', 1)
     let error = await commit(storage, session, new Response('ok')).catch((caught) => caught)
@@ -161,13 +168,7 @@ describe('commitSession', () => {
     expect(error).not.toBeInstanceOf(SessionStorageError)
     expect(error.message).toMatch(/"userId" \(the userKey option\) must be a string/)
     // A TypeError from the storage itself (a client library failing) is still an outage.
-    let broken = () => Promise.reject(new TypeError('fetch failed'))
-    let failing = createSessionStorage({
-      readData: broken,
-      createData: broken,
-      updateData: broken,
-      deleteData: broken,
-    })
+    let failing = failingStorage(new TypeError('fetch failed'))
     let other = await readSession(failing)
     other.set('x', 1)
     let outage = await commit(failing, other, new Response('ok')).catch((caught) => caught)

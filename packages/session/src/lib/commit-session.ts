@@ -15,6 +15,12 @@ const defaultCacheControl = 'private, no-store'
  */
 const committedLogins = new WeakSet<Session<Data, Data>>()
 
+/**
+ * The responses `commitSession` made (copies carrying a cookie): its own, so a later commit onto
+ * one (a second session cookie) adds its headers to it instead of copying it again.
+ */
+const ownResponses = new WeakSet<Response>()
+
 /** Options for {@link commitSession}. */
 export interface CommitSessionOptions<Values extends Data = Data, Flash extends Data = Data> {
   /** The session cookie: it must be the one the session was read with. */
@@ -46,7 +52,8 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * given is never changed: its headers may be immutable (`Response.redirect()`, a `fetch()`
  * result), and one module-level constant can answer every visitor as long as its body is `null`
  * (the copy shares the body stream, so a body can be sent once). When nothing must be sent,
- * `response` itself is returned.
+ * `response` itself is returned. A response an earlier `commitSession` returned is its own: the
+ * cookie is added to it, without another copy.
  *
  * - `HEAD` requests save nothing and send no cookie: the handler ran for headers only, so a flash
  *   message it read stays for the `GET` that shows it.
@@ -104,12 +111,14 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   }
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
-  let copy = new Response(response.body, response)
-  copy.headers.append('Set-Cookie', setCookie)
-  if (cacheControl !== false && !copy.headers.get('Cache-Control')?.trim()) {
-    copy.headers.set('Cache-Control', cacheControl)
+  let answer = ownResponses.has(response) ? response : new Response(response.body, response)
+  let headers = answer.headers
+  headers.append('Set-Cookie', setCookie)
+  if (cacheControl !== false && !headers.get('Cache-Control')?.trim()) {
+    headers.set('Cache-Control', cacheControl)
   }
-  return copy
+  ownResponses.add(answer)
+  return answer
 }
 
 async function save(storage: SessionStorage, session: Session<Data, Data>): Promise<string | null> {
@@ -156,11 +165,19 @@ function isHead(method: string): boolean {
   return method === 'HEAD' || (method.length === 4 && method.toUpperCase() === 'HEAD')
 }
 
-/** Why `new Response(response.body, response)` cannot copy the response; `null` when it can. */
+/**
+ * Why `new Response(response.body, response)` cannot copy the response; `null` when it can, or
+ * when it needs no copy (one `commitSession` made). The status first: with `@hono/node-server`'s
+ * light responses it costs nothing, where `type` or the body make a full Response.
+ */
 function copyProblem(response: Response): string | null {
-  if (response.type === 'error') return 'it is Response.error()'
-  if (response.status < 200 || response.status > 599)
-    return `its status ${response.status} cannot be copied`
+  let status = response.status
+  if (status < 200 || status > 599) {
+    return response.type === 'error'
+      ? 'it is Response.error()'
+      : `its status ${status} cannot be copied`
+  }
+  if (ownResponses.has(response)) return null
   if (response.bodyUsed) return 'its body was already read'
   if (response.body?.locked) return 'its body is locked by a reader'
   return null

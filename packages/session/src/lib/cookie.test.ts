@@ -210,13 +210,18 @@ describe('Cookie.parse with several cookies of its name', () => {
         [`s=junk${index}`, `s=x.${'A'.repeat(42)}`, `s=x.${'A'.repeat(42)}=`][index % 3],
     ).join('; ')
 
+  // Each cookie remembers the values it wrote or verified: the values parsed here come from another
+  // instance (another server process), and each parse that counts calls is a first sight.
+  const reader = () => createCookie('s', { secrets: [secret, older] })
+  const written = async (value: string, encrypted = false) =>
+    sent(await createCookie('s', { secrets: [secret, older], encrypted }).serialize(value)).slice(2)
+
   it('finds the real cookie behind any number of malformed ones, verifying none of 300', async () => {
-    let cookie = createCookie('s', { secrets: [secret, older] })
-    let valid = sent(await cookie.serialize('real')).slice(2)
-    expect(await cookie.parse(`${malformed(3)}; s=${valid}`)).toBe('real')
+    let valid = await written('real')
+    expect(await reader().parse(`${malformed(3)}; s=${valid}`)).toBe('real')
     let hmac = vi.spyOn(nodeCrypto, 'createHmac')
     try {
-      expect(await cookie.parse(`${malformed(300)}; s=${valid}`)).toBe('real')
+      expect(await reader().parse(`${malformed(300)}; s=${valid}`)).toBe('real')
       expect(hmac).toHaveBeenCalledTimes(1) // the real one, by the first secret
     } finally {
       hmac.mockRestore()
@@ -224,8 +229,8 @@ describe('Cookie.parse with several cookies of its name', () => {
   })
 
   it('verifies the first eight well-formed ones, once per secret, however many the header holds', async () => {
-    let cookie = createCookie('s', { secrets: [secret, older] })
-    let valid = sent(await cookie.serialize('real')).slice(2)
+    let cookie = reader()
+    let valid = await written('real')
     let hmac = vi.spyOn(nodeCrypto, 'createHmac')
     try {
       expect(await cookie.parse(`${junk(300)}; s=${valid}`)).toBeNull()
@@ -243,7 +248,7 @@ describe('Cookie.parse with several cookies of its name', () => {
 
   it('decrypts the first eight well-formed ones at most, once per secret, and skips the rest', async () => {
     let cookie = createCookie('s', { secrets: [secret, older], encrypted: true })
-    let real = sent(await cookie.serialize('real')).slice(2)
+    let real = await written('real', true)
     let sealed = Array.from({ length: 300 }, () => `s=${'A'.repeat(60)}`).join('; ')
     let decipher = vi.spyOn(nodeCrypto, 'createDecipheriv')
     try {
@@ -258,5 +263,116 @@ describe('Cookie.parse with several cookies of its name', () => {
     } finally {
       decipher.mockRestore()
     }
+  })
+})
+
+describe('Cookie.parse of a value seen before', () => {
+  const reader = () => createCookie('s', { secrets: [secret, older] })
+  const writer = () => createCookie('s', { secrets: [secret, older] })
+
+  it('verifies a value once: sent again unchanged, it costs no HMAC', async () => {
+    let cookie = reader()
+    let header = sent(await writer().serialize('real'))
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      expect(await cookie.parse(header)).toBe('real')
+      expect(hmac).toHaveBeenCalledTimes(1)
+      expect(await cookie.parse(`other=1; ${header}`)).toBe('real')
+      expect(hmac).toHaveBeenCalledTimes(1)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('does not verify a value it wrote itself', async () => {
+    let cookie = reader()
+    let header = sent(await cookie.serialize('mine'))
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      expect(await cookie.parse(header)).toBe('mine')
+      expect(hmac).not.toHaveBeenCalled()
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('signs a short value once: writing it again costs no HMAC, and gives the same header', async () => {
+    let cookie = reader()
+    let first = await cookie.serialize('a-session-id')
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      expect(await cookie.serialize('a-session-id')).toBe(first)
+      expect(hmac).not.toHaveBeenCalled()
+      expect(await reader().parse(sent(first))).toBe('a-session-id')
+      expect(hmac).toHaveBeenCalledTimes(1)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('never remembers a forged value: it is refused, and checked, every time', async () => {
+    let cookie = reader()
+    let [payload] = sent(await writer().serialize('real'))
+      .slice(2)
+      .split('.')
+    let forged = `s=${payload}.${'A'.repeat(43)}`
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        expect(await cookie.parse(forged)).toBeNull()
+        expect(hmac).toHaveBeenCalledTimes(attempt * 2) // once per secret
+      }
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('remembers a bounded number of values: after 1,024 others, the first is verified again', async () => {
+    let cookie = reader()
+    let source = writer()
+    let first = sent(await source.serialize('first'))
+    expect(await cookie.parse(first)).toBe('first')
+    for (let index = 0; index < 1024; index++) {
+      expect(await cookie.parse(sent(await source.serialize(`value ${index}`)))).toBe(
+        `value ${index}`,
+      )
+    }
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      expect(await cookie.parse(first)).toBe('first')
+      expect(hmac).toHaveBeenCalledTimes(1)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('reads back what UTF-8 carries of a value it wrote, as any other reader does', async () => {
+    let cookie = reader()
+    let header = sent(await cookie.serialize('lone \uD800 surrogate'))
+    expect(await cookie.parse(header)).toBe('lone \uFFFD surrogate')
+    expect(await reader().parse(header)).toBe('lone \uFFFD surrogate')
+  })
+
+  it('decrypts a value once, and one it encrypted not at all', async () => {
+    let cookie = createCookie('s', { secrets: [secret], encrypted: true })
+    let other = createCookie('s', { secrets: [secret], encrypted: true })
+    let theirs = sent(await other.serialize('theirs'))
+    let mine = sent(await cookie.serialize('mine'))
+    let decipher = vi.spyOn(nodeCrypto, 'createDecipheriv')
+    try {
+      expect(await cookie.parse(theirs)).toBe('theirs')
+      expect(await cookie.parse(theirs)).toBe('theirs')
+      expect(await cookie.parse(mine)).toBe('mine')
+      expect(decipher).toHaveBeenCalledTimes(1)
+    } finally {
+      decipher.mockRestore()
+    }
+  })
+
+  it('remembers nothing for another cookie: one with other secrets refuses the value', async () => {
+    let header = sent(await writer().serialize('real'))
+    expect(await reader().parse(header)).toBe('real')
+    let rotated = createCookie('s', { secrets: ['third-secret-that-is-32-characters!'] })
+    expect(await rotated.parse(header)).toBeNull()
   })
 })

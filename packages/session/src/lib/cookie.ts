@@ -1,8 +1,11 @@
 import { type CookieProperties, SetCookie } from '@remix-run/headers/set-cookie'
 import { fromBase64Url, toBase64Url } from './base64url.ts'
+import { BoundedCache } from './bounded-cache.ts'
 import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
 import { cookieValues } from './cookie-values.ts'
 import { NativeBuffer } from './native.ts'
+import { TextCache } from './text-cache.ts'
+import { isWellFormed } from './well-formed.ts'
 
 /** Options for {@link createCookie}: the `Set-Cookie` attributes and how values are protected. */
 export interface CookieOptions extends CookieProperties {
@@ -43,6 +46,24 @@ export const maxCookieSize = 4096
  * cannot push the real cookie out.
  */
 const maxCandidates = 8
+
+/**
+ * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
+ * 1,024, and 512 Ki characters (values and what they carry) in all. Keyed by a value's last 43
+ * characters: its HMAC when signed, its tag and more when encrypted.
+ */
+/**
+ * Short values a signed cookie wrote (a session id, say) with what it wrote, so that writing one
+ * again costs no HMAC: at most 1,024, each at most 256 characters.
+ */
+const signedValues = { maxEntries: 1024, maxLength: 256 }
+
+const verifiedValues = {
+  maxEntries: 1024,
+  maxWeight: 512 * 1024,
+  keyOf: (candidate: string) => candidate.slice(-43),
+  weigh: (candidate: string, value: string) => candidate.length + value.length,
+}
 
 /** The `RangeError` `serialize` throws for a header browsers would drop, with its size. */
 export class CookieSizeError extends RangeError {
@@ -89,6 +110,21 @@ export class Cookie {
   #decode: (value: string) => string
   #attributesText: string | undefined
   #secureAttributesText: string | undefined
+  /**
+   * Values found valid (verified, decrypted, or written here) with what they carry, so that a value
+   * sent back unchanged is not verified again: only with secrets, and the default `encode` and
+   * `decode` unless encrypted (a custom `decode` is called on every read). Only valid values go in,
+   * so forgeries can neither grow it nor push real values out. A hit compares the value sent with a
+   * remembered one, which takes longer for a longer common prefix: a remembered value is valid, and
+   * one sent with its key already holds its HMAC, so the time tells nothing secret. The secrets of
+   * a cookie never change: new secrets are a new cookie, which starts with nothing remembered.
+   */
+  #verified: TextCache<string> | undefined
+  /**
+   * Short values signed here with their signed form (signing is deterministic): with secrets,
+   * unencrypted, and the default `encode` and `decode`.
+   */
+  #signed: BoundedCache<string> | undefined
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
@@ -121,6 +157,14 @@ export class Cookie {
     this.#encrypted = encrypted
     this.#encode = encode ?? encodeText
     this.#decode = decode ?? decodeText
+    let defaultCodec = encode === undefined && decode === undefined
+    if (this.#crypto && (encrypted || defaultCodec)) this.#verified = new TextCache(verifiedValues)
+    if (this.#crypto && !encrypted && defaultCodec) {
+      let { maxEntries, maxLength } = signedValues
+      this.#signed = new BoundedCache(maxEntries, maxEntries * maxLength * 2, (value, signed) => {
+        return value.length + signed.length
+      })
+    }
   }
 
   /** Whether values are signed or encrypted with secrets. */
@@ -181,7 +225,8 @@ export class Cookie {
    * are verified and any after them ignored: a header stuffed with cookies of this name costs at
    * most eight verifications (or decryptions) per secret, and junk cannot push the real one out.
    * Never throws: a missing, tampered, truncated, undecodable or oversized (over 4096 characters)
-   * value gives `null`; an empty value gives `''` when no valid one came with it.
+   * value gives `null`; an empty value gives `''` when no valid one came with it. A signed or
+   * encrypted value seen valid recently (or written by this cookie) is not verified again.
    */
   async parse(cookieHeader: string | null | undefined): Promise<string | null> {
     if (!cookieHeader?.includes(this.name)) return null
@@ -194,6 +239,8 @@ export class Cookie {
       if (candidate === '' || candidate.length > maxCookieSize) continue
       if (screen && !this.#hasProtectedShape(candidate)) continue
       if (++tried > maxCandidates) break
+      let known = this.#verified?.get(candidate)
+      if (known !== undefined) return known
       let value = this.#unprotect(candidate)
       if (value instanceof Promise) value = await value
       if (value !== null) return value
@@ -260,14 +307,37 @@ export class Cookie {
 
   // Synchronous unless a Web Crypto call is needed: each await costs a hop per request.
   #protect(value: string): string | Promise<string> {
-    if (this.#encrypted) return (this.#crypto as CookieCrypto).encrypt(this.name, value)
+    if (this.#encrypted) {
+      return (this.#crypto as CookieCrypto)
+        .encrypt(this.name, value)
+        .then((sealed) => this.#remember(sealed, value))
+    }
+    let short = value.length <= signedValues.maxLength
+    let known = short ? this.#signed?.get(value) : undefined
+    if (known !== undefined) return known
     let encoded = this.#encode(value)
     if (!cookieOctets.test(encoded)) {
       throw new TypeError(
         `Cookie "${this.name}": encode() returned characters a cookie value cannot hold`,
       )
     }
-    return this.#crypto ? this.#crypto.sign(this.name, encoded) : encoded
+    if (this.#crypto === undefined) return encoded
+    let signed = this.#crypto.sign(this.name, encoded)
+    if (signed instanceof Promise) return signed.then((text) => this.#remember(text, value))
+    if (short) this.#signed?.set(value, signed)
+    return this.#remember(signed, value)
+  }
+
+  /**
+   * Remembers that the cookie value `written` carries `value`, when reading it back gives exactly
+   * `value` (UTF-8 replaces a lone surrogate); gives `written`.
+   */
+  #remember(written: string, value: string): string {
+    // UTF-8 cannot carry a lone surrogate: the value read back would differ.
+    if (this.#verified !== undefined && isWellFormed(value)) {
+      this.#verified.set(written, value)
+    }
+    return written
   }
 
   /**
@@ -282,10 +352,16 @@ export class Cookie {
   }
 
   #unprotect(candidate: string): string | null | Promise<string | null> {
-    if (this.#encrypted) return (this.#crypto as CookieCrypto).decrypt(this.name, candidate)
+    if (this.#encrypted) {
+      return (this.#crypto as CookieCrypto)
+        .decrypt(this.name, candidate)
+        .then((plain) => this.#verifiedValue(candidate, plain))
+    }
     let encoded = this.#crypto ? this.#crypto.verify(this.name, candidate) : candidate
-    if (encoded instanceof Promise) return encoded.then((text) => this.#decoded(text))
-    return this.#decoded(encoded)
+    if (encoded instanceof Promise) {
+      return encoded.then((text) => this.#verifiedValue(candidate, this.#decoded(text)))
+    }
+    return this.#verifiedValue(candidate, this.#decoded(encoded))
   }
 
   #decoded(encoded: string | null): string | null {
@@ -295,6 +371,12 @@ export class Cookie {
     } catch {
       return null
     }
+  }
+
+  /** Remembers a valid `candidate` with what it carries; gives `value` (`null`: not valid). */
+  #verifiedValue(candidate: string, value: string | null): string | null {
+    if (value !== null) this.#verified?.set(candidate, value)
+    return value
   }
 }
 

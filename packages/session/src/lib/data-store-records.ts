@@ -1,5 +1,7 @@
+import { recordKeeper } from './kept-records.ts'
 import { KeyLock } from './key-lock.ts'
-import type { Found, RecordStore, WriteOutcome, WritePlan } from './record-store.ts'
+import { copyRecord } from './record-copy.ts'
+import type { Found, ListedSession, RecordStore, WriteOutcome, WritePlan } from './record-store.ts'
 import { indexUntil, userOf } from './record-store.ts'
 import { retiredMarker, retiredUntil } from './retired-ids.ts'
 import { saveBase } from './save-base.ts'
@@ -39,8 +41,11 @@ export class DataStoreRecords implements RecordStore {
   }
 
   async find(id: string): Promise<Found> {
-    let text = await this.#store.readData(id)
+    let keeper = recordKeeper(this.#store)
+    let text = keeper ? keeper.read(id) : await this.#store.readData(id)
     if (text === null) return { kind: 'none' }
+    // A record kept parsed (memory storage): the session gets a copy, nothing to parse.
+    if (typeof text !== 'string') return { kind: 'record', record: copyRecord(text) }
     let until = retiredUntil(text)
     if (until !== undefined) return { kind: 'retired', until }
     let record = decodeRecord(text)
@@ -129,6 +134,30 @@ export class DataStoreRecords implements RecordStore {
     return ended
   }
 
+  async listUser(user: string, now: number): Promise<ListedSession[]> {
+    let ids = await this.#users.list(user, now)
+    return Promise.all(ids.map(async (id) => ({ id, found: await this.find(id) })))
+  }
+
+  async endUserSession(
+    id: string,
+    owner: { user: string; userKey: string },
+    now: number,
+    lifetime: Lifetime,
+  ): Promise<boolean> {
+    let ended = await this.#locks.run(id, async () => {
+      let text = await this.#store.readData(id)
+      if (text === null || retiredUntil(text) !== undefined) return false
+      let record = decodeRecord(text)
+      if (record === null || isExpired(record, lifetime, now)) return false
+      if (userOf(record.values[owner.userKey]) !== owner.user) return false
+      await this.#store.deleteData(id)
+      return true
+    })
+    if (ended) await this.#users.remove(owner.user, [id], now)
+    return ended
+  }
+
   /** What is stored under `id` at `now`. */
   async #state(id: string, now: number, lifetime: Lifetime): Promise<State> {
     let text = await this.#store.readData(id)
@@ -142,14 +171,19 @@ export class DataStoreRecords implements RecordStore {
   async #write(plan: WritePlan, evicted: Evicted): Promise<WriteOutcome> {
     let { session, now, stored, read, lifetime } = plan
     let changes = sessionChanges(session)
-    let base = stored ? await this.#store.readData(plan.id) : null
+    let keeper = recordKeeper(this.#store)
+    let base = stored ? (keeper ? keeper.read(plan.id) : await this.#store.readData(plan.id)) : null
     // The record vanished since it was read (a logout elsewhere, destroyUserSessions, expiry): do
     // not revive it. A live marker: this request read the id before a login retired it.
     if (stored && base === null) return 'gone'
-    if (base !== null && retiredUntil(base) !== undefined) {
+    if (typeof base === 'string' && retiredUntil(base) !== undefined) {
       return liveMarker(base, now) ? 'retired' : 'gone'
     }
-    let { record: baseRecord, asRead } = saveBase(session, base, read?.text, this.#schema)
+    // A record kept parsed is the base as it is: merging onto it costs no parsing.
+    let { record: baseRecord, asRead } =
+      typeof base === 'string' || base === null
+        ? saveBase(session, base, read?.text, this.#schema)
+        : { record: base, asRead: false }
     // Expired while the request ran, by the timestamps stored now (another request may have renewed
     // it since): do not revive it either.
     let times = baseRecord ?? {
@@ -161,6 +195,10 @@ export class DataStoreRecords implements RecordStore {
     if (asRead && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
     await this.#index(record, plan, evicted)
     let expires = new Date(Math.min(expiresAt(record, lifetime), maxDate))
+    if (keeper) {
+      keeper.write(plan.id, record, expires)
+      return 'written'
+    }
     let data = encodeRecord(record)
     if (base === null) await this.#store.createData(plan.id, data, expires)
     else await this.#store.updateData(plan.id, data, expires)

@@ -8,8 +8,9 @@ export class KeyLock {
 
   /** Runs `task` once every task queued for `key` before it has settled; resolves to its result. */
   async run<Result>(key: string, task: () => Promise<Result>): Promise<Result> {
-    let previous = this.#tails.get(key) ?? Promise.resolve()
-    let current = previous.then(task, task)
+    let previous = this.#tails.get(key)
+    // Nothing queued: start at once, without waiting a turn of the microtask queue.
+    let current = previous === undefined ? start(task) : previous.then(task, task)
     let settled = current.catch(() => {})
     this.#tails.set(key, settled)
     try {
@@ -30,5 +31,14 @@ export class KeyLock {
       return key === undefined ? task() : this.run(key, () => hold(index + 1))
     }
     return hold(0)
+  }
+}
+
+/** Starts `task`, turning a synchronous throw into a rejected promise. */
+function start<Result>(task: () => Promise<Result>): Promise<Result> {
+  try {
+    return task()
+  } catch (error) {
+    return Promise.reject(error)
   }
 }

@@ -2,6 +2,7 @@ import type { Session } from './session.ts'
 import type { Lifetime } from './session-lifetime.ts'
 import type { SessionRecord } from './session-record.ts'
 import { SessionUserError } from './session-user-error.ts'
+import { isWellFormed } from './well-formed.ts'
 
 /** What a store holds under a session id, as the server storage core sees it. */
 export type Found =
@@ -114,6 +115,32 @@ export interface RecordStore {
    * keeps logging in cannot keep it running. Resolves to how many live sessions it deleted.
    */
   destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number>
+  /**
+   * The sessions `user`'s index lists that may be live at `now`, each with what is stored under
+   * its id (retired markers, expired and missing records included where the store cannot tell
+   * them apart cheaply): the core keeps the live records whose user is still `user`.
+   */
+  listUser(user: string, now: number, lifetime: Lifetime): Promise<ListedSession[]>
+  /**
+   * Deletes the session under `id` if, when deleted, it is live at `now` and its `userKey` value
+   * still names `user` (checked atomically with the delete: a session that changed hands or ended
+   * meanwhile is left alone), then takes it out of `user`'s index. Resolves to whether it deleted
+   * one.
+   */
+  endUserSession(
+    id: string,
+    owner: { user: string; userKey: string },
+    now: number,
+    lifetime: Lifetime,
+  ): Promise<boolean>
+}
+
+/** One session a user index lists, as {@link RecordStore.listUser} gives it. */
+export interface ListedSession {
+  /** The session id the index lists. */
+  id: string
+  /** What is stored under it now. */
+  found: Found
 }
 
 /**
@@ -128,10 +155,13 @@ export function indexUntil(createdAt: number, expires: number, lifetime: Lifetim
  * The user a `userKey` value names: a string as it is, a safe integer or a bigint as its decimal
  * string (`42`, `42n` and `'42'` are one user); `undefined` for anything else (a fraction, a
  * number beyond `Number.MAX_SAFE_INTEGER`, whose decimal form would name another user than the
- * bigint it stands for, an object), so such a session is not indexed.
+ * bigint it stands for, an object, a string holding a lone surrogate), so such a session is not
+ * indexed.
  */
 export function userOf(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
+  // Encoded (hashed, sent to Redis or PostgreSQL), a lone surrogate becomes U+FFFD: '\uD800',
+  // '\uDBFF' and '\uFFFD' would name one user.
+  if (typeof value === 'string') return isWellFormed(value) ? value : undefined
   if (typeof value === 'bigint') return String(value)
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value)
   return undefined
@@ -141,14 +171,19 @@ export function userOf(value: unknown): string | undefined {
  * {@link userOf}, refusing a value that cannot name a user instead of leaving it unindexed.
  *
  * @throws {SessionUserError} (a `TypeError`) naming `userKey` for a value that is neither
- * nullish, a string, a safe integer nor a bigint.
+ * nullish, a string without lone surrogates, a safe integer nor a bigint.
  */
 export function checkedUser(value: unknown, userKey: string): string | undefined {
   let user = userOf(value)
   if (user === undefined && value !== undefined && value !== null) {
-    let kind = typeof value === 'number' ? String(value) : typeof value
+    let kind =
+      typeof value === 'number'
+        ? String(value)
+        : typeof value === 'string'
+          ? 'a string with a lone surrogate'
+          : typeof value
     throw new SessionUserError(
-      `The session value "${userKey}" (the userKey option) must be a string, a safe integer or a bigint, got ${kind}`,
+      `The session value "${userKey}" (the userKey option) must be a string (without lone surrogates), a safe integer or a bigint, got ${kind}`,
     )
   }
   return user

@@ -8,22 +8,28 @@ import {
   userOf,
 } from './record-store.ts'
 import { isInert, resolveRetiredGrace } from './retired-ids.ts'
-import { type Session, sessionChanges } from './session.ts'
+import { type Session, sessionChanges, sessionValue } from './session.ts'
 import type { SessionDataStore } from './session-data-store.ts'
 import { isSessionId } from './session-id.ts'
-import type { InferData, KeySchemas } from './session-schema.ts'
+import type { FlashSchemas, InferData, SessionSchema, ValueSchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
+import {
+  describeSessions,
+  type ListUserSessionsOptions,
+  type RestoredSession,
+  sameText,
+  sessionHandle,
+  type UserSession,
+} from './user-sessions.ts'
 
 // Declared in its own module (the stores build on it, the core builds on the stores); re-exported
 // here, where it has always been importable from.
 export type { SessionDataStore }
 
 /** Options for server-side storages (memory, file, Redis, your own). */
-export interface ServerStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends SessionStorageOptions<Values, Flash> {
+export interface ServerStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends SessionStorageOptions<Schema> {
   /**
    * Adopt a well-formed id sent by the client that is not in the store, instead of starting a
    * session with a new id. Default `false`: adopting client-chosen ids allows session fixation.
@@ -34,11 +40,11 @@ export interface ServerStorageOptions<
    * each user's live sessions, so `destroyUserSessions(user)` can sign a user out everywhere: after
    * a password change, or from an admin page. The index lists every live session of the user (at
    * most `maxSessionsPerUser`); it is written when a session starts, when its user changes, and
-   * about once per `idleTimeout` while it is used. The value may be a string, a safe integer or a
-   * bigint (`42`, `42n` and `'42'` name one user); `save` throws a `SessionUserError` (a
-   * `TypeError`) before writing anything when the request sets any other value there (a fraction,
-   * a number beyond `Number.MAX_SAFE_INTEGER`: use a bigint or a string; `null`/`undefined`: no
-   * user). Such a value stored by an older version is left unindexed. A save under
+   * about once per `idleTimeout` while it is used. The value may be a string (without lone
+   * surrogates), a safe integer or a bigint (`42`, `42n` and `'42'` name one user); `save`
+   * throws a `SessionUserError` (a `TypeError`) before writing anything when the request sets any
+   * other value there (a fraction, a number beyond `Number.MAX_SAFE_INTEGER`: use a bigint or a
+   * string; `null`/`undefined`: no user). Such a value stored by an older version is left unindexed. A save under
    * `regenerateId(true)` that sets this value is a login: it alone starts a new absolute lifetime
    * (without `userKey`, or without setting it, `regenerateId(true)` keeps the session's creation
    * time, so rotating ids never carries a session past `absoluteTimeout`). Default: none.
@@ -71,25 +77,67 @@ export interface ServerStorageOptions<
   retiredIdGrace?: number
 }
 
-/** The storage type a schema gives: values and flash typed from their key schemas. */
-export type TypedSessionStorage<Values, Flash> = SessionStorage<InferData<Values>, InferData<Flash>>
+/**
+ * The storage type a schema gives (`TypedSessionStorage<typeof schema>`): values and flash typed
+ * from their key schemas. Without a schema, or for a part it leaves out: any keys, values
+ * `unknown`.
+ */
+export type TypedSessionStorage<Schema extends SessionSchema = SessionSchema> = SessionStorage<
+  InferData<ValueSchemas<Schema>>,
+  InferData<FlashSchemas<Schema>>
+>
 
-/** A server-side storage: also ends every session of one user. */
-export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Flash> & {
-  /**
-   * Deletes every live session whose `userKey` value named `user` when saved (`42`, `42n` and
-   * `'42'` name one user), and resolves to how many live sessions it ended (not counting retired
-   * ids or expired ones). Requests already holding one of them cannot save it back, nor carry it
-   * on under a new id; a login in flight from one of them is ended too. It goes over the index
-   * once, then once more for what logins in flight listed meanwhile, and no further: a client
-   * that keeps logging in cannot keep it from returning (a login saved after it returned stands).
-   * When it rejects (an I/O failure) part way, calling it again finishes the job.
-   *
-   * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
-   * that is not a string, a safe integer or a bigint.
-   */
-  destroyUserSessions(user: string | number | bigint): Promise<number>
-}
+/**
+ * A server-side storage for a schema (`ServerSessionStorage<typeof schema>`): also lists and ends
+ * the sessions of one user.
+ */
+export type ServerSessionStorage<Schema extends SessionSchema = SessionSchema> =
+  TypedSessionStorage<Schema> & {
+    /**
+     * Deletes every live session whose `userKey` value named `user` when saved (`42`, `42n` and
+     * `'42'` name one user), and resolves to how many live sessions it ended (not counting retired
+     * ids or expired ones). Requests already holding one of them cannot save it back, nor carry it
+     * on under a new id; a login in flight from one of them is ended too. It goes over the index
+     * once, then once more for what logins in flight listed meanwhile, and no further: a client
+     * that keeps logging in cannot keep it from returning (a login saved after it returned stands).
+     * When it rejects (an I/O failure) part way, calling it again finishes the job.
+     *
+     * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
+     * that is not a string, a safe integer or a bigint.
+     */
+    destroyUserSessions(user: string | number | bigint): Promise<number>
+    /**
+     * Every live session of `user` (whose `userKey` value named the user when saved), most recently
+     * used first: when each began, was last used and ends, whether it is `current`, and the values
+     * named by `keys` (a device name the app set at login, say), never the session ids: each has an
+     * opaque `handle` for {@link ServerSessionStorage.destroySessionByHandle}. Sessions that
+     * expired, were destroyed, or were saved since under another user are left out. After
+     * `regenerateId()` (without `true`) the old id still answers until it expires, so it is listed
+     * too. It reads each session the user index lists (at most `maxSessionsPerUser`; PostgreSQL:
+     * one query).
+     *
+     * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
+     * that is not a string, a safe integer or a bigint.
+     */
+    listUserSessions<Key extends keyof InferData<ValueSchemas<Schema>> & string = never>(
+      user: string | number | bigint,
+      options?: ListUserSessionsOptions<Key>,
+    ): Promise<UserSession<Pick<InferData<ValueSchemas<Schema>>, Key>>[]>
+    /**
+     * Ends the live session of `user` whose {@link UserSession.handle} is `handle` ("sign out that
+     * device"), as `session.destroy()` in its own request would: its next request gets a fresh
+     * session, and a request holding it cannot save it back. The session is deleted only if it is
+     * still `user`'s and live when deleted (checked atomically with the delete): resolves to `true`
+     * when it ended one, `false` when no live session of `user` has that handle (already ended,
+     * saved meanwhile under another user, another user's, not a handle, or a login from it replaced
+     * its id). A session whose id a request rotated with `regenerateId()` after the list was read
+     * carries on under its new id, which has a new handle: list again.
+     *
+     * @throws {TypeError} when the storage was made without the `userKey` option, or for a `user`
+     * that is not a string, a safe integer or a bigint.
+     */
+    destroySessionByHandle(user: string | number | bigint, handle: string): Promise<boolean>
+  }
 
 /**
  * Builds a server-side session storage on a {@link SessionDataStore}: the cookie holds only the
@@ -106,18 +154,15 @@ export type ServerSessionStorage<Values, Flash> = TypedSessionStorage<Values, Fl
  * })
  * @throws {TypeError} for invalid expiry options, `retiredIdGrace` or `maxSessionsPerUser`.
  */
-export function createSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(
+export function createSessionStorage<Schema extends SessionSchema = SessionSchema>(
   store: SessionDataStore,
-  options: ServerStorageOptions<Values, Flash> = {},
-): ServerSessionStorage<Values, Flash> {
+  options: ServerStorageOptions<Schema> = {},
+): ServerSessionStorage<Schema> {
   let records = new DataStoreRecords(store, options.schema !== undefined)
   return new ServerStorage(
     records,
     options as ServerStorageOptions,
-  ) as unknown as ServerSessionStorage<Values, Flash>
+  ) as unknown as ServerSessionStorage<Schema>
 }
 
 /**
@@ -196,7 +241,7 @@ export class ServerStorage {
     // Before anything is written: setting a value that cannot name a user is a mistake in the app.
     // One already stored (by an older version) is left unindexed, under a new id too.
     if (userKey !== undefined && changes.values.has(userKey)) {
-      checkedUser(session.data[0][userKey], userKey)
+      checkedUser(sessionValue(session, userKey), userKey)
     }
     let origin = renamed ? await this.#retireOriginal(session, now) : undefined
     if (typeof origin === 'string' || origin === null) return origin
@@ -220,7 +265,7 @@ export class ServerStorage {
     if (origin?.expect === 'retired' && this.#graceMs === 0) await this.#records.drop(origin.id)
     if (outcome === 'gone') return ''
     if (outcome === 'retired') return null
-    let user = userKey === undefined ? undefined : userOf(session.data[0][userKey])
+    let user = userKey === undefined ? undefined : userOf(sessionValue(session, userKey))
     // The session changed hands (or logged out of its user): the old user's index forgets the
     // id it was read under, once that id no longer holds the old user's session (the same id
     // saved, or retired by regenerateId(true)). After regenerateId() the old id still answers
@@ -234,18 +279,61 @@ export class ServerStorage {
 
   /** Ends every session of one user: see {@link ServerSessionStorage.destroyUserSessions}. */
   destroyUserSessions = async (user: string | number | bigint): Promise<number> => {
+    let name = this.#userName('destroyUserSessions()', user)
+    return this.#records.destroyUser(name, Date.now(), this.#rules.lifetime)
+  }
+
+  /** Lists one user's sessions: see {@link ServerSessionStorage.listUserSessions}. */
+  listUserSessions = async (
+    user: string | number | bigint,
+    options: ListUserSessionsOptions = {},
+  ): Promise<UserSession[]> => {
+    let live = await this.#liveSessions(this.#userName('listUserSessions()', user))
+    return describeSessions(live, this.#rules.lifetime, options)
+  }
+
+  /** Ends one session of a user: see {@link ServerSessionStorage.destroySessionByHandle}. */
+  destroySessionByHandle = async (
+    user: string | number | bigint,
+    handle: string,
+  ): Promise<boolean> => {
+    let name = this.#userName('destroySessionByHandle()', user)
+    if (typeof handle !== 'string' || !/^[\w-]{43}$/.test(handle)) return false
+    let owner = { user: name, userKey: this.#userKey as string }
+    for (let { listed } of await this.#liveSessions(name)) {
+      if (!sameText(await sessionHandle(listed.id), handle)) continue
+      return this.#records.endUserSession(listed.id, owner, Date.now(), this.#rules.lifetime)
+    }
+    return false
+  }
+
+  /** The user a user-level call names, checked. */
+  #userName(method: string, user: string | number | bigint): string {
     if (this.#userKey === undefined) {
       throw new TypeError(
-        'destroyUserSessions() needs the userKey option, naming the session value that holds the user',
+        `${method} needs the userKey option, naming the session value that holds the user`,
       )
     }
     let name = userOf(user)
     if (name === undefined) {
-      throw new TypeError(
-        `destroyUserSessions() takes a string, a safe integer or a bigint, got ${String(user)}`,
-      )
+      let kinds = 'a string (without lone surrogates), a safe integer or a bigint'
+      throw new TypeError(`${method} takes ${kinds}, got ${String(user)}`)
     }
-    return this.#records.destroyUser(name, Date.now(), this.#rules.lifetime)
+    return name
+  }
+
+  /** The live sessions `user`'s index lists whose `userKey` value still names `user`. */
+  async #liveSessions(user: string): Promise<RestoredSession[]> {
+    let userKey = this.#userKey as string
+    let listed = await this.#records.listUser(user, Date.now(), this.#rules.lifetime)
+    let live: RestoredSession[] = []
+    for (let entry of listed) {
+      if (entry.found.kind !== 'record') continue
+      let session = await this.#rules.restore(entry.id, entry.found.record)
+      if (session && userOf(sessionValue(session, userKey)) === user)
+        live.push({ listed: entry, session })
+    }
+    return live
   }
 
   /**
@@ -255,7 +343,8 @@ export class ServerStorage {
   #logsIn(session: Session): boolean {
     let userKey = this.#userKey
     if (userKey === undefined || !sessionChanges(session).values.has(userKey)) return false
-    return session.data[0][userKey] !== undefined && session.data[0][userKey] !== null
+    let value = sessionValue(session, userKey)
+    return value !== undefined && value !== null
   }
 
   /**

@@ -1,4 +1,6 @@
 import * as devalue from 'devalue'
+import { stringifyValue } from './devalue-writer.ts'
+import { hasProtoKey, isJsonExact } from './json-exact.ts'
 import { type Data, type Session, sessionChanges } from './session.ts'
 import type { Timestamps } from './session-lifetime.ts'
 import { filterValid, type SessionSchema } from './session-schema.ts'
@@ -18,26 +20,47 @@ export interface SessionRecord extends Timestamps {
 export type InvalidDataPolicy = 'drop' | 'reset'
 
 /**
- * Serializes a record with devalue, so Date, Map, Set, BigInt, URL, RegExp, `undefined` and
- * repeated or cyclic references survive. `indexedUntil` is a fifth element, written only when set,
- * so records without it keep the format older versions read.
+ * Marks a record written as JSON. devalue's output for a record starts with `[`, so the two never
+ * meet, and records written before JSON was used read as they always did.
+ */
+const jsonTag = 'J'
+
+/**
+ * Serializes a record. When JSON gives every value back exactly (plain objects and arrays,
+ * strings, finite numbers, booleans, `null`, no repeated references: see {@link isJsonExact}) it
+ * is written as JSON after a tag, several times faster to write and read; anything else (a Date,
+ * a Map, `undefined`...) in devalue's format (see {@link stringifyValue}), so Date, Map, Set,
+ * BigInt, URL, RegExp, `undefined` and repeated or cyclic references survive. `indexedUntil` is a fifth element, written only when
+ * set (in JSON, `null` stands for `Infinity`). Versions before the JSON form read only the
+ * devalue one.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
 export function encodeRecord(record: SessionRecord): string {
-  let fields = [record.values, record.flash, record.createdAt, record.touchedAt]
-  if (record.indexedUntil !== undefined) fields.push(record.indexedUntil)
-  return devalue.stringify(fields)
+  let fields: unknown[] = [record.values, record.flash, record.createdAt, record.touchedAt]
+  let until = record.indexedUntil
+  if (until !== undefined) fields.push(until)
+  let jsonFields =
+    isJsonNumber(record.createdAt) &&
+    isJsonNumber(record.touchedAt) &&
+    (until === undefined || until === Number.POSITIVE_INFINITY || isJsonNumber(until))
+  if (jsonFields && isJsonExact([record.values, record.flash])) {
+    if (until === Number.POSITIVE_INFINITY) fields[4] = null
+    return jsonTag + JSON.stringify(fields)
+  }
+  return stringifyValue(fields)
 }
 
 /**
- * Parses what {@link encodeRecord} wrote. Never throws: anything else (truncated, tampered,
- * `__proto__` keys, wrong shape) gives `null`.
+ * Parses what {@link encodeRecord} wrote, in either form. Never throws: anything else (truncated,
+ * tampered, `__proto__` keys, wrong shape) gives `null`.
  */
 export function decodeRecord(text: string): SessionRecord | null {
   let parsed: unknown
   try {
-    parsed = devalue.parse(text)
+    parsed = text.startsWith(jsonTag)
+      ? parseJsonFields(text.slice(jsonTag.length))
+      : devalue.parse(text)
   } catch {
     return null
   }
@@ -48,6 +71,25 @@ export function decodeRecord(text: string): SessionRecord | null {
   if (parsed.length === 4) return { values, flash, createdAt, touchedAt }
   if (typeof indexedUntil !== 'number' || Number.isNaN(indexedUntil)) return null
   return { values, flash, createdAt, touchedAt, indexedUntil }
+}
+
+/**
+ * The fields of a record written as JSON.
+ *
+ * @throws {Error} for invalid JSON, or a `__proto__` key anywhere (devalue refuses them too).
+ */
+function parseJsonFields(json: string): unknown {
+  let parsed: unknown = JSON.parse(json)
+  if (hasProtoKey(json, parsed)) throw new Error('A __proto__ key')
+  if (Array.isArray(parsed) && parsed.length === 5 && parsed[4] === null) {
+    parsed[4] = Number.POSITIVE_INFINITY
+  }
+  return parsed
+}
+
+/** A number JSON writes and reads back exactly. */
+function isJsonNumber(value: number): boolean {
+  return Number.isFinite(value) && !Object.is(value, -0)
 }
 
 /**

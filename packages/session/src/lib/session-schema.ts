@@ -17,6 +17,34 @@ export interface SessionSchema<
   flash?: Flash
 }
 
+/**
+ * The value schemas of a {@link SessionSchema} type (`typeof schema`): its `values`, or any keys
+ * when it names none.
+ */
+export type ValueSchemas<Schema> = Schema extends { values?: infer Values extends KeySchemas }
+  ? Values
+  : KeySchemas
+
+/**
+ * The flash schemas of a {@link SessionSchema} type (`typeof schema`): its `flash`, or any keys
+ * when it names none.
+ */
+export type FlashSchemas<Schema> = Schema extends { flash?: infer Flash extends KeySchemas }
+  ? Flash
+  : KeySchemas
+
+/**
+ * Refuses every key of a schema other than `values` and `flash` (a misspelled `value`, say): such
+ * a key's type is a message no value matches, which the type error quotes. A type only, for the
+ * `schema` option of the storages.
+ */
+export type OnlySchemaKeys<Schema> = {
+  [Key in Exclude<
+    keyof Schema,
+    keyof SessionSchema
+  >]: 'Error: a session schema has only `values` and `flash`'
+}
+
 declare const inputTypes: unique symbol
 
 /**

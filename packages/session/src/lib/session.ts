@@ -39,7 +39,12 @@ export interface SessionChanges {
   lent: boolean
 }
 
+/** What a session that changed nothing reports, shared: nothing ever adds to them. */
+const noKeys: ReadonlySet<string> = new Set()
+const noFlash: ReadonlyMap<string, unknown> = new Map()
+
 let readChanges: (session: Session<Data, Data>) => SessionChanges
+let readValue: (session: Session<Data, Data>, key: string) => unknown
 let restoreTimes: (session: Session<Data, Data>, createdAt: number, touchedAt: number) => void
 
 /**
@@ -50,13 +55,17 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   static {
     readChanges = (session) => ({
       originalId: session.#originalId,
-      values: session.#changedValues,
-      newFlash: session.#newFlash,
-      readFlash: session.#readFlash,
+      values: session.#changedValues ?? noKeys,
+      newFlash: session.#newFlash ?? noFlash,
+      readFlash: session.#readFlash ?? noKeys,
       createdAt: session.#createdAt,
       touchedAt: session.#touchedAt,
       lent: session.#lent,
     })
+    readValue = (session, key) => {
+      if (session.#destroyed) return undefined
+      return session.#inputs?.has(key) ? session.#inputs.get(key) : session.#values.get(key)
+    }
     restoreTimes = (session, createdAt, touchedAt) => {
       session.#createdAt = createdAt
       session.#touchedAt = touchedAt
@@ -67,12 +76,14 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #id: string
   #deleteId: string | undefined
   #values: Map<string, unknown>
+  // The collections below are made on first use: most requests change nothing, and a session is
+  // made for each.
   /** What `set` was given for keys it checked against a schema: stored instead of the output. */
-  #inputs = new Map<string, unknown>()
+  #inputs: Map<string, unknown> | undefined
   #flash: Map<string, unknown>
-  #newFlash = new Map<string, unknown>()
-  #readFlash = new Set<string>()
-  #changedValues = new Set<string>()
+  #newFlash: Map<string, unknown> | undefined
+  #readFlash: Set<string> | undefined
+  #changedValues: Set<string> | undefined
   #destroyed = false
   #dirty = false
   #schema: SessionSchema | undefined
@@ -91,8 +102,8 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   ) {
     this.#originalId = id
     this.#id = id
-    this.#values = new Map(Object.entries(initialData?.[0] ?? {}))
-    this.#flash = new Map(Object.entries(initialData?.[1] ?? {}))
+    this.#values = toMap(initialData?.[0])
+    this.#flash = toMap(initialData?.[1])
     this.#schema = options?.schema
   }
 
@@ -123,14 +134,15 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   get data(): SessionData<Values, Flash> {
     if (this.#destroyed) return [{}, {}] as unknown as SessionData<Values, Flash>
     this.#lent = true
-    let values = Object.fromEntries(this.#values)
-    for (let [key, input] of this.#inputs) values[key] = input
-    if (this.#flash.size === 0 && this.#newFlash.size === 0) {
-      return [values, {}] as unknown as SessionData<Values, Flash>
+    let values: Data = {}
+    for (let [key, value] of this.#values) setData(values, key, value)
+    if (this.#inputs) for (let [key, input] of this.#inputs) values[key] = input
+    let flash: Data = {}
+    for (let [key, value] of this.#flash) {
+      if (!this.#readFlash?.has(key)) setData(flash, key, value)
     }
-    let flash = new Map([...this.#flash].filter(([key]) => !this.#readFlash.has(key)))
-    for (let [key, value] of this.#newFlash) flash.set(key, value)
-    return [values, Object.fromEntries(flash)] as SessionData<Values, Flash>
+    if (this.#newFlash) for (let [key, value] of this.#newFlash) flash[key] = value
+    return [values, flash] as SessionData<Values, Flash>
   }
 
   /** The number of values and stored flash values. `0` once destroyed. */
@@ -151,6 +163,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     if (this.#values.has(key)) {
       value = this.#values.get(key)
     } else if (this.#flash.has(key)) {
+      this.#readFlash ??= new Set()
       if (!this.#readFlash.has(key)) {
         this.#readFlash.add(key)
         this.#dirty = true
@@ -188,8 +201,13 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     }
     let schemas = this.#schema?.values
     this.#values.set(key, schemas ? checkValue(schemas, key, value) : value)
-    if (schemas) this.#inputs.set(key, value)
-    else this.#inputs.delete(key)
+    if (schemas) {
+      this.#inputs ??= new Map()
+      this.#inputs.set(key, value)
+    } else {
+      this.#inputs?.delete(key)
+    }
+    this.#changedValues ??= new Set()
     this.#changedValues.add(key)
     this.#dirty = true
   }
@@ -202,7 +220,8 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   unset(key: keyof Values & string): void {
     this.#checkLive()
     this.#values.delete(key)
-    this.#inputs.delete(key)
+    this.#inputs?.delete(key)
+    this.#changedValues ??= new Set()
     this.#changedValues.add(key)
     this.#dirty = true
   }
@@ -222,6 +241,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     checkKey(key)
     // Checked now, stored as given: the request that reads it gets the schema's output.
     if (this.#schema?.flash) checkValue(this.#schema.flash as KeySchemas, key, value)
+    this.#newFlash ??= new Map()
     this.#newFlash.set(key, value)
     this.#dirty = true
   }
@@ -251,6 +271,27 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   }
 }
 
+/** The entries of stored data (own enumerable keys, in order) as a Map. */
+function toMap(data: Data | undefined): Map<string, unknown> {
+  let map = new Map<string, unknown>()
+  if (data !== undefined) for (let key of Object.keys(data)) map.set(key, data[key])
+  return map
+}
+
+/** Sets `data[key]`, as an own property even for `__proto__` (stored data may hold one). */
+function setData(data: Data, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(data, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  } else {
+    data[key] = value
+  }
+}
+
 function checkKey(key: string): void {
   if (key === '__proto__') throw new TypeError('"__proto__" cannot be a session key')
 }
@@ -272,6 +313,15 @@ export function createSession<Values extends Data = Data, Flash extends Data = D
 /** What a session changed since it was read, for storages that merge concurrent saves. */
 export function sessionChanges(session: Session<Data, Data>): SessionChanges {
   return readChanges(session)
+}
+
+/**
+ * The value the session holds under `key` (as `data` would give it: the schema's input where
+ * `set` was given one), for storages: unlike `data` and `get`, it lends nothing (a save that
+ * finds the session unchanged need not re-read what it stores) and reads no flash value.
+ */
+export function sessionValue(session: Session<Data, Data>, key: string): unknown {
+  return readValue(session, key)
 }
 
 /** Sets when a session read from storage was created and last renewed (ms since the epoch). */

@@ -8,18 +8,18 @@ import {
   resolveLifetime,
 } from './session-lifetime.ts'
 import { type InvalidDataPolicy, type SessionRecord, validRecord } from './session-record.ts'
-import type { KeySchemas, SessionSchema } from './session-schema.ts'
+import type { OnlySchemaKeys, SessionSchema } from './session-schema.ts'
 
 /** Options shared by every storage. */
-export interface SessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ExpiryOptions {
+export interface SessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends ExpiryOptions {
   /**
    * Schemas for what the session holds (see {@link SessionSchema}): `get`/`set` are typed from
-   * them, `set` refuses a bad value, and stored data that fails is handled by `invalidData`.
+   * them, `set` refuses a bad value, and stored data that fails is handled by `invalidData`. Keys
+   * other than `values` and `flash` (a misspelling) do not compile. Default: none (any keys, values
+   * `unknown`).
    */
-  schema?: SessionSchema<Values, Flash>
+  schema?: Schema & NoInfer<OnlySchemaKeys<Schema>>
   /**
    * What to do with stored data that fails the schema when it is read: `'drop'` (default) leaves
    * out the failing keys; `'reset'` starts a fresh session. Either way the request goes on.

@@ -92,12 +92,15 @@ export class UserIndex {
     })
   }
 
-  /** Every session id `user`'s index lists, expired entries included. */
-  async list(user: string): Promise<string[]> {
+  /**
+   * Every session id `user`'s index lists, but the entries expired at `now` (default: none left
+   * out).
+   */
+  async list(user: string, now = Number.NEGATIVE_INFINITY): Promise<string[]> {
     let key = await indexId(user)
     return this.#withLock(key, async () => {
       let stored = await this.#store.readData(key)
-      return [...parseIndex(stored, Number.NEGATIVE_INFINITY).sessions.keys()]
+      return [...parseIndex(stored, now).sessions.keys()]
     })
   }
 

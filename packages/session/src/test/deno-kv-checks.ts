@@ -192,6 +192,30 @@ const results: Record<string, unknown> = {}
   results.destroyUser = { ended, users }
 }
 
+// listUserSessions in one process lists the user's sessions saved by both; ending one by its
+// handle from the other ends it for both.
+{
+  for (let [storage, device] of [
+    [a, 'laptop'],
+    [b, 'phone'],
+  ] as const) {
+    let session = await storage.read(null)
+    session.set('userId', 'kim')
+    session.set('device', device)
+    await storage.save(session)
+  }
+  let listed = await a.listUserSessions('kim', { keys: ['device'] })
+  let phone = listed.find((entry) => entry.values.device === 'phone')
+  let ended = await b.destroySessionByHandle('kim', phone?.handle ?? '')
+  let left = await b.listUserSessions('kim', { keys: ['device'] })
+  results.listUser = {
+    devices: listed.map((entry) => entry.values.device).sort(),
+    ended,
+    left: left.map((entry) => entry.values.device),
+  }
+  await a.destroyUserSessions('kim')
+}
+
 // A logout in B empties its user's index; before B deletes it, A logs the same user in: B's
 // checked delete fails and B takes its session out again, so A's login stays listed. The logout's
 // delete of its own record, changed by A meanwhile, is checked too.

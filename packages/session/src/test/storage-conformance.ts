@@ -1,15 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { z } from 'zod'
 import { createCookie } from '../lib/cookie.ts'
-import type { ServerStorageOptions } from '../lib/server-storage.ts'
+import type { ServerSessionStorage, ServerStorageOptions } from '../lib/server-storage.ts'
 import type { Session } from '../lib/session.ts'
 import { SessionValueError } from '../lib/session-schema.ts'
 import type { SessionStorage } from '../lib/session-storage.ts'
 import { Browser } from './browser.ts'
+import { itListsUserSessions } from './user-sessions-conformance.ts'
 
 /** Creates the storage under test. Storages made in one test share their data when `reopens`. */
 export type StorageFactory = (options?: ServerStorageOptions) => SessionStorage & {
   destroyUserSessions?(user: string | number | bigint): Promise<number>
+  listUserSessions?: ServerSessionStorage['listUserSessions']
+  destroySessionByHandle?(user: string | number | bigint, handle: string): Promise<boolean>
   /** File storage: deletes expired files, as an app's timer would. */
   prune?(): Promise<number>
 }
@@ -55,6 +58,9 @@ export function describeSessionStorage(
         itEndsUserSessions(factory)
         itCapsByLastUse(factory)
         itCountsUserSessions(factory)
+      })
+      describe('listUserSessions and destroySessionByHandle', () => {
+        itListsUserSessions(factory, cookie)
       })
       describe('regenerateId(true) with requests in flight', () => {
         itKeepsLoginsFromRequestsInFlight(factory)
@@ -476,8 +482,9 @@ function itCountsUserSessions(factory: StorageFactory): void {
   it('refuses at save, writing nothing, a user value that cannot name a user', async () => {
     let storage = factory({ userKey: 'userId' })
     // 1e21 and 2 ** 53 are not safe integers: their decimal forms would name other users than
-    // the bigints they stand for (10n ** 21n, 2n ** 53n + 1n...).
-    for (let value of [{ id: 1 }, true, Number.NaN, 1.5, 1e21, 2 ** 53]) {
+    // the bigints they stand for (10n ** 21n, 2n ** 53n + 1n...). A lone surrogate becomes U+FFFD
+    // once encoded: '\uD800' would name the user '\uFFFD'.
+    for (let value of [{ id: 1 }, true, Number.NaN, 1.5, 1e21, 2 ** 53, '\uD800', 'a\uDC00']) {
       let session = await storage.read(null)
       session.set('cart', 1)
       session.set('userId', value)
@@ -486,6 +493,7 @@ function itCountsUserSessions(factory: StorageFactory): void {
     }
     await expect(storage.destroyUserSessions?.({} as never)).rejects.toThrow(TypeError)
     await expect(storage.destroyUserSessions?.(1e21)).rejects.toThrow(/a safe integer or a bigint/)
+    await expect(storage.destroyUserSessions?.('\uD800')).rejects.toThrow(/lone surrogates/)
   })
 
   it('counts only the live sessions it ended, not the ids logins retired', async () => {

@@ -1,5 +1,5 @@
 import { KeyLock } from '../key-lock.ts'
-import type { Found, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
+import type { Found, ListedSession, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
 import type { Lifetime } from '../session-lifetime.ts'
 import { KvConflictError } from './kv-conflict.ts'
 import { KvSessionTooLargeError } from './kv-session-too-large.ts'
@@ -69,6 +69,19 @@ export class RetryingRecords implements RecordStore {
 
   destroyUser(user: string, now: number, lifetime: Lifetime): Promise<number> {
     return this.#retry([], (records) => records.destroyUser(user, now, lifetime))
+  }
+
+  listUser(user: string, now: number, lifetime: Lifetime): Promise<ListedSession[]> {
+    return this.#retry([], (records) => records.listUser(user, now, lifetime))
+  }
+
+  endUserSession(
+    id: string,
+    owner: { user: string; userKey: string },
+    now: number,
+    lifetime: Lifetime,
+  ): Promise<boolean> {
+    return this.#retry([id], (records) => records.endUserSession(id, owner, now, lifetime))
   }
 
   /** Runs `task` under the locks of `ids`, each attempt on a new store, retrying conflicts. */

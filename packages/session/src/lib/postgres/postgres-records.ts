@@ -1,5 +1,6 @@
-import type { Found, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
+import type { Found, ListedSession, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
 import { userOf } from '../record-store.ts'
+import { sessionValue } from '../session.ts'
 import { expiresAt, type Lifetime } from '../session-lifetime.ts'
 import type { PostgresSessionClient } from './postgres-client.ts'
 import {
@@ -71,7 +72,8 @@ export class PostgresRecords implements RecordStore {
   }
 
   async write(plan: WritePlan): Promise<WriteOutcome> {
-    let user = plan.userKey === undefined ? undefined : userOf(plan.session.data[0][plan.userKey])
+    let user =
+      plan.userKey === undefined ? undefined : userOf(sessionValue(plan.session, plan.userKey))
     checkStorable(plan.session, user)
     await this.#pruneIfDue(plan.now)
     let written = plan.stored ? await this.#merge(plan) : await this.#replace(plan)
@@ -91,7 +93,7 @@ export class PostgresRecords implements RecordStore {
       SET retired_until = $2::bigint, expires_at = $2::bigint, vals = '{}', flash = '{}'
       WHERE id = $1 AND ${liveSql(3, 4, 5)}
       RETURNING 1 AS ok`,
-      [id, `${until}`, `${now}`, ...timeouts(lifetime)],
+      [id, `${Math.round(until)}`, `${now}`, ...timeouts(lifetime)],
     )
     return rows.length > 0 ? 'written' : this.#why(id, now)
   }
@@ -147,6 +149,31 @@ export class PostgresRecords implements RecordStore {
       if (last) return ended
       last = Number(row.deleted) < batch
     }
+  }
+
+  async listUser(user: string, now: number, lifetime: Lifetime): Promise<ListedSession[]> {
+    if (!storable(user)) return []
+    let rows = await this.#client.run(
+      `SELECT id, ${rowColumns} FROM ${this.#table} WHERE user_id = $1 AND ${liveSql(2, 3, 4)}`,
+      [user, `${now}`, ...timeouts(lifetime)],
+    )
+    return rows.map((row) => ({ id: String(row.id), found: decodeRow(row) }))
+  }
+
+  async endUserSession(
+    id: string,
+    owner: { user: string },
+    now: number,
+    lifetime: Lifetime,
+  ): Promise<boolean> {
+    if (!storable(owner.user)) return false
+    // `user_id` is written in the statement that writes the data: it names the row's user now.
+    let rows = await this.#client.run(
+      `DELETE FROM ${this.#table} WHERE id = $1 AND user_id = $2 AND ${liveSql(3, 4, 5)}
+      RETURNING 1 AS ok`,
+      [id, owner.user, `${now}`, ...timeouts(lifetime)],
+    )
+    return rows.length > 0
   }
 
   /**
@@ -223,7 +250,7 @@ export class PostgresRecords implements RecordStore {
     let { session, now, lifetime, origin } = plan
     let changes = rowChanges(session, false)
     let expires = expiresAt({ createdAt: plan.createdAt, touchedAt: now }, lifetime)
-    let user = plan.userKey === undefined ? undefined : userOf(session.data[0][plan.userKey])
+    let user = plan.userKey === undefined ? undefined : userOf(sessionValue(session, plan.userKey))
     let params = [plan.id, `${plan.createdAt}`, `${now}`, finite(expires)]
     params.push(changes.setValues, changes.setFlash, user ?? null)
     let check = ''
@@ -276,9 +303,15 @@ export class PostgresRecords implements RecordStore {
   }
 }
 
-/** A time in ms as a parameter: `null` (SQL `NULL`) for never. */
+// Past this many ms (about 292 million years) a time is never: PostgreSQL's bigint ends there.
+const maxBigintMs = 9e18
+
+/**
+ * A time in ms as a `bigint` parameter, rounded to a whole ms: `null` (SQL `NULL`) for never
+ * (`Infinity`, or past what a `bigint` holds).
+ */
 function finite(ms: number): string | null {
-  return Number.isFinite(ms) ? `${ms}` : null
+  return ms < maxBigintMs ? `${Math.round(ms)}` : null
 }
 
 /** The idle and absolute timeouts in ms as parameters (`null` for none). */

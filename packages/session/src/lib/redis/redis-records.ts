@@ -1,5 +1,13 @@
-import type { Found, Origin, RecordStore, WriteOutcome, WritePlan } from '../record-store.ts'
+import type {
+  Found,
+  ListedSession,
+  Origin,
+  RecordStore,
+  WriteOutcome,
+  WritePlan,
+} from '../record-store.ts'
 import { indexUntil, userOf } from '../record-store.ts'
+import { sessionValue } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { expiresAt, type Lifetime } from '../session-lifetime.ts'
 import type { RedisSessionClient } from './redis-client.ts'
@@ -7,8 +15,10 @@ import { decodeFields, fieldChanges, isRetiredMarker } from './redis-fields.ts'
 import {
   confirmScript,
   dropScript,
+  endScript,
   forgetScript,
   indexScript,
+  listedScript,
   membersScript,
   purgeScript,
   type RedisScript,
@@ -68,7 +78,7 @@ export class RedisRecords implements RecordStore {
     let { session, now, stored, lifetime, origin } = plan
     let cluster = this.#client.cluster === true
     let expires = expiresAt({ createdAt: plan.createdAt, touchedAt: now }, lifetime)
-    let user = plan.userKey === undefined ? undefined : userOf(session.data[0][plan.userKey])
+    let user = plan.userKey === undefined ? undefined : userOf(sessionValue(session, plan.userKey))
     let indexed = plan.read?.indexedUntil
     let covered = !plan.userChanged && indexed !== undefined && indexed >= expires
     // '' leaves the index as it is; '-' says the session has no user.
@@ -145,6 +155,37 @@ export class RedisRecords implements RecordStore {
       if (last) return ended
       last = ids.length < scriptChunk
     }
+  }
+
+  async endUserSession(
+    id: string,
+    owner: { user: string; userKey: string },
+    now: number,
+    lifetime: Lifetime,
+  ): Promise<boolean> {
+    let key = this.#key(id)
+    let fields = await this.#client.hgetall(key).catch((error: unknown) => {
+      // Not a hash: no session of anyone's.
+      if (String(error).includes('WRONGTYPE')) return {} as Record<string, string>
+      throw error
+    })
+    let record = isRetiredMarker(fields) ? null : decodeFields(fields)
+    if (record === null || userOf(record.values[owner.userKey]) !== owner.user) return false
+    // The user field as read: the script deletes the session only if it still holds it.
+    let field = `v:${owner.userKey}`
+    let expected = fields[field] as string
+    let index = this.#indexKey(owner.user)
+    let together = this.#client.cluster !== true
+    let args = [`${now}`, ...timeouts(lifetime), field, expected, id]
+    let reply = await this.#run(endScript, together ? [key, index] : [key], args)
+    if (reply !== 1) return false
+    if (!together) await this.#unindex(index, [id], now)
+    return true
+  }
+
+  async listUser(user: string, now: number): Promise<ListedSession[]> {
+    let ids = (await this.#run(listedScript, [this.#indexKey(user)], [`${now}`])) as string[]
+    return Promise.all(ids.map(async (id) => ({ id, found: await this.find(id) })))
   }
 
   /**

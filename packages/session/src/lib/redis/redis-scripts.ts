@@ -268,21 +268,56 @@ export const dropScript = new RedisScript(`
 return redis.call('DEL', KEYS[1])
 `)
 
+// listedIds(key, ids): `ids`, read from the user index `key`, when every one has the form of a
+// session id; else an error, deleting nothing: the key is not an index this storage wrote.
+const listedIdsFunction = `${userIndexFunction}
+local function listedIds(key, ids)
+  for _, id in ipairs(ids) do
+    if not isSessionId(id) then
+      error(redis.error_reply('ERR the key ' .. key ..
+        ' lists something other than session ids: keyPrefix must hold sessions only'))
+    end
+  end
+  return ids
+end
+`
+
 /**
  * The first session ids of a user's index, those that end soonest. KEYS[1] the index; ARGV: now,
  * how many (at most {@link scriptChunk}). Fails, deleting nothing, when a member is not a session
  * id: the key is not an index this storage wrote.
  */
-export const membersScript = new RedisScript(`${userIndexFunction}
+export const membersScript = new RedisScript(`${listedIdsFunction}
 userIndex(KEYS[1], tonumber(ARGV[1]))
-local ids = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-for _, id in ipairs(ids) do
-  if not isSessionId(id) then
-    error(redis.error_reply('ERR the key ' .. KEYS[1] ..
-      ' lists something other than session ids: keyPrefix must hold sessions only'))
-  end
+return listedIds(KEYS[1], redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1))
+`)
+
+/**
+ * Ends one session of a user: deletes it when it is live and its user field still holds what the
+ * caller read, then takes it out of the index. KEYS[1] the session, KEYS[2] the user's index
+ * (absent on Cluster: the caller unlists it); ARGV: now, the idle and absolute timeouts in ms (''
+ * for none), the user field's name, its expected value, the session id. Returns 1 when it deleted
+ * the session, else 0.
+ */
+export const endScript = new RedisScript(`${stateFunction}${userIndexFunction}
+local now = tonumber(ARGV[1])
+if state(KEYS[1], now, tonumber(ARGV[2]), tonumber(ARGV[3])) ~= 1 then return 0 end
+if redis.call('HGET', KEYS[1], ARGV[4]) ~= ARGV[5] then return 0 end
+redis.call('DEL', KEYS[1])
+if KEYS[2] then
+  userIndex(KEYS[2], now)
+  redis.call('ZREM', KEYS[2], ARGV[6])
 end
-return ids
+return 1
+`)
+
+/**
+ * The ids a user's index lists whose entries end after now (an index of the first release
+ * converted first). KEYS[1] the index; ARGV: now. Fails when a member is not a session id.
+ */
+export const listedScript = new RedisScript(`${listedIdsFunction}
+userIndex(KEYS[1], tonumber(ARGV[1]))
+return listedIds(KEYS[1], redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf'))
 `)
 
 async function sha1Hex(text: string): Promise<string> {

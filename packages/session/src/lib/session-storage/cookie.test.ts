@@ -1,3 +1,4 @@
+import * as devalue from 'devalue'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser } from '../../test/browser.ts'
 import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
@@ -98,5 +99,37 @@ describe('createCookieSessionStorage', () => {
       .replace(/=+$/, '')
     browser.cookieHeader = `s=${forged}.${signature}`
     await browser.request((session) => expect(session.get('role')).toBeUndefined())
+  })
+
+  it('writes plain JSON data as JSON after the tag J, and reads values of earlier versions', async () => {
+    let storage = createCookieSessionStorage()
+    let session = await storage.read(null)
+    session.set('cart', [{ sku: 'A-1', quantity: 2 }])
+    let value = (await storage.save(session)) as string
+    expect(value.slice(32)).toMatch(
+      /^J\[\{"cart":\[\{"sku":"A-1","quantity":2\}\]\},\{\},\d+,\d+\]$/,
+    )
+    // What earlier versions wrote: devalue's format.
+    let earlier = `${value.slice(0, 32)}${devalue.stringify([{ at: new Date(0) }, {}, Date.now(), Date.now()])}`
+    expect((await createCookieSessionStorage().read(earlier)).get('at')).toEqual(new Date(0))
+  })
+
+  it('shares no object between requests that read the same cookie value, nor with what it saved', async () => {
+    let storage = createCookieSessionStorage()
+    let first = await storage.read(null)
+    let cart = { items: ['apple'], at: new Date(0), tags: new Map([['a', 1]]) }
+    first.set('cart', cart)
+    let value = (await storage.save(first)) as string
+    cart.items.push('changed after the save')
+    let [one, two] = [await storage.read(value), await storage.read(value)]
+    let mine = one.get('cart') as typeof cart
+    mine.items.push('changed in place')
+    mine.tags.set('b', 2)
+    expect(two.get('cart')).toEqual({
+      items: ['apple'],
+      at: new Date(0),
+      tags: new Map([['a', 1]]),
+    })
+    expect((await storage.read(value)).get('cart')).toEqual(two.get('cart'))
   })
 })

@@ -1,20 +1,32 @@
 import { maxCookieSize } from '../cookie.ts'
-import { saveBase } from '../save-base.ts'
+import { copyRecord, keepRecord } from '../record-copy.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
 import { type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
-import { applyChanges, decodeRecord, encodeRecord } from '../session-record.ts'
-import type { KeySchemas } from '../session-schema.ts'
+import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from '../session-record.ts'
+import type { SessionSchema } from '../session-schema.ts'
 import { SessionTooLargeError } from '../session-too-large-error.ts'
 import { createStorageRules, type SessionStorageOptions } from '../storage-rules.ts'
+import { TextCache } from '../text-cache.ts'
 
 const encoder = new TextEncoder()
 
+/**
+ * The cookie values a storage keeps parsed: a browser sends the value it was given back on each
+ * request until the next save, and parsing it again would cost more than the rest of the read. At
+ * most 1,024, and 512 Ki characters of values in all. Keyed by the session id and the value's last
+ * 32 characters (which hold when it was last saved).
+ */
+const parsedValues = {
+  maxEntries: 1024,
+  maxWeight: 512 * 1024,
+  keyOf: (value: string) => `${value.slice(0, 32)}${value.slice(-32)}`,
+  weigh: (value: string) => value.length,
+}
+
 /** Options for {@link createCookieSessionStorage}. */
-export interface CookieSessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends SessionStorageOptions<Values, Flash> {}
+export interface CookieSessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends SessionStorageOptions<Schema> {}
 
 /**
  * Keeps the whole session in the cookie: no server state, so it scales without shared storage.
@@ -28,23 +40,35 @@ export interface CookieSessionStorageOptions<
  *
  * @throws {TypeError} for invalid expiry options.
  */
-export function createCookieSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(options: CookieSessionStorageOptions<Values, Flash> = {}): TypedSessionStorage<Values, Flash> {
+export function createCookieSessionStorage<Schema extends SessionSchema = SessionSchema>(
+  options: CookieSessionStorageOptions<Schema> = {},
+): TypedSessionStorage<Schema> {
   let rules = createStorageRules(options)
-  // The payload each session was read from: saves start again from it, so objects changed through
-  // get() without set() are not written.
-  let payloads = new WeakMap<Session, string>()
+  // The record each session was read from, kept (see keepRecord: never changed nor handed out):
+  // saves apply the session's changes to it, so objects changed through get() without set() are
+  // not written, and what the schema dropped stays.
+  let bases = new WeakMap<Session, SessionRecord>()
+  // Cookie values this storage wrote or read, with their records kept: the value sent back is
+  // copied, not parsed. Filled only with values that parsed (a cookie is verified before it gets
+  // here), bounded.
+  let parsed = new TextCache<SessionRecord>(parsedValues)
   let warnedDeleteOld = false
 
   async function read(cookieValue: string | null): Promise<Session> {
-    let parsed = cookieValue ? parsePayload(cookieValue) : null
-    let record = parsed && decodeRecord(parsed.record)
-    let session = parsed && record && rules.restore(parsed.id, record)
+    let id = cookieValue?.slice(0, 32)
+    if (!cookieValue || !isSessionId(id)) return rules.fresh()
+    let kept = parsed.get(cookieValue)
+    if (kept === undefined) {
+      // Parsed just now, shared with nothing: it is kept as it is.
+      let record = decodeRecord(cookieValue.slice(32))
+      if (record === null) return rules.fresh()
+      kept = record
+      parsed.set(cookieValue, kept)
+    }
+    let session = rules.restore(id, copyRecord(kept))
     if (session instanceof Promise) session = await session
-    if (!parsed || !session) return rules.fresh()
-    payloads.set(session, parsed.record)
+    if (!session) return rules.fresh()
+    bases.set(session, kept)
     return session
   }
 
@@ -58,23 +82,18 @@ export function createCookieSessionStorage<
     }
     let now = Date.now()
     if (!rules.needsWrite(session, now)) return null
-    // The cookie is the store: what is stored now is the payload the session was read from, under
-    // its id (a new id starts a new cookie).
-    let payload = payloads.get(session)
-    let current = sessionChanges(session).originalId === session.id ? (payload ?? null) : null
-    let base = saveBase(session, current, payload, options.schema !== undefined).record
-    let value = session.id + encodeRecord(applyChanges(base, session, now))
+    // The cookie is the store: what is stored now is the record the session was read from, under
+    // its id (a new id starts a new cookie). Merging onto it gives what the session holds when
+    // nothing was changed in place (saveBase's rule), without parsing anything.
+    let base = sessionChanges(session).originalId === session.id ? bases.get(session) : undefined
+    let record = applyChanges(base ?? null, session, now)
+    let value = session.id + encodeRecord(record)
     // UTF-8 bytes, counted only when the characters alone come close.
     let size = value.length * 3 <= maxCookieSize ? value.length : encoder.encode(value).length
     if (size > maxCookieSize) throw new SessionTooLargeError(session, size, maxCookieSize)
+    parsed.set(value, keepRecord(record, base))
     return value
   }
 
-  return { read, save } as unknown as TypedSessionStorage<Values, Flash>
-}
-
-/** The cookie value is the session id (32 characters) followed by the encoded record. */
-function parsePayload(value: string): { id: string; record: string } | null {
-  let id = value.slice(0, 32)
-  return isSessionId(id) ? { id, record: value.slice(32) } : null
+  return { read, save } as unknown as TypedSessionStorage<Schema>
 }

@@ -85,6 +85,14 @@ describe('createDenoKvSessionStorage under Deno, on a real KV file opened by two
     expect(results.destroyUser).toEqual({ ended: 3, users: [null, null, null] })
   })
 
+  it("lists a user's sessions saved through both handles and ends one by its handle", () => {
+    expect(results.listUser).toEqual({
+      devices: ['laptop', 'phone'],
+      ended: true,
+      left: ['laptop'],
+    })
+  })
+
   it('keeps a login another process made while a logout emptied the user index', () => {
     // B's checked deletes of the record (renewed by A) and of the index (A's login) failed once
     // each; B ran its logout again, so A's new session is still listed and ended.

@@ -7,13 +7,11 @@ import {
   ServerStorage,
   type ServerStorageOptions,
 } from '../server-storage.ts'
-import type { KeySchemas } from '../session-schema.ts'
+import type { SessionSchema } from '../session-schema.ts'
 
 /** Options for {@link createDenoKvSessionStorage}. */
-export interface DenoKvSessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ServerStorageOptions<Values, Flash> {
+export interface DenoKvSessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends ServerStorageOptions<Schema> {
   /**
    * The key every entry is stored under, followed by the session id (or a user index id, which
    * contains a `.`). Default `['session']`. Give each storage sharing one KV its own prefix.
@@ -46,13 +44,10 @@ export interface DenoKvSessionStorageOptions<
  * @throws {TypeError} for an invalid `prefix` or `maxAttempts`, invalid expiry options, `retiredIdGrace` or
  * `maxSessionsPerUser`.
  */
-export function createDenoKvSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(
+export function createDenoKvSessionStorage<Schema extends SessionSchema = SessionSchema>(
   kv: DenoKv,
-  options: DenoKvSessionStorageOptions<Values, Flash> = {},
-): ServerSessionStorage<Values, Flash> {
+  options: DenoKvSessionStorageOptions<Schema> = {},
+): ServerSessionStorage<Schema> {
   let attempts = options.maxAttempts ?? 8
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) {
     throw new TypeError(`maxAttempts must be an integer from 1 to 100, got ${attempts}`)
@@ -65,11 +60,7 @@ export function createDenoKvSessionStorage<
     attempts,
   )
   let storage = new ServerStorage(records, options as ServerStorageOptions)
-  return {
-    read: storage.read,
-    save: storage.save,
-    destroyUserSessions: storage.destroyUserSessions,
-  } as unknown as ServerSessionStorage<Values, Flash>
+  return storage as unknown as ServerSessionStorage<Schema>
 }
 
 function checkedPrefix(prefix: unknown = ['session']): KvKey {

@@ -8,15 +8,13 @@ import {
 } from '../server-storage.ts'
 import type { SessionDataStore } from '../session-data-store.ts'
 import { isSessionId } from '../session-id.ts'
-import type { KeySchemas } from '../session-schema.ts'
+import type { SessionSchema } from '../session-schema.ts'
 import { resolveMaxSessions } from '../storage-rules.ts'
 import { FileBudget, usersFolder } from './fs-budget.ts'
 
 /** Options for {@link createFsSessionStorage}. */
-export interface FsSessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ServerStorageOptions<Values, Flash> {
+export interface FsSessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends ServerStorageOptions<Schema> {
   /**
    * The most session files kept; past it the least recently written one is deleted, so a flood of
    * new sessions cannot fill the disk. Disk use is about `maxSessions` times the size of a session
@@ -28,13 +26,14 @@ export interface FsSessionStorageOptions<
 }
 
 /** A file-backed session storage, with a way to delete expired sessions. */
-export type FsSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
-  /**
-   * Deletes the files of expired sessions and resolves to how many it deleted. Run it now and then
-   * (a timer, a cron job): reads already ignore expired sessions, this frees the disk.
-   */
-  prune(): Promise<number>
-}
+export type FsSessionStorage<Schema extends SessionSchema = SessionSchema> =
+  ServerSessionStorage<Schema> & {
+    /**
+     * Deletes the files of expired sessions and resolves to how many it deleted. Run it now and
+     * then (a timer, a cron job): reads already ignore expired sessions, this frees the disk.
+     */
+    prune(): Promise<number>
+  }
 
 /**
  * Keeps each session in a file under `directory` (created if missing), named by a SHA-256 hash of
@@ -49,13 +48,10 @@ export type FsSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash
  * @throws {Error} when `directory` exists and is not a directory.
  * @throws {TypeError} when `maxSessions` is not a positive integer, or for invalid expiry options.
  */
-export function createFsSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(
+export function createFsSessionStorage<Schema extends SessionSchema = SessionSchema>(
   directory: string,
-  options: FsSessionStorageOptions<Values, Flash> = {},
-): FsSessionStorage<Values, Flash> {
+  options: FsSessionStorageOptions<Schema> = {},
+): FsSessionStorage<Schema> {
   let maxSessions = resolveMaxSessions(options.maxSessions, 100_000)
   let root = path.resolve(directory)
   fs.mkdirSync(root, { recursive: true, mode: 0o700 })

@@ -29,6 +29,24 @@ describe('createMemorySessionStorage', () => {
     expect(survivors).toEqual([undefined, undefined, 2, 3, 4])
   })
 
+  it('keeps a session read between new ones, however many come past maxSessions', async () => {
+    let storage = createMemorySessionStorage({ maxSessions: 3 })
+    let kept = await storage.read(null)
+    kept.set('user', 'ada')
+    let id = (await storage.save(kept)) as string
+    let others: string[] = []
+    for (let index = 0; index < 20; index++) {
+      let session = await storage.read(null)
+      session.set('n', index)
+      others.push((await storage.save(session)) as string)
+      expect((await storage.read(id)).get('user')).toBe('ada')
+    }
+    let survivors = await Promise.all(
+      others.map(async (other) => (await storage.read(other)).get('n')),
+    )
+    expect(survivors.filter((n) => n !== undefined)).toEqual([18, 19])
+  })
+
   it('does not grow on requests that never change their session', async () => {
     let storage = createMemorySessionStorage({ maxSessions: 1 })
     let kept = await storage.read(null)
@@ -51,6 +69,37 @@ describe('createMemorySessionStorage', () => {
     }
     expect(await storage.destroyUserSessions('ada')).toBe(1)
     await user.request((session) => expect(session.get('userId')).toBeUndefined())
+  })
+
+  it('stores a copy at save: what the request changes in place afterwards is not stored', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    let cart = { items: ['apple'], at: new Date(0), tags: new Set(['a']) }
+    session.set('cart', cart)
+    let id = (await storage.save(session)) as string
+    cart.items.push('pear')
+    cart.tags.add('b')
+    expect((await storage.read(id)).get('cart')).toEqual({
+      items: ['apple'],
+      at: new Date(0),
+      tags: new Set(['a']),
+    })
+  })
+
+  it('gives each request its own copy: a change in place reaches no other request', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    session.set('cart', { items: ['apple'], prefs: new Map([['theme', 'dark']]) })
+    let id = (await storage.save(session)) as string
+    let [one, two] = await Promise.all([storage.read(id), storage.read(id)])
+    let mine = one.get('cart') as { items: string[]; prefs: Map<string, string> }
+    mine.items.push('pear')
+    mine.prefs.set('theme', 'light')
+    one.set('visits', 1)
+    await storage.save(one)
+    expect(two.get('cart')).toEqual({ items: ['apple'], prefs: new Map([['theme', 'dark']]) })
+    expect((await storage.read(id)).get('cart')).toEqual(two.get('cart'))
+    expect((await storage.read(id)).get('visits')).toBe(1)
   })
 
   it('refuses a maxSessions that is not a positive integer', () => {

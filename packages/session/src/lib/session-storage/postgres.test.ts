@@ -60,7 +60,7 @@ async function savedSession(storage: ReturnType<typeof createPostgresSessionStor
   return (await storage.save(session)) as string
 }
 
-describe('createPostgresSessionStorage', () => {
+describe('createPostgresSessionStorage rows, tables and options', () => {
   it('keeps a session as a row with one JSON key per value, in the table it creates', async () => {
     let table = newTable()
     let storage = createPostgresSessionStorage({ client: sql, table })
@@ -93,6 +93,51 @@ describe('createPostgresSessionStorage', () => {
     }
   })
 
+  it('reads a corrupt row as a fresh session, and deletes it', async () => {
+    let table = newTable()
+    let storage = createPostgresSessionStorage({ client: sql, table })
+    let corrupt = [
+      `vals = '{"user": 1}'`,
+      `vals = '{"user": "{not devalue"}'`,
+      `vals = '[1, 2]'`,
+      `flash = '{"__proto__": "[1]"}'`,
+    ]
+    for (let change of corrupt) {
+      let id = await savedSession(storage)
+      await sql.unsafe(`UPDATE ${table} SET ${change} WHERE id = $1`, [id])
+      let session = await storage.read(id)
+      expect([session.size, session.id === id]).toEqual([0, false])
+      expect(await sql.unsafe(`SELECT id FROM ${table} WHERE id = $1`, [id])).toHaveLength(0)
+    }
+  })
+
+  it('uses a table made by the exported migration SQL with createTable: false', async () => {
+    let table = newTable()
+    let storage = createPostgresSessionStorage({ client: pool, table, createTable: false })
+    // A missing table is a real error, never taken for a missing session.
+    await expect(storage.read('A'.repeat(32))).rejects.toThrow(/does not exist/)
+    await pool.query(postgresSessionTableSql(table))
+    await pool.query(postgresSessionTableSql(table))
+    let id = await savedSession(storage)
+    expect((await storage.read(id)).get('user')).toBe('ada')
+  })
+
+  it('refuses options it cannot honour with a TypeError', () => {
+    expect(() => createPostgresSessionStorage({ client: {} as never })).toThrow(
+      /must be a `postgres` sql instance, a `pg` Pool or Client/,
+    )
+    for (let table of ['', 'a.b.c', 'x"; DROP TABLE y', '1abc', 'a'.repeat(49)]) {
+      expect(() => createPostgresSessionStorage({ client: sql, table })).toThrow(TypeError)
+    }
+    expect(() => createPostgresSessionStorage({ client: sql, queryTimeout: 0 })).toThrow(TypeError)
+    expect(() => createPostgresSessionStorage({ client: sql, pruneInterval: -1 })).toThrow(
+      TypeError,
+    )
+    expect(() => createPostgresSessionStorage({ client: sql, idleTimeout: 0 })).toThrow(TypeError)
+  })
+})
+
+describe('createPostgresSessionStorage statements and clients', () => {
   it('runs one statement per read and per save, with or without a user', async () => {
     let statements: string[] = []
     let counting: PostgresSessionClient = {
@@ -146,49 +191,6 @@ describe('createPostgresSessionStorage', () => {
     expect(await storage.destroyUserSessions('ada')).toBeGreaterThanOrEqual(3)
     expect(deletes).toBe(2)
     await sql.unsafe(`DELETE FROM ${table}`)
-  })
-
-  it('reads a corrupt row as a fresh session, and deletes it', async () => {
-    let table = newTable()
-    let storage = createPostgresSessionStorage({ client: sql, table })
-    let corrupt = [
-      `vals = '{"user": 1}'`,
-      `vals = '{"user": "{not devalue"}'`,
-      `vals = '[1, 2]'`,
-      `flash = '{"__proto__": "[1]"}'`,
-    ]
-    for (let change of corrupt) {
-      let id = await savedSession(storage)
-      await sql.unsafe(`UPDATE ${table} SET ${change} WHERE id = $1`, [id])
-      let session = await storage.read(id)
-      expect([session.size, session.id === id]).toEqual([0, false])
-      expect(await sql.unsafe(`SELECT id FROM ${table} WHERE id = $1`, [id])).toHaveLength(0)
-    }
-  })
-
-  it('uses a table made by the exported migration SQL with createTable: false', async () => {
-    let table = newTable()
-    let storage = createPostgresSessionStorage({ client: pool, table, createTable: false })
-    // A missing table is a real error, never taken for a missing session.
-    await expect(storage.read('A'.repeat(32))).rejects.toThrow(/does not exist/)
-    await pool.query(postgresSessionTableSql(table))
-    await pool.query(postgresSessionTableSql(table))
-    let id = await savedSession(storage)
-    expect((await storage.read(id)).get('user')).toBe('ada')
-  })
-
-  it('refuses options it cannot honour with a TypeError', () => {
-    expect(() => createPostgresSessionStorage({ client: {} as never })).toThrow(
-      /must be a `postgres` sql instance, a `pg` Pool or Client/,
-    )
-    for (let table of ['', 'a.b.c', 'x"; DROP TABLE y', '1abc', 'a'.repeat(49)]) {
-      expect(() => createPostgresSessionStorage({ client: sql, table })).toThrow(TypeError)
-    }
-    expect(() => createPostgresSessionStorage({ client: sql, queryTimeout: 0 })).toThrow(TypeError)
-    expect(() => createPostgresSessionStorage({ client: sql, pruneInterval: -1 })).toThrow(
-      TypeError,
-    )
-    expect(() => createPostgresSessionStorage({ client: sql, idleTimeout: 0 })).toThrow(TypeError)
   })
 
   it('shares sessions between a postgres and a pg client, as separate servers would', async () => {

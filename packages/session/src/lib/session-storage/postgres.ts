@@ -11,13 +11,11 @@ import {
   ServerStorage,
   type ServerStorageOptions,
 } from '../server-storage.ts'
-import type { KeySchemas } from '../session-schema.ts'
+import type { SessionSchema } from '../session-schema.ts'
 
 /** Options for {@link createPostgresSessionStorage}. */
-export interface PostgresSessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ServerStorageOptions<Values, Flash> {
+export interface PostgresSessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends ServerStorageOptions<Schema> {
   /**
    * The connection the app shares: a `postgres` (porsager) `sql` instance, a `pg` `Pool` (or
    * `Client`), or any {@link PostgresSessionClient}. Neither library is imported by the storage:
@@ -66,14 +64,15 @@ export interface PostgresSessionStorageOptions<
 }
 
 /** A PostgreSQL-backed session storage, with a way to delete every expired row. */
-export type PostgresSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
-  /**
-   * Deletes every row expired by now (the app's clock), 1,000 per statement, and resolves to how
-   * many it deleted. Saves already delete a batch now and then (`pruneInterval`); run this from a
-   * timer or a cron job when sessions are written rarely.
-   */
-  prune(): Promise<number>
-}
+export type PostgresSessionStorage<Schema extends SessionSchema = SessionSchema> =
+  ServerSessionStorage<Schema> & {
+    /**
+     * Deletes every row expired by now (the app's clock), 1,000 per statement, and resolves to how
+     * many it deleted. Saves already delete a batch now and then (`pruneInterval`); run this from a
+     * timer or a cron job when sessions are written rarely.
+     */
+    prune(): Promise<number>
+  }
 
 /**
  * Keeps each session in a row of a PostgreSQL table: one JSON key per value, so a save writes only
@@ -96,10 +95,9 @@ export type PostgresSessionStorage<Values, Flash> = ServerSessionStorage<Values,
  * {@link PostgresSessionClient}, an invalid `table`, `queryTimeout` or `pruneInterval`, or invalid
  * storage options.
  */
-export function createPostgresSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(options: PostgresSessionStorageOptions<Values, Flash>): PostgresSessionStorage<Values, Flash> {
+export function createPostgresSessionStorage<Schema extends SessionSchema = SessionSchema>(
+  options: PostgresSessionStorageOptions<Schema>,
+): PostgresSessionStorage<Schema> {
   let table = sessionTable(options.table ?? 'sessions')
   let timeout = positive('queryTimeout', options.queryTimeout ?? 5000)
   let pruneMs = positive('pruneInterval', options.pruneInterval ?? 60) * 1000
@@ -109,20 +107,16 @@ export function createPostgresSessionStorage<
   let client: PostgresSessionClient = withTable(timed, table, options.createTable ?? true)
   let records = new PostgresRecords(client, table, pruneMs)
   let storage = new ServerStorage(records, options as ServerStorageOptions)
-  return {
-    read: storage.read,
-    save: storage.save,
-    destroyUserSessions: storage.destroyUserSessions,
-    async prune() {
-      let now = Date.now()
-      let total = 0
-      for (;;) {
-        let deleted = await records.prune(now)
-        total += deleted
-        if (deleted < PostgresRecords.pruneBatch) return total
-      }
-    },
-  } as unknown as PostgresSessionStorage<Values, Flash>
+  let prune = async () => {
+    let now = Date.now()
+    let total = 0
+    for (;;) {
+      let deleted = await records.prune(now)
+      total += deleted
+      if (deleted < PostgresRecords.pruneBatch) return total
+    }
+  }
+  return Object.assign(storage, { prune }) as unknown as PostgresSessionStorage<Schema>
 }
 
 function positive(name: string, value: number): number {

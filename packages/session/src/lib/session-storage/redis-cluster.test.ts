@@ -1,32 +1,38 @@
 import { RedisCluster } from '@x/test-kit'
 import { Cluster } from 'ioredis'
 import { createCluster } from 'redis'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FailoverFigures, failOverUnderLoad } from '../../test/failover-load.ts'
 import { describeSessionStorage } from '../../test/storage-conformance.ts'
 import { createRedisSessionStorage } from './redis.ts'
 
-// A cluster of this file's own: 3 masters, 3 replicas, on free loopback ports.
-const cluster = await RedisCluster.start()
-const seeds = cluster.seeds
-const ioredis = new Cluster(seeds, {
-  enableOfflineQueue: false,
-  redisOptions: { maxRetriesPerRequest: 0 },
-  clusterRetryStrategy: () => 200,
-})
-ioredis.on('error', () => {})
-await new Promise<void>((resolve) => ioredis.once('ready', () => resolve()))
-const nodeRedis = createCluster({
-  rootNodes: seeds.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
-})
-nodeRedis.on('error', () => {})
-await nodeRedis.connect()
+// A cluster of this file's own: 3 masters, 3 replicas, on free loopback ports; started in a hook,
+// so a run that filters out every test here starts (and leaves) nothing.
+let cluster: RedisCluster
+let ioredis: Cluster
+let nodeRedis: ReturnType<typeof createCluster>
 const prefix = 'session:'
 
+beforeAll(async () => {
+  cluster = await RedisCluster.start()
+  ioredis = new Cluster(cluster.seeds, {
+    enableOfflineQueue: false,
+    redisOptions: { maxRetriesPerRequest: 0 },
+    clusterRetryStrategy: () => 200,
+  })
+  ioredis.on('error', () => {})
+  await new Promise<void>((resolve) => ioredis.once('ready', () => resolve()))
+  nodeRedis = createCluster({
+    rootNodes: cluster.seeds.map(({ host, port }) => ({ url: `redis://${host}:${port}` })),
+  })
+  nodeRedis.on('error', () => {})
+  await nodeRedis.connect()
+}, 60_000)
+
 afterAll(async () => {
-  ioredis.disconnect()
-  await nodeRedis.close()
-  await cluster.stop()
+  ioredis?.disconnect()
+  await nodeRedis?.close()
+  await cluster?.stop()
 })
 
 describeSessionStorage(

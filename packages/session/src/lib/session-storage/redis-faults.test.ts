@@ -1,4 +1,4 @@
-import { RedisServer } from '@x/test-kit'
+import { eventually, RedisServer, withServer } from '@x/test-kit'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -20,33 +20,10 @@ afterAll(async () => {
 })
 
 /** A session saved with `user: 'ada'`, and its id. */
-async function savedSession(storage: RedisSessionStorage<unknown, unknown>) {
+async function savedSession(storage: RedisSessionStorage) {
   let session = await storage.read(null)
   session.set('user', 'ada')
   return (await storage.save(session)) as string
-}
-
-/** Runs `test` against a redis-server of its own, stopped and removed afterwards. */
-async function withServer(test: (server: RedisServer) => Promise<void>): Promise<void> {
-  let server = await RedisServer.start()
-  try {
-    await test(server)
-  } finally {
-    await server.stop()
-    server.remove()
-  }
-}
-
-/** Retries `task` until it resolves: the client reconnects in the background after a restart. */
-async function eventually<Result>(task: () => Promise<Result>): Promise<Result> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await task()
-    } catch (error) {
-      if (attempt === 100) throw error
-      await new Promise((resolve) => setTimeout(resolve, 100))
-    }
-  }
 }
 
 describe('createRedisSessionStorage({ url }) on a new connection', () => {
@@ -84,7 +61,7 @@ describe('createRedisSessionStorage({ client }) on a connection still opening', 
 
 describe('createRedisSessionStorage when Redis goes away', () => {
   it('fails while Redis is down, then works again without a restart, sessions intact', async () => {
-    await withServer(async (server) => {
+    await withServer(RedisServer, async (server) => {
       let storage = createRedisSessionStorage({ url: server.url })
       let id = await savedSession(storage)
       await server.stop()
@@ -101,10 +78,7 @@ describe('createRedisSessionStorage when Redis goes away', () => {
 })
 
 /** Reads `id`, retrying while the storage still times out (at most 50 tries). */
-async function readOnceRecovered(
-  storage: RedisSessionStorage<unknown, unknown>,
-  id: string,
-): Promise<Session> {
+async function readOnceRecovered(storage: RedisSessionStorage, id: string): Promise<Session> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await storage.read(id)
@@ -118,7 +92,7 @@ describe('createRedisSessionStorage when Redis stalls', () => {
   it.each(['its own ioredis connection', 'a node-redis client'])(
     'rejects reads and saves after commandTimeout with %s, then recovers',
     async (kind) => {
-      await withServer(async (server) => {
+      await withServer(RedisServer, async (server) => {
         let nodeRedis = createClient({ url: server.url })
         nodeRedis.on('error', () => {})
         let storage =
@@ -152,7 +126,7 @@ describe('createRedisSessionStorage when Redis stalls', () => {
 
 describe('createRedisSessionStorage round trips', () => {
   it('reads and saves a session, with or without a user, in one round trip each', async () => {
-    await withServer(async (server) => {
+    await withServer(RedisServer, async (server) => {
       let redis = new Redis(server.url)
       // The storage's contract over a real ioredis connection, counting what it waits for.
       let adapter = adaptClient(redis)

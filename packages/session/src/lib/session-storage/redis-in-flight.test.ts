@@ -48,7 +48,7 @@ function open(cluster: boolean, options: ServerStorageOptions = {}) {
 }
 
 /** Signs `user` in on a new session; resolves to its id. */
-async function login(storage: RedisSessionStorage<unknown, unknown>, user: string) {
+async function login(storage: RedisSessionStorage, user: string) {
   let session = await storage.read(null)
   session.set('userId', user)
   return storage.save(session)

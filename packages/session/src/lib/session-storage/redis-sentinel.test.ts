@@ -1,24 +1,30 @@
 import { RedisSentinels } from '@x/test-kit'
 import { Redis } from 'ioredis'
-import { afterAll, describe, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import { type FailoverFigures, failOverUnderLoad } from '../../test/failover-load.ts'
 import { createRedisSessionStorage } from './redis.ts'
 
-// A master, a replica and three sentinels of this file's own, on free loopback ports.
-const topology = await RedisSentinels.start()
-const redis = new Redis({
-  sentinels: topology.addresses,
-  name: topology.name,
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 0,
-  retryStrategy: () => 100,
-})
-redis.on('error', () => {})
-await new Promise<void>((resolve) => redis.once('ready', () => resolve()))
+// A master, a replica and three sentinels of this file's own, on free loopback ports; started in
+// a hook, so a run that filters out every test here starts (and leaves) nothing.
+let topology: RedisSentinels
+let redis: Redis
+
+beforeAll(async () => {
+  topology = await RedisSentinels.start()
+  redis = new Redis({
+    sentinels: topology.addresses,
+    name: topology.name,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 100,
+  })
+  redis.on('error', () => {})
+  await new Promise<void>((resolve) => redis.once('ready', () => resolve()))
+}, 60_000)
 
 afterAll(async () => {
-  redis.disconnect()
-  await topology.stop()
+  redis?.disconnect()
+  await topology?.stop()
 })
 
 describe('createRedisSessionStorage behind Redis Sentinel: the master dies under load', () => {

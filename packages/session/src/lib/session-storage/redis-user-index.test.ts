@@ -10,7 +10,7 @@ const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 // Every run writes under its own prefix, so tests never touch other data in that Redis.
 const prefix = `x-session-index:${process.pid}:${Date.now()}:`
 const redis = new Redis(url)
-const opened: RedisSessionStorage<unknown, unknown>[] = []
+const opened: RedisSessionStorage[] = []
 // Each test signs in a user of its own, so no test sees another's index.
 let user = ''
 let index = ''
@@ -30,14 +30,14 @@ afterAll(async () => {
 })
 
 /** Signs `userId` in on a new session; resolves to its id. */
-async function login(storage: RedisSessionStorage<unknown, unknown>, userId = user) {
+async function login(storage: RedisSessionStorage, userId = user) {
   let session = await storage.read(null)
   session.set('userId', userId)
   return (await storage.save(session)) as string
 }
 
 /** A request that only uses the session: an unchanged session is renewed when due. */
-async function visit(storage: RedisSessionStorage<unknown, unknown>, id: string) {
+async function visit(storage: RedisSessionStorage, id: string) {
   let session = await storage.read(id)
   expect(session.get('userId')).toBe(user)
   await storage.save(session)

@@ -17,7 +17,7 @@ const redis = new Redis(url)
 const nodeRedis = createClient({ url })
 nodeRedis.on('error', () => {})
 await nodeRedis.connect()
-const opened: RedisSessionStorage<unknown, unknown>[] = []
+const opened: RedisSessionStorage[] = []
 const cookie = createCookie('session', { secrets: [secret] })
 
 function open(options: Omit<RedisSessionStorageOptions, 'url' | 'client'> = {}) {
@@ -157,7 +157,7 @@ describe('createRedisSessionStorage', () => {
 
 describe('createRedisSessionStorage with regenerateId(true)', () => {
   /** A stored session with a cart, then logged in under a new id; both ids. */
-  async function login(storage: RedisSessionStorage<unknown, unknown>) {
+  async function login(storage: RedisSessionStorage) {
     let anonymous = await storage.read(null)
     anonymous.set('cart', ['mug'])
     let oldId = (await storage.save(anonymous)) as string

@@ -7,13 +7,11 @@ import {
   ServerStorage,
   type ServerStorageOptions,
 } from '../server-storage.ts'
-import type { KeySchemas } from '../session-schema.ts'
+import type { SessionSchema } from '../session-schema.ts'
 
 /** Options for {@link createRedisSessionStorage}: give `url` or `client`. */
-export interface RedisSessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ServerStorageOptions<Values, Flash> {
+export interface RedisSessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends ServerStorageOptions<Schema> {
   /**
    * A `redis://` or `rediss://` URL (`redis://user:password@host:6379/0`): the storage connects by
    * itself with ioredis (install it), once, however many requests arrive before the connection is
@@ -53,16 +51,17 @@ export interface RedisSessionStorageOptions<
 }
 
 /** The options after a client in Remix's call shape, `createRedisSessionStorage(client, options)`. */
-export type RedisClientStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> = Omit<RedisSessionStorageOptions<Values, Flash>, 'url' | 'client'>
+export type RedisClientStorageOptions<Schema extends SessionSchema = SessionSchema> = Omit<
+  RedisSessionStorageOptions<Schema>,
+  'url' | 'client'
+>
 
 /** A Redis-backed session storage that can be closed. */
-export type RedisSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
-  /** Closes the connection the storage opened from `url`; a `client` you gave stays open. */
-  close(): Promise<void>
-}
+export type RedisSessionStorage<Schema extends SessionSchema = SessionSchema> =
+  ServerSessionStorage<Schema> & {
+    /** Closes the connection the storage opened from `url`; a `client` you gave stays open. */
+    close(): Promise<void>
+  }
 
 /**
  * Keeps each session in a Redis hash (`<keyPrefix><id>`): one field per value, so a save writes
@@ -84,21 +83,17 @@ export type RedisSessionStorage<Values, Flash> = ServerSessionStorage<Values, Fl
  * @throws {TypeError} unless exactly one of `url` and `client` is given, for a client that is
  * neither ioredis nor node-redis, or for invalid options.
  */
-export function createRedisSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(options: RedisSessionStorageOptions<Values, Flash>): RedisSessionStorage<Values, Flash>
-export function createRedisSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(
+export function createRedisSessionStorage<Schema extends SessionSchema = SessionSchema>(
+  options: RedisSessionStorageOptions<Schema>,
+): RedisSessionStorage<Schema>
+export function createRedisSessionStorage<Schema extends SessionSchema = SessionSchema>(
   client: RedisClient,
-  options?: RedisClientStorageOptions<Values, Flash>,
-): RedisSessionStorage<Values, Flash>
+  options?: RedisClientStorageOptions<Schema>,
+): RedisSessionStorage<Schema>
 export function createRedisSessionStorage(
   first: RedisSessionStorageOptions | RedisClient,
   second?: RedisClientStorageOptions,
-): RedisSessionStorage<unknown, unknown> {
+): RedisSessionStorage {
   let options: RedisSessionStorageOptions = isClientLike(first)
     ? { ...second, client: first }
     : (first as RedisSessionStorageOptions)
@@ -116,12 +111,9 @@ export function createRedisSessionStorage(
     options.keyPrefix ?? 'session:',
   )
   let storage = new ServerStorage(records, withTtl(options))
-  return {
-    read: storage.read,
-    save: storage.save,
-    destroyUserSessions: storage.destroyUserSessions,
+  return Object.assign(storage, {
     close: async () => client.close?.(),
-  } as RedisSessionStorage<unknown, unknown>
+  }) as unknown as RedisSessionStorage
 }
 
 /** Whether the first argument is a client (Remix's call shape) rather than options. */

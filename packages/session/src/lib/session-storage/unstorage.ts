@@ -5,7 +5,7 @@ import {
   type ServerStorageOptions,
   type SessionDataStore,
 } from '../server-storage.ts'
-import type { KeySchemas } from '../session-schema.ts'
+import type { SessionSchema } from '../session-schema.ts'
 import { deleteItem, isExpiredItem, isItem } from './unstorage-item.ts'
 import { resolveUnstoragePrefix } from './unstorage-prefix.ts'
 
@@ -25,10 +25,8 @@ export interface UnstorageStorage {
 }
 
 /** Options for {@link createUnstorageSessionStorage}. */
-export interface UnstorageSessionStorageOptions<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
-> extends ServerStorageOptions<Values, Flash> {
+export interface UnstorageSessionStorageOptions<Schema extends SessionSchema = SessionSchema>
+  extends ServerStorageOptions<Schema> {
   /**
    * Put before each session id to make its key (unstorage turns `:` and `/` into a folder on file
    * drivers). Sessions and `userKey` indexes live under it: give each app its own. End it with `:`
@@ -43,21 +41,22 @@ export interface UnstorageSessionStorageOptions<
 }
 
 /** A session storage over unstorage, with a way to delete expired items. */
-export type UnstorageSessionStorage<Values, Flash> = ServerSessionStorage<Values, Flash> & {
-  /**
-   * Lists every key under `prefix` and deletes the items expired by now; resolves to how many it
-   * deleted. Each expired item is read again right before its delete, once any write of it this
-   * storage has under way is done, and kept unless still expired (a login may have rewritten an
-   * expired `userKey` index). That lock is this process's: another process's write landing between
-   * the second read and the delete is lost. Drivers that honour `ttl` (Redis, Cloudflare KV, ...)
-   * expire items by themselves; for the others (file system, memory, ...) run it now and then (a
-   * timer, a cron job). Reads never return an expired session either way.
-   *
-   * @throws {Error} naming the key when an item is still there after its delete (a file driver
-   * resolves a failed delete as done); storage errors are passed through.
-   */
-  prune(): Promise<number>
-}
+export type UnstorageSessionStorage<Schema extends SessionSchema = SessionSchema> =
+  ServerSessionStorage<Schema> & {
+    /**
+     * Lists every key under `prefix` and deletes the items expired by now; resolves to how many it
+     * deleted. Each expired item is read again right before its delete, once any write of it this
+     * storage has under way is done, and kept unless still expired (a login may have rewritten an
+     * expired `userKey` index). That lock is this process's: another process's write landing
+     * between the second read and the delete is lost. Drivers that honour `ttl` (Redis, Cloudflare
+     * KV, ...) expire items by themselves; for the others (file system, memory, ...) run it now and
+     * then (a timer, a cron job). Reads never return an expired session either way.
+     *
+     * @throws {Error} naming the key when an item is still there after its delete (a file driver
+     * resolves a failed delete as done); storage errors are passed through.
+     */
+    prune(): Promise<number>
+  }
 
 /**
  * Keeps sessions in any unstorage driver (file system, Redis, Cloudflare KV, Vercel KV, MongoDB,
@@ -80,13 +79,10 @@ export type UnstorageSessionStorage<Values, Flash> = ServerSessionStorage<Values
  * const storage = createUnstorageSessionStorage(createStorage({ driver: fsDriver({ base: './.sessions' }) }))
  * @throws {TypeError} for invalid storage options, or a `prefix` holding `?` or a `.`/`..` folder.
  */
-export function createUnstorageSessionStorage<
-  Values extends KeySchemas = KeySchemas,
-  Flash extends KeySchemas = KeySchemas,
->(
+export function createUnstorageSessionStorage<Schema extends SessionSchema = SessionSchema>(
   storage: UnstorageStorage,
-  options: UnstorageSessionStorageOptions<Values, Flash> = {},
-): UnstorageSessionStorage<Values, Flash> {
+  options: UnstorageSessionStorageOptions<Schema> = {},
+): UnstorageSessionStorage<Schema> {
   let { prefix, base } = resolveUnstoragePrefix(options.prefix ?? 'session:')
   // Writes and deletes of one key in this process go one at a time, so prune() can check an item
   // and delete it with no write of this process in between.
@@ -126,20 +122,14 @@ export function createUnstorageSessionStorage<
       await deleteItem(storage, key)
       return true
     })
-  return {
-    read: sessions.read,
-    save: sessions.save,
-    destroyUserSessions: sessions.destroyUserSessions,
-    async prune() {
-      let now = Date.now()
-      let deleted = 0
-      for (let key of await storage.getKeys(base)) {
-        if (!key.startsWith(prefix)) continue
-        if (isExpiredItem(await storage.getItem(key), now) && (await pruneItem(key, now))) {
-          deleted++
-        }
-      }
-      return deleted
-    },
+  let prune = async () => {
+    let now = Date.now()
+    let deleted = 0
+    for (let key of await storage.getKeys(base)) {
+      if (!key.startsWith(prefix)) continue
+      if (isExpiredItem(await storage.getItem(key), now) && (await pruneItem(key, now))) deleted++
+    }
+    return deleted
   }
+  return Object.assign(sessions, { prune })
 }

@@ -1,0 +1,51 @@
+/** One generation of a {@link BoundedCache}: its entries and their total weight. */
+interface Generation<Value> {
+  entries: Map<string, Value>
+  weight: number
+}
+
+/**
+ * A map that stays small, for caches of work done on values a client sends back unchanged. Entries
+ * go into a young generation; once it holds half of `maxEntries`, or half of `maxWeight` (of the
+ * weights `weigh` gives, a size in characters say), it becomes the old one and the previous old one is dropped whole. A hit in the
+ * old generation moves the entry to the young one, so what is in use stays. At most `maxEntries`
+ * entries weighing `maxWeight` in all, and no per-entry bookkeeping on the way. Only what passed a
+ * check should be added, so that a flood of junk can neither grow it nor push real entries out.
+ */
+export class BoundedCache<Value> {
+  #young: Generation<Value> = { entries: new Map(), weight: 0 }
+  #old: Generation<Value> = { entries: new Map(), weight: 0 }
+  #maxEntries: number
+  #maxWeight: number
+  #weigh: (key: string, value: Value) => number
+
+  constructor(maxEntries: number, maxWeight: number, weigh: (key: string, value: Value) => number) {
+    this.#maxEntries = maxEntries / 2
+    this.#maxWeight = maxWeight / 2
+    this.#weigh = weigh
+  }
+
+  /** The value stored under `key`; `undefined` when there is none. */
+  get(key: string): Value | undefined {
+    let value = this.#young.entries.get(key)
+    if (value !== undefined) return value
+    value = this.#old.entries.get(key)
+    // Still in use: into the young generation.
+    if (value !== undefined) this.set(key, value)
+    return value
+  }
+
+  /** Stores `value` under `key`; one heavier than half of `maxWeight` is not stored. */
+  set(key: string, value: Value): void {
+    let weight = this.#weigh(key, value)
+    if (weight > this.#maxWeight) return
+    let young = this.#young
+    if (young.entries.size >= this.#maxEntries || young.weight + weight > this.#maxWeight) {
+      this.#old = young
+      young = { entries: new Map(), weight: 0 }
+      this.#young = young
+    }
+    young.entries.set(key, value)
+    young.weight += weight
+  }
+}

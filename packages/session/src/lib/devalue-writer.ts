@@ -1,0 +1,174 @@
+import * as devalue from 'devalue'
+import { isoString } from './iso-string.ts'
+import { isWellFormed } from './well-formed.ts'
+
+/** Thrown inside a write for a value only devalue itself writes. */
+const uncommon = Symbol('uncommon')
+
+/** A character JSON escapes in a string (besides a lone surrogate). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const needsEscape = /["\\\u0000-\u001f]/
+
+/**
+ * Object keys as JSON strings: keys repeat from one write to the next. Only short keys, and
+ * emptied once it holds 1024, so odd data cannot grow it.
+ */
+const quotedKeys = new Map<string, string>()
+
+/**
+ * What `devalue.stringify(value)` writes, faster for the values sessions hold: text in devalue's
+ * format, which `devalue.parse` (and so any version of this package) reads back as it reads
+ * devalue's own. Written here: plain objects, dense arrays, Date, Map, Set, URL, RegExp, strings,
+ * numbers (`NaN`, `±Infinity` and `-0` too), booleans, `null`, `undefined`, BigInt, and repeated
+ * or cyclic references. The text may differ from devalue's (entries in another order, a string
+ * that occurs twice written twice, JSON's escapes), never what it reads back as. Anything else (a
+ * typed array, a boxed primitive, a sparse array, a null-prototype object...) is written by devalue
+ * itself, which also throws for what it refuses.
+ *
+ * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
+ */
+export function stringifyValue(value: unknown): string {
+  try {
+    return new DevalueWriter().write(value)
+  } catch (error) {
+    if (error !== uncommon) throw error
+    return devalue.stringify(value)
+  }
+}
+
+/**
+ * One write. devalue's format is a JSON array of entries, the first one the value; an entry for
+ * an object refers to the values in it by their entries' indexes (or by a negative number for
+ * `undefined`, `NaN`, `Infinity`, `-Infinity` and `-0`). Entries are written breadth first: a value
+ * gets the next index when first met and its entry once every entry before it is written, so the
+ * text is written in one pass, in index order.
+ */
+class DevalueWriter {
+  /** The values to write, by index: written up to the current one, met but not written after. */
+  #queue: unknown[] = []
+  #indexes = new Map<object, number>()
+
+  write(value: unknown): string {
+    let root = this.#reference(value)
+    if (root < 0) return `${root}`
+    let queue = this.#queue
+    let text = '['
+    for (let index = 0; index < queue.length; index++) {
+      if (index > 0) text += ','
+      text += this.#entry(queue[index])
+    }
+    return `${text}]`
+  }
+
+  /** The index of `value`'s entry (given now if it has none), or the number that stands for it. */
+  #reference(value: unknown): number {
+    switch (typeof value) {
+      case 'undefined':
+        return -1
+      case 'number':
+        if (Number.isNaN(value)) return -3
+        if (value === Number.POSITIVE_INFINITY) return -4
+        if (value === Number.NEGATIVE_INFINITY) return -5
+        if (Object.is(value, -0)) return -6
+        break
+      case 'object': {
+        if (value === null) break
+        let known = this.#indexes.get(value)
+        if (known !== undefined) return known
+        this.#indexes.set(value, this.#queue.length)
+        break
+      }
+      case 'function':
+      case 'symbol':
+        throw uncommon
+    }
+    return this.#queue.push(value) - 1
+  }
+
+  #entry(value: unknown): string {
+    switch (typeof value) {
+      case 'string':
+        return quote(value)
+      case 'bigint':
+        return `["BigInt","${value}"]`
+      case 'object':
+        return value === null ? 'null' : this.#objectEntry(value)
+      default:
+        // A finite number or a boolean.
+        return `${value}`
+    }
+  }
+
+  #objectEntry(value: object): string {
+    // devalue refuses a thenable, even a Date with a `then` method.
+    if (typeof (value as { then?: unknown }).then === 'function') throw uncommon
+    switch (Object.getPrototypeOf(value)) {
+      case Object.prototype:
+        return this.#plainObject(value as Record<string, unknown>)
+      case Array.prototype:
+        return this.#array(value as unknown[])
+      case Date.prototype:
+        return `["Date","${isoString((value as Date).getTime())}"]`
+      case Map.prototype: {
+        let entry = '["Map"'
+        for (let [key, item] of value as Map<unknown, unknown>) {
+          entry += `,${this.#reference(key)},${this.#reference(item)}`
+        }
+        return `${entry}]`
+      }
+      case Set.prototype: {
+        let entry = '["Set"'
+        for (let item of value as Set<unknown>) entry += `,${this.#reference(item)}`
+        return `${entry}]`
+      }
+      case URL.prototype:
+        return `["URL",${quote((value as URL).href)}]`
+      case RegExp.prototype: {
+        let { source, flags } = value as RegExp
+        return `["RegExp",${quote(source)}${flags ? `,"${flags}"` : ''}]`
+      }
+      default:
+        throw uncommon
+    }
+  }
+
+  #plainObject(object: Record<string, unknown>): string {
+    // devalue refuses symbol keys and `__proto__` keys: it throws its own error for them.
+    if (Object.getOwnPropertySymbols(object).length > 0) throw uncommon
+    let entry = '{'
+    for (let key of Object.keys(object)) {
+      if (key === '__proto__') throw uncommon
+      if (entry.length > 1) entry += ','
+      entry += `${quoteKey(key)}:${this.#reference(object[key])}`
+    }
+    return `${entry}}`
+  }
+
+  #array(array: unknown[]): string {
+    if (!Array.isArray(array)) throw uncommon
+    let entry = '['
+    for (let index = 0; index < array.length; index++) {
+      // devalue writes holes its own way.
+      if (!(index in array)) throw uncommon
+      if (index > 0) entry += ','
+      entry += this.#reference(array[index])
+    }
+    return `${entry}]`
+  }
+}
+
+/** `text` as a JSON string; without a call to `JSON.stringify` when nothing needs escaping. */
+function quote(text: string): string {
+  return needsEscape.test(text) || !isWellFormed(text) ? JSON.stringify(text) : `"${text}"`
+}
+
+function quoteKey(key: string): string {
+  if (key.length > 64) return quote(key)
+  let quoted = quotedKeys.get(key)
+  if (quoted === undefined) {
+    if (quotedKeys.size >= 1024) quotedKeys.clear()
+    quoted = quote(key)
+    quotedKeys.set(key, quoted)
+  }
+  return quoted
+}

@@ -1,0 +1,31 @@
+import type { SessionDataStore } from './session-data-store.ts'
+import type { SessionRecord } from './session-record.ts'
+
+/** The key under which a {@link SessionDataStore} offers a {@link RecordKeeper}. */
+export const keptRecords = Symbol('keptRecords')
+
+/**
+ * What a store in this process's memory offers besides text: it keeps each session record parsed,
+ * so a read copies it instead of parsing text, and a write copies it instead of serializing it
+ * (see `copyRecord`: the copies are what a devalue round trip gives, and share nothing with
+ * anything a request holds). Text is made only when `readData` asks for it.
+ */
+export interface RecordKeeper {
+  /**
+   * What is stored under `id`, as `readData` sees it (expired: `null`): the record kept (the
+   * store's own: never change it nor hand it out, copy it), or the text stored when it is not a
+   * record (a retired id's marker).
+   */
+  read(id: string): SessionRecord | string | null
+  /**
+   * Stores a copy of `record` under `id` until `expires`.
+   *
+   * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
+   */
+  write(id: string, record: SessionRecord, expires: Date): void
+}
+
+/** The {@link RecordKeeper} `store` offers, if any. */
+export function recordKeeper(store: SessionDataStore): RecordKeeper | undefined {
+  return (store as { [keptRecords]?: RecordKeeper })[keptRecords]
+}

@@ -1,0 +1,114 @@
+import * as devalue from 'devalue'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { copyRecord, keepRecord } from './record-copy.ts'
+import type { SessionRecord } from './session-record.ts'
+
+const times = { createdAt: 1, touchedAt: 2 }
+const record = (values: Record<string, unknown>, flash: Record<string, unknown> = {}) =>
+  ({ values, flash, ...times }) as SessionRecord
+
+const anything = fc.anything({
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withBigInt: true,
+  withSparseArray: true,
+  withNullPrototype: true,
+  withBoxedValues: true,
+  withTypedArray: true,
+})
+
+/** What a devalue round trip of the record gives, or the message of what devalue throws. */
+function roundTrip(original: SessionRecord): unknown {
+  try {
+    let [values, flash] = devalue.parse(devalue.stringify([original.values, original.flash]))
+    return { value: { values, flash, ...times } }
+  } catch (error) {
+    return { error: (error as Error).message }
+  }
+}
+
+function outcome(copy: () => SessionRecord): unknown {
+  try {
+    return { value: copy() }
+  } catch (error) {
+    return { error: (error as Error).message }
+  }
+}
+
+/** Every object reachable from `value`, through properties, array items, Map and Set entries. */
+function objectsIn(value: unknown, found = new Set<object>()): Set<object> {
+  if (typeof value !== 'object' || value === null || found.has(value)) return found
+  found.add(value)
+  let inner =
+    value instanceof Map
+      ? [...value].flat()
+      : value instanceof Set
+        ? [...value]
+        : Object.values(value)
+  for (let item of inner) objectsIn(item, found)
+  return found
+}
+
+describe('keepRecord and copyRecord', () => {
+  it('give what a devalue round trip gives, or throw as it does, for any data (500 runs)', () => {
+    let data = fc.dictionary(fc.string(), anything)
+    fc.assert(
+      fc.property(data, data, (values, flash) => {
+        let original = record(values, flash)
+        let expected = roundTrip(original)
+        expect(outcome(() => keepRecord(original, undefined))).toStrictEqual(expected)
+        if ('value' in (expected as object)) {
+          expect(copyRecord(keepRecord(original, undefined))).toStrictEqual(
+            (expected as { value: unknown }).value,
+          )
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('share no object with what they copy (300 runs)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), anything), (values) => {
+        let original = record(values)
+        let kept = outcome(() => keepRecord(original, undefined)) as { value?: SessionRecord }
+        fc.pre(kept.value !== undefined)
+        let copy = copyRecord(kept.value as SessionRecord)
+        let before = objectsIn(original)
+        let keptObjects = objectsIn(kept.value)
+        for (let object of objectsIn(copy)) {
+          expect(before.has(object)).toBe(false)
+          expect(keptObjects.has(object)).toBe(false)
+        }
+        for (let object of keptObjects) expect(before.has(object)).toBe(false)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('keep repeated references across values and flash', () => {
+    let shared = { n: 1 }
+    let copy = copyRecord(keepRecord(record({ a: shared, b: [shared] }, { c: shared }), undefined))
+    expect(copy.values.a).toBe((copy.values.b as unknown[])[0])
+    expect(copy.flash.c).toBe(copy.values.a)
+    expect(copy.values.a).not.toBe(shared)
+  })
+
+  it('share with the record kept before the values it holds under the same key, and copy the rest', () => {
+    let previous = keepRecord(record({ cart: [{ sku: 'A' }], visits: 1 }), undefined)
+    let changed = { ...previous.values, visits: 2, note: { text: 'new' } }
+    let note = changed.note
+    let kept = keepRecord(record(changed), previous)
+    expect(kept.values.cart).toBe(previous.values.cart)
+    expect(kept.values.note).toStrictEqual(note)
+    expect(kept.values.note).not.toBe(note)
+  })
+
+  it('refuse a __proto__ key at the top, as devalue does, without setting a prototype', () => {
+    let values = JSON.parse('{"__proto__":{"polluted":1}}')
+    expect(() => keepRecord(record(values), undefined)).toThrow(devalue.DevalueError)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+})

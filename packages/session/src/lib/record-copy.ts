@@ -1,0 +1,168 @@
+import * as devalue from 'devalue'
+import type { Data } from './session.ts'
+import type { SessionRecord } from './session-record.ts'
+
+/** Thrown inside a copy for a value only devalue knows how to handle. */
+const uncommon = Symbol('uncommon')
+
+/** One copy's state: each object copied so far with its copy, and whether values are checked. */
+interface Copying {
+  copies: Map<object, unknown>
+  /** Whether values may be anything a request stored (else they are a kept record's own). */
+  checked: boolean
+}
+
+/**
+ * A record to keep in memory for `record`, sharing nothing with it: each value (and flash value)
+ * becomes what a devalue round trip (`parse(stringify(...))`) of the record gives, copied directly
+ * for plain objects, dense arrays, Date, Map, Set, URL, RegExp and primitives (several times
+ * faster than the round trip), by the round trip itself for anything else (a typed array, a
+ * sparse array, an object of another realm...), so devalue refuses the same values with the same
+ * error. A value `previous` (the record kept before, never changed nor handed out) holds under the
+ * same key, the very same value, is shared with it instead of copied: it is one already kept.
+ *
+ * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
+ */
+export function keepRecord(
+  record: SessionRecord,
+  previous: SessionRecord | undefined,
+): SessionRecord {
+  let copying: Copying = { copies: new Map(), checked: true }
+  let values = record.values
+  let flash = record.flash
+  try {
+    values = keepValues(values, previous?.values, copying)
+    flash = keepValues(flash, previous?.flash, copying)
+  } catch (error) {
+    if (error !== uncommon) throw error
+    ;[values, flash] = devalue.parse(devalue.stringify([record.values, record.flash]))
+  }
+  return withData(record, values, flash)
+}
+
+/**
+ * A deep copy of a kept record (one {@link keepRecord} made, or one `decodeRecord` parsed and
+ * nothing else holds), to hand out: it shares nothing with it, and is what a devalue round trip of
+ * it would give. Such a record holds nothing devalue refuses, so values are not checked again.
+ */
+export function copyRecord(kept: SessionRecord): SessionRecord {
+  let copying: Copying = { copies: new Map(), checked: false }
+  let data: [Data, Data]
+  try {
+    data = copyValue([kept.values, kept.flash], copying) as [Data, Data]
+  } catch (error) {
+    if (error !== uncommon) throw error
+    data = devalue.parse(devalue.stringify([kept.values, kept.flash]))
+  }
+  return withData(kept, data[0], data[1])
+}
+
+function withData(record: SessionRecord, values: Data, flash: Data): SessionRecord {
+  let copy: SessionRecord = {
+    values,
+    flash,
+    createdAt: record.createdAt,
+    touchedAt: record.touchedAt,
+  }
+  if (record.indexedUntil !== undefined) copy.indexedUntil = record.indexedUntil
+  return copy
+}
+
+/** `data` with every value not also in `kept` under its key copied. */
+function keepValues(data: Data, kept: Data | undefined, copying: Copying): Data {
+  // A spread copies the layout at once (a `__proto__` key as an own property, refused below).
+  let copy: Data =
+    Object.getPrototypeOf(data) === null ? Object.assign(Object.create(null), data) : { ...data }
+  for (let key in copy) {
+    // devalue refuses it.
+    if (key === '__proto__') throw uncommon
+    let value = copy[key]
+    if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
+      continue
+    let shared = kept !== undefined && Object.hasOwn(kept, key) && kept[key] === value
+    if (!shared) copy[key] = copyValue(value, copying)
+  }
+  return copy
+}
+
+/**
+ * A copy of `value`.
+ *
+ * @throws {typeof uncommon} for anything not copied here.
+ */
+function copyValue(value: unknown, copying: Copying): unknown {
+  if (typeof value !== 'object' || value === null) {
+    if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
+    return value
+  }
+  let known = copying.copies.get(value)
+  if (known !== undefined) return known
+  // devalue refuses a thenable, even a Date with a `then` method.
+  if (copying.checked && typeof (value as { then?: unknown }).then === 'function') throw uncommon
+  switch (Object.getPrototypeOf(value)) {
+    case Object.prototype:
+      return copyObject(value as Data, copying)
+    case Array.prototype:
+      return copyArray(value as unknown[], copying)
+    case Date.prototype:
+      return remember(value, new Date((value as Date).getTime()), copying)
+    case Map.prototype:
+      return copyMap(value as Map<unknown, unknown>, copying)
+    case Set.prototype:
+      return copySet(value as Set<unknown>, copying)
+    case URL.prototype:
+      return remember(value, new URL((value as URL).href), copying)
+    case RegExp.prototype: {
+      let { source, flags } = value as RegExp
+      return remember(value, new RegExp(source, flags), copying)
+    }
+    default:
+      throw uncommon
+  }
+}
+
+function remember<Copy>(original: object, copy: Copy, copying: Copying): Copy {
+  copying.copies.set(original, copy)
+  return copy
+}
+
+function copyObject(original: Data, copying: Copying): Data {
+  // devalue refuses symbol keys and `__proto__` keys (a kept record has neither).
+  if (copying.checked && Object.getOwnPropertySymbols(original).length > 0) throw uncommon
+  // A spread copies the object's layout at once; only objects inside need copying after it.
+  let copy = { ...original }
+  copying.copies.set(original, copy)
+  for (let key in copy) {
+    let value = copy[key]
+    if (copying.checked && key === '__proto__') throw uncommon
+    if (typeof value === 'object' && value !== null) copy[key] = copyValue(value, copying)
+    else if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
+  }
+  return copy
+}
+
+function copyArray(original: unknown[], copying: Copying): unknown[] {
+  if (!Array.isArray(original)) throw uncommon
+  let copy: unknown[] = []
+  copying.copies.set(original, copy)
+  for (let index = 0; index < original.length; index++) {
+    // devalue keeps holes; a plain copy would fill them.
+    if (!(index in original)) throw uncommon
+    copy.push(copyValue(original[index], copying))
+  }
+  return copy
+}
+
+function copyMap(original: Map<unknown, unknown>, copying: Copying): Map<unknown, unknown> {
+  let copy = new Map<unknown, unknown>()
+  copying.copies.set(original, copy)
+  for (let [key, value] of original) copy.set(copyValue(key, copying), copyValue(value, copying))
+  return copy
+}
+
+function copySet(original: Set<unknown>, copying: Copying): Set<unknown> {
+  let copy = new Set<unknown>()
+  copying.copies.set(original, copy)
+  for (let value of original) copy.add(copyValue(value, copying))
+  return copy
+}
