@@ -33,11 +33,35 @@ export const httpWarmup = quick ? 1 : 2
 /** Measured duration of each HTTP run, in seconds. */
 export const httpDuration = quick ? 3 : 8
 
-/** Concurrent connections of the HTTP load. */
+/** Concurrent connections of the HTTP load (wrk's `-c`, from its one thread). */
 export const httpConnections = 50
+
+/** The machine's Node major version: the one running `pnpm bench`. */
+export const machineNodeMajor = Number(process.versions.node.split('.')[0])
+
+/**
+ * Node major versions every per-Node section runs on, in order, from `BENCH_NODES`
+ * (comma-separated, such as `26,20`). Default 26, 24, then the machine's own (20 here), without
+ * repeats. Majors other than the machine's come from tools/test-kit's runtimes (22, 24, 26).
+ */
+export const nodeMajors = [
+  ...new Set(
+    (process.env.BENCH_NODES ?? `26,24,${machineNodeMajor}`)
+      .split(',')
+      .map((major) => major.trim())
+      .filter((major) => major !== '')
+      .map(Number),
+  ),
+]
 
 /** Signing secret shared by every server and micro-benchmark (32+ characters). */
 export const secret = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz'
+
+/**
+ * PostgreSQL server of the PostgreSQL storage rows (`DATABASE_URL`); the bench writes only tables
+ * whose names start with `bench_`, and drops them afterwards.
+ */
+export const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** Redis server used by the Redis-backed storages; every key written starts with `bench:`. */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'

@@ -15,6 +15,7 @@ export const ceilingLabel = 'ceiling: node:http + HMAC cookie'
 /** Every server of the HTTP benchmark, the ceiling first. */
 export const httpServers: readonly HttpServer[] = [
   { file: 'ceiling', label: ceilingLabel },
+  { file: 'fetch-handwritten', label: 'Fetch handler (@hono/node-server) + HMAC cookie' },
   { file: 'ours-cookie', label: 'ours + cookie storage' },
   { file: 'ours-memory', label: 'ours + memory storage' },
   { file: 'ours-redis', label: 'ours + Redis storage' },

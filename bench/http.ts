@@ -1,19 +1,22 @@
 import { clusterSeedsEnvironment } from './cluster-seeds.ts'
 import { httpConnections, httpDuration, httpWarmup } from './config.ts'
+import { pinningAvailable } from './cpu-pinning.ts'
 import { ceilingLabel, httpServers } from './http-servers.ts'
 import { runLoad } from './load.ts'
+import { processCpuTime } from './process-cpu.ts'
 import { deleteBenchKeys } from './redis-cleanup.ts'
 import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
-import { formatMilliseconds, formatRate } from './units.ts'
+import { formatMilliseconds, formatNanoseconds, formatRate } from './units.ts'
 import { verifyCounter } from './verify-counter.ts'
 
 /**
- * HTTP on loopback: every server in its own process, checked to really count, then loaded in
- * interleaved rounds (warm-up, then a measured run). Ratios are to the bare `node:http` ceiling.
- * The Redis Cluster server gets a cluster started for this section and stopped at its end.
+ * HTTP on loopback: every server in its own process (on this process's Node), checked to really
+ * count, then loaded with wrk in interleaved rounds (warm-up, then a measured run that also reads
+ * the server's CPU time). Ratios are to the bare `node:http` ceiling. The Redis Cluster server
+ * gets a cluster started for this section and stopped at its end.
  */
 export async function runHttp(log: (line: string) => void): Promise<ResultTable> {
   await deleteBenchKeys()
@@ -34,52 +37,79 @@ export async function runHttp(log: (line: string) => void): Promise<ResultTable>
     servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
     let failed = started.find((result) => result.status === 'rejected')
     if (failed !== undefined) throw failed.reason
-    let cookies = new Map<string, string>()
-    for (let [index, server] of servers.entries()) {
-      let label = httpServers[index]?.label as string
-      cookies.set(label, await verifyCounter(label, server.url))
-    }
-    let byLabel = new Map(servers.map((server, index) => [httpServers[index]?.label, server]))
-    let measurements = await measureInterleaved(
-      httpServers.map((server) => server.label),
-      async (order) => {
-        let results = new Map<string, number[]>()
-        for (let label of order) {
-          let server = byLabel.get(label) as ServerProcess
-          let cookie = cookies.get(label) as string
-          log(`  http: ${label}`)
-          await runLoad(server.url, cookie, httpWarmup)
-          let { requestsPerSecond, p99 } = await runLoad(server.url, cookie, httpDuration)
-          results.set(label, [requestsPerSecond, p99])
-        }
-        return results
-      },
-    )
-    return {
-      title: 'HTTP with a signed-cookie session (loopback)',
-      description: `Each server in its own process; autocannon in the parent with ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run, every request carrying the session cookie of a first request, each response incrementing the counter and setting the cookie. **req/s**: rate relative to the ceiling (higher is better). **p99**: 99th percentile latency relative to the ceiling (lower is better).`,
-      rows: httpServers.map((server) => server.label),
-      columns: [
-        { label: 'req/s', kind: 'rate', format: formatRate, baseline: ceilingLabel, measurements },
-        {
-          label: 'p99 latency',
-          kind: 'cost',
-          format: formatMilliseconds,
-          baseline: ceilingLabel,
-          metric: 1,
-          measurements,
-        },
-      ],
-      notes: [
-        'All 50 connections carry the same session, as a first request gave it. Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
-        'The load generator shares the 2 cores with the server (and, for the Redis rows, with redis-server; for the Redis Cluster row, six of them: 3 masters and 3 replicas, started for this table).',
-        'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
-        'autocannon records latency in whole milliseconds, so small p99 values move in steps of 1 ms.',
-      ],
-    }
+    let measurements = await measureServers(servers, log)
+    return httpTable(measurements)
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
     await cluster?.stop()
     await deleteBenchKeys()
+  }
+}
+
+/**
+ * Checks that each server counts, then measures them interleaved: per run, req/s, p99 latency in
+ * milliseconds and the server's CPU time per request in nanoseconds (its CPU time read before and
+ * after wrk's run, divided by the responses).
+ */
+async function measureServers(servers: ServerProcess[], log: (line: string) => void) {
+  let cookies = new Map<string, string>()
+  for (let [index, server] of servers.entries()) {
+    let label = httpServers[index]?.label as string
+    cookies.set(label, await verifyCounter(label, server.url))
+  }
+  let byLabel = new Map(servers.map((server, index) => [httpServers[index]?.label, server]))
+  return measureInterleaved(
+    httpServers.map((server) => server.label),
+    async (order) => {
+      let results = new Map<string, number[]>()
+      for (let label of order) {
+        let server = byLabel.get(label) as ServerProcess
+        let cookie = cookies.get(label) as string
+        log(`  http: ${label}`)
+        await runLoad(server.url, cookie, httpWarmup)
+        let cpuBefore = processCpuTime(server.pid)
+        let { requestsPerSecond, p99, requests } = await runLoad(server.url, cookie, httpDuration)
+        let cpuPerRequest = (processCpuTime(server.pid) - cpuBefore) / requests
+        results.set(label, [requestsPerSecond, p99, cpuPerRequest])
+      }
+      return results
+    },
+  )
+}
+
+function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): ResultTable {
+  let pinning = pinningAvailable
+    ? 'wrk (one thread) pinned to one core and each server (all its threads) to the other'
+    : 'wrk (one thread) and the servers unpinned (fewer than 2 cores)'
+  return {
+    title: 'HTTP with a signed-cookie session (loopback)',
+    description: `Each server in its own process; ${pinning}; ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run. Every request carries the session cookie of the latest response, so each one reads the session, increments its counter and re-signs the cookie. **req/s**: rate relative to the ceiling (higher is better). **p99**: 99th percentile latency relative to the ceiling (lower is better). **server CPU per request**: the server process's CPU time (user + system, every thread) over the measured run divided by its responses, as a speed relative to the ceiling (higher is better: 0.50× uses twice the ceiling's CPU per request).`,
+    rows: httpServers.map((server) => server.label),
+    columns: [
+      { label: 'req/s', kind: 'rate', format: formatRate, baseline: ceilingLabel, measurements },
+      {
+        label: 'p99 latency',
+        kind: 'cost',
+        format: formatMilliseconds,
+        baseline: ceilingLabel,
+        metric: 1,
+        measurements,
+      },
+      {
+        label: 'server CPU per request',
+        kind: 'time',
+        format: formatNanoseconds,
+        baseline: ceilingLabel,
+        metric: 2,
+        measurements,
+      },
+    ],
+    notes: [
+      'The Fetch handler row is the ceiling’s hand-written session in a hand-written Fetch handler on @hono/node-server (no router, no middleware): the distance between it and the ceiling is what the Fetch API layer costs; the distance from it to ours is what our router and session cost.',
+      'All 50 connections share one session (each request carries the cookie of the latest response). Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
+      'CPU time is `utime + stime` of `/proc/<pid>/stat`, in clock ticks (10 ms): over a measured run of several seconds that is well under 1% of it. redis-server’s CPU time is not in it: a Redis row’s server waits for Redis, which shows in its req/s and p99, not in its CPU column.',
+      'redis-server (and, for the Redis Cluster row, its six nodes: 3 masters and 3 replicas, started for this table) is not pinned: it shares both cores with wrk and the server.',
+      'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
+    ],
   }
 }

@@ -1,32 +1,75 @@
-import autocannon from 'autocannon'
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { httpConnections } from './config.ts'
+import { loadCore, pinnedCommand } from './cpu-pinning.ts'
+
+const execFileAsync = promisify(execFile)
+const script = fileURLToPath(new URL('wrk-session.lua', import.meta.url))
+const resultMarker = 'wrk-session-result '
 
 /** What one load run measured. */
 export interface LoadResult {
   /** Responses per second over the run. */
   requestsPerSecond: number
-  /** 99th percentile latency, in milliseconds. */
+  /** 99th percentile latency, in milliseconds (wrk records microseconds). */
   p99: number
+  /** Responses received during the run. */
+  requests: number
+}
+
+/** The line `wrk-session.lua` prints at the end (times in microseconds). */
+interface WrkSummary {
+  requests: number
+  duration: number
+  p99: number
+  connect: number
+  read: number
+  write: number
+  status: number
+  timeout: number
+  highest: number
 }
 
 /**
- * Sends GET requests carrying `cookie` to `url` from {@link httpConnections} connections for
- * `duration` seconds.
+ * Loads `url` with wrk for `duration` seconds: one thread pinned to its own core
+ * (`cpu-pinning.ts`), {@link httpConnections} connections, GET requests carrying the session
+ * cookie of the latest response (`wrk-session.lua`), starting from `cookie`.
  *
- * @throws {Error} when any request failed, timed out or got a status other than 2xx: a server
- * that errors is not measured.
+ * @throws {Error} when wrk fails, when a request failed, timed out (10 s) or got a status of 400
+ * or more, when no response came, or when the counter never went past 2 (the cookie of each
+ * response was not sent back): a server that errors, or a load that does not re-sign, is not
+ * measured.
  */
 export async function runLoad(url: string, cookie: string, duration: number): Promise<LoadResult> {
-  let result = await autocannon({
+  let [command, args] = pinnedCommand(loadCore, 'wrk', [
+    '--threads=1',
+    `--connections=${httpConnections}`,
+    `--duration=${duration}s`,
+    '--timeout=10s',
+    `--script=${script}`,
     url,
-    connections: httpConnections,
-    duration,
-    headers: { cookie },
-  })
-  if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
+    '--',
+    cookie,
+  ])
+  let { stdout } = await execFileAsync(command, args)
+  let line = stdout.split('\n').find((text) => text.startsWith(resultMarker))
+  if (line === undefined) throw new Error(`wrk printed no result for ${url}:\n${stdout}`)
+  let result = JSON.parse(line.slice(resultMarker.length)) as WrkSummary
+  let failed = result.connect + result.read + result.write + result.status + result.timeout
+  if (failed > 0) {
     throw new Error(
-      `Load on ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx responses`,
+      `Load on ${url}: ${result.connect + result.read + result.write} socket errors, ${result.timeout} timeouts, ${result.status} responses with a status of 400 or more`,
     )
   }
-  return { requestsPerSecond: result.requests.total / result.duration, p99: result.latency.p99 }
+  if (result.requests === 0 || result.highest <= 2) {
+    throw new Error(
+      `Load on ${url}: ${result.requests} responses, the highest counter ${result.highest}: the session did not advance\n${stdout}`,
+    )
+  }
+  return {
+    requestsPerSecond: result.requests / (result.duration / 1e6),
+    p99: result.p99 / 1000,
+    requests: result.requests,
+  }
 }

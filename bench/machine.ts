@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
 import { Redis } from 'ioredis'
-import { redisUrl } from './config.ts'
+import postgres from 'postgres'
+import { databaseUrl, redisUrl } from './config.ts'
 import { devalueVersion } from './devalue.ts'
 
 /** Where and with what the benchmarks ran. */
@@ -11,9 +12,13 @@ export interface MachineInfo {
   cores: number
   memory: string
   os: string
+  /** The Node running `run.ts` (each per-Node section names its own). */
   node: string
   loadAverage: string
   redis: string
+  postgres: string
+  /** wrk's version line, such as `wrk debian/4.1.0-3+b2 [epoll]`. */
+  wrk: string
   commit: string
   /** Package name → installed version, for every package the suite compares or uses. */
   versions: [string, string][]
@@ -45,6 +50,24 @@ async function redisVersion(): Promise<string> {
   } finally {
     client.disconnect()
   }
+}
+
+async function postgresVersion(): Promise<string> {
+  let sql = postgres(databaseUrl, { max: 1, connect_timeout: 5, onnotice: () => {} })
+  try {
+    let [row] = await sql`SHOW server_version`
+    return String(row?.server_version ?? 'unknown')
+  } catch {
+    return 'unreachable'
+  } finally {
+    await sql.end()
+  }
+}
+
+function wrkVersion(): string {
+  // `wrk -v` prints its version line (then its usage) and exits with status 1.
+  let { stdout } = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
+  return /^wrk .*?\[\w+\]/.exec(stdout ?? '')?.[0] ?? 'not installed'
 }
 
 function gitCommit(): string {
@@ -81,6 +104,8 @@ export async function machineInfo(): Promise<MachineInfo> {
       .map((load) => load.toFixed(2))
       .join(', '),
     redis: await redisVersion(),
+    postgres: await postgresVersion(),
+    wrk: wrkVersion(),
     commit: gitCommit(),
     versions: versions.sort(([a], [b]) => a.localeCompare(b)),
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { httpDuration, httpWarmup } from './config.ts'
@@ -14,33 +14,33 @@ import { profileTopCount, renderProfile } from './profile-report.ts'
 import { startServer } from './server-process.ts'
 import { verifyCounter } from './verify-counter.ts'
 
-const serverFile = 'ours-cookie'
+/** The server profiled: `servers/<profiledServer>.ts`. */
+export const profiledServer = 'ours-cookie'
 
-/** What the profile found, for the run's summary. */
+/** What the profile found: its part of PROFILE.md, and the run's summary. */
 export interface ProfileSummary {
+  /** This Node version's part of PROFILE.md (`renderProfile`). */
+  markdown: string
   top: SelfTime[]
   busyTime: number
 }
 
 /**
- * Profiles our cookie-storage server (`node --cpu-prof`) while autocannon loads it for the HTTP
- * section's measured duration (after its warm-up), then writes the top self-time functions and
- * the time per source package to `file`.
+ * Profiles our cookie-storage server (`node --cpu-prof`, on this process's Node) while wrk loads
+ * it for the HTTP section's measured duration (after its warm-up), and summarises the top
+ * self-time functions and the time per source package.
  */
-export async function runProfile(
-  log: (line: string) => void,
-  file: string,
-): Promise<ProfileSummary> {
+export async function runProfile(log: (line: string) => void): Promise<ProfileSummary> {
   let directory = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'))
   try {
-    log(`  profile: servers/${serverFile}.ts under load for ${httpDuration} s`)
-    let server = await startServer(serverFile, {
+    log(`  profile: servers/${profiledServer}.ts under load for ${httpDuration} s`)
+    let server = await startServer(profiledServer, {
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
     })
     let load: LoadResult
     let window: TimeWindow
     try {
-      let cookie = await verifyCounter(serverFile, server.url)
+      let cookie = await verifyCounter(profiledServer, server.url)
       await runLoad(server.url, cookie, httpWarmup)
       let start = microseconds()
       load = await runLoad(server.url, cookie, httpDuration)
@@ -56,16 +56,12 @@ export async function runProfile(
     let idle = all.find((entry) => entry.functionName === '(idle)')?.selfTime ?? 0
     let busy = all.filter((entry) => entry.functionName !== '(idle)')
     let busyTime = total - idle
-    writeFileSync(
-      new URL(file, import.meta.url),
-      renderProfile(busy, summariseInclusiveTime(profile, window), {
-        serverFile,
-        total,
-        busyTime,
-        requestsPerSecond: load.requestsPerSecond,
-      }),
-    )
-    return { top: busy.slice(0, profileTopCount), busyTime }
+    let markdown = renderProfile(busy, summariseInclusiveTime(profile, window), {
+      total,
+      busyTime,
+      requestsPerSecond: load.requestsPerSecond,
+    })
+    return { markdown, top: busy.slice(0, profileTopCount), busyTime }
   } finally {
     rmSync(directory, { recursive: true, force: true })
   }

@@ -66,3 +66,18 @@ function runDetail(column: Column, row: string): string | undefined {
   }
   return metric === 0 ? `${runs} (${spreadText})` : runs
 }
+
+/** A table rendered for RESULTS.md, as a process of one Node version sends it to `run.ts`. */
+export interface RenderedTable {
+  /** The section that produced it. */
+  section: string
+  /** {@link renderMarkdown}. */
+  markdown: string
+  /** {@link renderRunDetails}. */
+  runDetails: string
+}
+
+/** `table` of `section`, rendered for RESULTS.md. */
+export function renderForReport(section: string, table: ResultTable): RenderedTable {
+  return { section, markdown: renderMarkdown(table), runDetails: renderRunDetails(table) }
+}

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs'
 import { httpConnections, httpDuration, httpWarmup, maxSpread, quick, rounds } from './config.ts'
+import { loadCore, pinningAvailable, serverCore } from './cpu-pinning.ts'
 import type { MachineInfo } from './machine.ts'
-import { renderMarkdown, renderRunDetails } from './render-table.ts'
-import type { ResultTable } from './result-table.ts'
+import type { RenderedTable } from './render-table.ts'
 
 /** What a whole `pnpm bench` produced. */
 export interface BenchReport {
@@ -10,10 +10,13 @@ export interface BenchReport {
   /** Wall time of the whole run, in seconds. */
   elapsed: number
   machine: MachineInfo
+  /** `process.version` of each Node the per-Node sections ran on, in order. */
+  nodes: string[]
   /** Fingerprint of the sources in packages/<name>/src at the start and at the end of the run. */
   sources: { start: string; end: string }
   sections: string[]
-  tables: ResultTable[]
+  /** Every table, grouped by section, each section's tables in Node version order. */
+  tables: RenderedTable[]
 }
 
 /** The report as Markdown: setup, how to read it, the tables, then every run. */
@@ -29,7 +32,8 @@ function renderReport(report: BenchReport): string {
     `- Date: ${report.startedAt.toISOString()} (whole run ${Math.round(report.elapsed)} s)`,
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory} memory; ${machine.os}`,
     `- Load average at start: ${machine.loadAverage} (other work on the machine shows up as spread)`,
-    `- Node ${machine.node}; Redis ${machine.redis}; repository at ${machine.commit}`,
+    `- Node versions: ${report.nodes.join(', ')}: every section ran on each, in a process of its own (tables name their version)${report.sections.includes('session') ? "; Deno's table ran once" : ''}. Run by Node ${machine.node}.`,
+    `- Redis ${machine.redis}; PostgreSQL ${machine.postgres}; ${machine.wrk}; repository at ${machine.commit}`,
     report.sources.start === report.sources.end
       ? `- Sources measured: packages/*/src fingerprint ${report.sources.start}, unchanged during the run`
       : `- **Warning: packages/*/src changed during the run** (fingerprint ${report.sources.start} at start, ${report.sources.end} at the end): sections run before and after the change measured different code`,
@@ -40,14 +44,14 @@ function renderReport(report: BenchReport): string {
     `- Every cell is a **ratio to the baseline named above its table, measured in the same run**, then the absolute median in parentheses. For times, the ratio is a speed (baseline time ÷ time: 2.00× is twice as fast); for req/s it is rate ÷ baseline rate; for latency and memory it is value ÷ baseline (lower is better).`,
     `- Each value is the median of ${rounds} runs; competitors are interleaved (each round starts one place further down the list). In-process times are tinybench means per operation within a run (so garbage collection counts).`,
     `- † a run set that spread more than ${maxSpread * 100}% (max − min over median) was re-run once and its median taken over all ${rounds * 2} runs; ‡ it still spread more than ${maxSpread * 100}% when re-run. Nothing is dropped: see the run details at the end.`,
-    `- HTTP: ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run, load generator and servers on the same ${machine.cores} cores.`,
+    `- HTTP: wrk with one thread and ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run; ${pinningAvailable ? `wrk pinned to core ${loadCore}, each server (all its threads) to core ${serverCore}` : 'nothing pinned (fewer than 2 cores)'}; redis-server unpinned.`,
     '',
     '## Results',
     '',
-    ...report.tables.flatMap((table) => [renderMarkdown(table), '']),
+    ...report.tables.flatMap((table) => [table.markdown, '']),
     '## Run details',
     '',
-    ...report.tables.flatMap((table) => [renderRunDetails(table), '']),
+    ...report.tables.flatMap((table) => [table.runDetails, '']),
   ].join('\n')
 }
 

@@ -50,10 +50,15 @@ function flagMark(column: Column, row: string): string {
   return flag === 're-run' ? '†' : flag === 'noisy' ? '‡' : ''
 }
 
+/** A ratio with two decimals, or two significant digits below 0.1 (`0.0025`, not `0.00`). */
+function formatRatio(ratio: number): string {
+  return ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)
+}
+
 /** A cell as text: the ratio, its flag, and the absolute median in parentheses. */
 export function formatCell(column: Column, row: string): string {
   let value = cellValue(column, row)
   let ratio = cellRatio(column, row)
   if (value === undefined || ratio === undefined) return '–'
-  return `${ratio.toFixed(2)}×${flagMark(column, row)} (${column.format(value)})`
+  return `${formatRatio(ratio)}×${flagMark(column, row)} (${column.format(value)})`
 }

@@ -1,70 +1,64 @@
-import { runColdStart } from './cold-start.ts'
+import { writeFileSync } from 'node:fs'
 import { onlySections, quick, sectionSelected } from './config.ts'
-import { runFetch } from './fetch.ts'
-import { runHttp } from './http.ts'
+import { runDenoKvBench } from './deno-kv-bench.ts'
 import { machineInfo } from './machine.ts'
-import { runMatching } from './matching.ts'
-import { runMatchingScale } from './matching-scale.ts'
-import { runProfile } from './profile.ts'
-import { describeEntry } from './profile-report.ts'
-import { renderText } from './render-table.ts'
+import { benchNodeRuntimes } from './node-runtimes.ts'
+import { type NodeSectionsOutput, runNodeSections } from './node-sections.ts'
+import { profiledServer } from './profile.ts'
+import { renderProfileDocument } from './profile-report.ts'
+import { type RenderedTable, renderForReport, renderText } from './render-table.ts'
 import { writeReport } from './report.ts'
-import type { ResultTable } from './result-table.ts'
-import { runSessionMicro } from './session-micro.ts'
+import { nodeSections } from './sections.ts'
 import { sourceFingerprint } from './source-fingerprint.ts'
-import { formatPercent } from './units.ts'
 
-// `pnpm bench`: runs every section (or those in BENCH_ONLY), prints each table as it completes,
-// then writes RESULTS.md and PROFILE.md (RESULTS.partial.md and PROFILE.partial.md for a quick or
-// partial run, so they never overwrite the full results).
+// `pnpm bench`: runs every section (or those in BENCH_ONLY) on each Node version of BENCH_NODES,
+// each version in a process of its own that prints each table as it completes, then the Deno
+// table once, then writes RESULTS.md and PROFILE.md (RESULTS.partial.md and PROFILE.partial.md for
+// a quick or partial run, so they never overwrite the full results).
 const partial = quick || onlySections.length > 0
 const resultsFile = partial ? 'RESULTS.partial.md' : 'RESULTS.md'
 const profileFile = partial ? 'PROFILE.partial.md' : 'PROFILE.md'
 const log = (line: string) => console.log(line)
 
-const sections: [string, () => Promise<ResultTable | ResultTable[]>][] = [
-  ['matching', () => runMatching(log)],
-  ['scale', () => runMatchingScale(log)],
-  ['fetch', () => runFetch(log)],
-  ['session', () => runSessionMicro(log)],
-  ['cold-start', () => runColdStart(log)],
-  ['http', () => runHttp(log)],
-]
-
 let startedAt = new Date()
 let sourcesAtStart = sourceFingerprint()
 let machine = await machineInfo()
+let runtimes = benchNodeRuntimes()
 console.log(
-  `bench: ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, load ${machine.loadAverage}${quick ? ' (BENCH_QUICK)' : ''}`,
+  `bench: ${machine.cpu}, ${machine.cores} cores, ${runtimes.map((runtime) => runtime.name).join(', ')}, load ${machine.loadAverage}${quick ? ' (BENCH_QUICK)' : ''}`,
 )
-let tables: ResultTable[] = []
-let ran: string[] = []
-for (let [name, run] of sections) {
-  if (!sectionSelected(name)) continue
-  console.log(`\n== ${name}`)
-  let produced = await run()
-  for (let table of Array.isArray(produced) ? produced : [produced]) {
-    tables.push(table)
-    console.log(`\n${renderText(table)}`)
-  }
-  ran.push(name)
+let names = [...nodeSections.map((section) => section.name), 'profile'].filter(sectionSelected)
+let outputs: NodeSectionsOutput[] = []
+for (let runtime of names.length > 0 ? runtimes : []) {
+  console.log(`\n=== ${runtime.name}`)
+  outputs.push(await runNodeSections(runtime, names))
 }
-if (sectionSelected('profile')) {
-  console.log('\n== profile')
-  let profile = await runProfile(log, profileFile)
-  console.log(
-    `\nTop self time (of ${(profile.busyTime / 1000).toFixed(0)} ms busy), written to ${profileFile}:`,
+// Deno's table does not depend on the Node version: it runs once, with the session section.
+let denoTables: RenderedTable[] = []
+if (sectionSelected('session')) {
+  console.log('\n== session (Deno)')
+  let table = await runDenoKvBench(log)
+  console.log(`\n${renderText(table)}`)
+  denoTables.push(renderForReport('session', table))
+}
+// RESULTS.md groups the tables by section: each section's tables for every Node version in turn.
+let tables = names.flatMap((section) => [
+  ...outputs.flatMap((output) => output.tables.filter((table) => table.section === section)),
+  ...denoTables.filter((table) => table.section === section),
+])
+let profiles = outputs.flatMap((output) => (output.profile === undefined ? [] : [output.profile]))
+if (profiles.length > 0) {
+  writeFileSync(
+    new URL(profileFile, import.meta.url),
+    renderProfileDocument(profiledServer, profiles),
   )
-  for (let entry of profile.top.slice(0, 5)) {
-    let share = formatPercent(entry.selfTime / profile.busyTime).padStart(5)
-    console.log(`  ${share}  ${describeEntry(entry)}`)
-  }
-  ran.push('profile')
+  console.log(`\nWrote ${profileFile}.`)
 }
 let elapsed = (Date.now() - startedAt.getTime()) / 1000
 let sources = { start: sourcesAtStart, end: sourceFingerprint() }
 if (sources.start !== sources.end) {
   console.warn('\nWarning: packages/*/src changed during the run; the results mix two versions.')
 }
-writeReport({ startedAt, elapsed, machine, sources, sections: ran, tables }, resultsFile)
+let nodes = outputs.map((output) => output.node)
+writeReport({ startedAt, elapsed, machine, nodes, sources, sections: names, tables }, resultsFile)
 console.log(`\nWrote ${resultsFile} in ${Math.round(elapsed)} s.`)

@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { benchDirectory, type ScriptOptions, scriptArguments } from './child-script.ts'
+import { pinnedCommand, serverCore } from './cpu-pinning.ts'
 
 /** A server running in its own child process. */
 export interface ServerProcess {
   /** `http://127.0.0.1:<port>/`. */
   url: string
+  /** Its process id: the Node process itself, whose CPU time `process-cpu.ts` reads. */
+  pid: number
   /** Sends SIGTERM and waits for the process to exit (SIGKILL after 5 s). */
   stop(): Promise<void>
 }
@@ -15,7 +18,8 @@ const startTimeout = 30_000
 
 /**
  * Starts `servers/<name>.ts` as a child script (`scriptArguments`, with `options`' Node flags
- * such as `--cpu-prof` and its environment plus `PORT=0`) on a free port and waits for the line
+ * such as `--cpu-prof` and its environment plus `PORT=0`) on this process's Node, pinned with
+ * all its threads to the server core (`cpu-pinning.ts`), on a free port, and waits for the line
  * `listening on <port>` on its stdout.
  *
  * @throws {Error} with the server's stderr when it exits or stays silent before announcing.
@@ -24,7 +28,12 @@ export async function startServer(
   name: string,
   options: ScriptOptions = {},
 ): Promise<ServerProcess> {
-  let child = spawn(process.execPath, scriptArguments(`servers/${name}.ts`, options.nodeFlags), {
+  let [command, args] = pinnedCommand(
+    serverCore,
+    process.execPath,
+    scriptArguments(`servers/${name}.ts`, options.nodeFlags),
+  )
+  let child = spawn(command, args, {
     cwd: benchDirectory,
     env: { ...process.env, ...options.env, PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -54,6 +63,7 @@ export async function startServer(
   })
   return {
     url: `http://127.0.0.1:${port}/`,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return
       let exited = once(child, 'exit')

@@ -12,25 +12,10 @@ import { createCluster } from 'redis'
 import type { ClusterSeed } from './cluster-seeds.ts'
 import { redisUrl } from './config.ts'
 import { connectIoredisCluster } from './ioredis-cluster.ts'
+import { postgresContenders } from './postgres-contenders.ts'
+import type { OpenStorage, StorageContender } from './storage-contender.ts'
 import type { AnyStorage } from './typical-session.ts'
-
-/** A storage under test and how to release what it holds (a connection, a temp directory). */
-export interface OpenStorage {
-  storage: AnyStorage
-  close(): Promise<void>
-}
-
-/** What the storages under test may use besides Redis at `REDIS_URL`. */
-export interface StorageResources {
-  /** Seed addresses of the bench's own Redis Cluster (`startBenchCluster()`). */
-  clusterSeeds: ClusterSeed[]
-}
-
-/** A named way to open a storage for the micro-benchmarks. */
-export interface StorageContender {
-  name: string
-  open(resources: StorageResources): OpenStorage | Promise<OpenStorage>
-}
+import { unstorageContenders } from './unstorage-contenders.ts'
 
 /** Baseline of the storage table. */
 export const storageBaseline = 'ours memory'
@@ -63,7 +48,8 @@ async function connectNodeRedisCluster(seeds: ClusterSeed[]) {
 
 /**
  * Our storages (Redis at `REDIS_URL`, and on the bench's Redis Cluster through both clients the
- * storage accepts), then Remix's three (it has no Redis storage) for reference.
+ * storage accepts; PostgreSQL through both its clients; unstorage over three drivers), then
+ * Remix's three (it has no server storage but memory and file) for reference.
  */
 export const storageContenders: readonly StorageContender[] = [
   { name: storageBaseline, open: inProcess(() => createMemorySessionStorage()) },
@@ -92,6 +78,8 @@ export const storageContenders: readonly StorageContender[] = [
       return { storage, close: () => client.close() }
     },
   },
+  ...postgresContenders,
+  ...unstorageContenders,
   { name: 'remix memory', open: inProcess(() => createRemixMemoryStorage()) },
   { name: 'remix cookie', open: inProcess(() => createRemixCookieStorage()) },
   { name: 'remix file (temp dir)', open: inTemporaryDirectory(createRemixFsStorage) },

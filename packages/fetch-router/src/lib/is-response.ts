@@ -5,6 +5,8 @@
  */
 export function isResponse(value: unknown): value is Response {
   return (
+    // The constructor first: one property read, where `instanceof` walks the prototype chain.
+    (value as { constructor?: unknown } | null | undefined)?.constructor === Response ||
     value instanceof Response ||
     (typeof value === 'object' &&
       value !== null &&

@@ -100,7 +100,9 @@ describe('pattern syntax', () => {
     expect(await match('/archive/2024')).toMatchObject({ params: { year: '2024' } })
     expect(await match('/archive/2024/05')).toMatchObject({ params: { year: '2024', month: '05' } })
   })
+})
 
+describe('pattern syntax errors', () => {
   it.each([
     ['/users/:', /":" must be followed by a param name at index 7/],
     ['/a(b', /an optional group is never closed at index 2/],
@@ -214,6 +216,88 @@ describe('scale', () => {
     let response = await router.fetch('http://x.test/r4321/u/items/9')
     expect(await response.text()).toBe('4321:u:9')
     expect((await router.fetch('http://x.test/r5000/u/items/9')).status).toBe(404)
+  })
+})
+
+describe('nodes with many children', () => {
+  it('finds static siblings that share their first characters, and misses near ones', async () => {
+    let patterns = Array.from({ length: 300 }, (_, index) => `/s/s${index}`)
+    let match = routerFor([...patterns, '/s/:other', '/s//empty'])
+    expect(await match('/s/s299')).toMatchObject({ pattern: '/s/s299' })
+    expect(await match('/s/s29')).toMatchObject({ pattern: '/s/s29' })
+    expect(await match('/s/s2999')).toMatchObject({ pattern: '/s/:other' })
+    expect(await match('/s//empty')).toMatchObject({ pattern: '/s//empty' })
+    expect(await match('/s/s1/more')).toBe(404)
+  })
+
+  it('ranks params that share a segment with text as with few children, whatever their number', async () => {
+    let fillers = Array.from({ length: 40 }, (_, index) => `/f/x${index}-:filler`)
+    let match = routerFor([
+      ...fillers,
+      '/f/*rest',
+      '/f/:id',
+      '/f/v:major',
+      '/f/v1-:id',
+      '/f/:name.json',
+      '/f/:name.v1.:ext',
+      '/f/:a.:b',
+      '/f/v*tail',
+      '/f/*doc.md',
+    ])
+    expect(await match('/f/v1-7')).toMatchObject({ pattern: '/f/v1-:id', params: { id: '7' } })
+    expect(await match('/f/v2')).toMatchObject({ pattern: '/f/v:major' })
+    expect(await match('/f/report.json')).toMatchObject({ pattern: '/f/:name.json' })
+    expect(await match('/f/a.v1.zip')).toMatchObject({ params: { name: 'a', ext: 'zip' } })
+    expect(await match('/f/a.v2')).toMatchObject({ pattern: '/f/:a.:b' })
+    expect(await match('/f/x39-z')).toMatchObject({ pattern: '/f/x39-:filler' })
+    expect(await match('/f/plain')).toMatchObject({ pattern: '/f/:id' })
+    expect(await match('/f/v/deep')).toMatchObject({ pattern: '/f/v*tail' })
+    expect(await match('/f/w/deep')).toMatchObject({ pattern: '/f/*rest' })
+    expect(await match('/f/w/guide.md')).toMatchObject({ params: { doc: 'w/guide' } })
+  })
+
+  it('matches thousands of patterns that differ only in text beside a param or a wildcard', async () => {
+    let patterns = Array.from({ length: 2000 }, (_, index) => [
+      `/a/v${index}-:id`,
+      `/b/:id.v${index}`,
+      `/c/:id.v${index}.:ext`,
+      `/d/*path.v${index}`,
+      `/e/:a.:b.v${index}`,
+    ])
+    let match = routerFor(patterns.flat(), { ignoreCase: true })
+    expect(await match('/a/V1999-x')).toMatchObject({
+      pattern: '/a/v1999-:id',
+      params: { id: 'x' },
+    })
+    expect(await match('/b/x.v7')).toMatchObject({ pattern: '/b/:id.v7' })
+    expect(await match('/c/x.v12.zip')).toMatchObject({ params: { id: 'x', ext: 'zip' } })
+    expect(await match('/b/x.y.v7')).toBe(404)
+    expect(await match('/b/.v7')).toBe(404)
+    expect(await match('/d/a/b.V1234')).toMatchObject({ params: { path: 'a/b' } })
+    expect(await match('/d/a/b.v1234x')).toBe(404)
+    expect(await match('/e/x.y.v5')).toMatchObject({ params: { a: 'x', b: 'y' } })
+  })
+})
+
+describe('paths that a static route matches whole', () => {
+  it('fall back to a route with params when the static one lacks the method', async () => {
+    let router = createRouter()
+    router.post('/users/new', () => new Response('created'))
+    router.get('/users/:id', ({ params }) => new Response(`user ${params.id}`))
+    let response = await router.fetch('http://x.test/users/new')
+    expect(await response.text()).toBe('user new')
+    let head = await router.fetch('http://x.test/users/new', { method: 'HEAD' })
+    expect(head.status).toBe(200)
+  })
+
+  it('match in any case, with or without the trailing slash, or percent-encoded, as the options say', async () => {
+    let match = routerFor(['/About/Team', '/Café'], {
+      ignoreCase: true,
+      trailingSlash: 'ignore',
+    })
+    expect(await match('/about/TEAM/')).toMatchObject({ pattern: '/About/Team' })
+    expect(await match('/CAF%C3%A9')).toMatchObject({ params: {} })
+    expect(await match('/about')).toBe(404)
   })
 })
 

@@ -1,12 +1,14 @@
+import type { TextAnchor } from './dynamic-children.ts'
 import {
   createNode,
   type Dynamic,
-  type Leaf,
+  Leaf,
   type Node,
   type Part,
   type Registration,
   type SegmentDynamic,
   type TailDynamic,
+  updateOnlyParam,
 } from './matcher-tree.ts'
 import { decodePatternText, encodePathText } from './path-encoding.ts'
 import {
@@ -15,7 +17,8 @@ import {
   type PatternVariant,
   parsePattern,
 } from './route-pattern.ts'
-import { FindWalk, MethodsWalk } from './tree-walk.ts'
+import { StaticPaths } from './static-paths.ts'
+import { TreeWalk } from './tree-walk.ts'
 
 /** Options that change which pathnames a {@link Matcher} considers equal. */
 export interface MatcherOptions {
@@ -33,21 +36,23 @@ export interface Match<Data> {
 
 const malformedEscape = /%(?![0-9A-Fa-f]{2})/
 const escapedByte = /%[0-9a-f]{2}/gi
-/** Past this many static children, a node looks them up in a Map instead of comparing each. */
-const maxScannedStatics = 8
 const textRank = 3
 const paramRank = 2
 const wildcardRank = 1
 
 /**
  * Compiles route patterns into a segment tree so that a lookup walks the pathname once instead of
- * testing every route: static segments are found by hash, then segments with params and wildcard
- * tails are tried from most to least specific (static text beats a param, a param beats a
- * wildcard, and the earliest difference decides). A lookup visits each tree node at most once.
- * Each lookup keeps its state in a walk of its own, never on the matcher, so lookups may nest.
+ * testing every route: static segments are tried first (see `StaticChildren`), then segments with
+ * params and wildcard tails from most to least specific (static text beats a param, a param beats
+ * a wildcard, and the earliest difference decides), only those whose static text the path holds
+ * (see `DynamicChildren`). A lookup visits each tree node at most once; a path that a static route
+ * matches whole skips the walk (see `StaticPaths`). Each lookup keeps its state in a walk of its
+ * own, never on the matcher, so lookups may nest.
  */
 export class Matcher<Data> {
   #root: Node<Data> = createNode()
+  /** The leaf of every path a route matches whole (`/users/new`), by key path: found without a walk. */
+  #staticPaths = new StaticPaths<Leaf<Data>>()
   #ignoreCase: boolean
   #ignoreTrailingSlash: boolean
 
@@ -107,10 +112,19 @@ export class Matcher<Data> {
    * two hex digits, or a param that does not decode to UTF-8).
    */
   find(pathname: string, methods: readonly string[]): Match<Data> | undefined {
-    let walk = new FindWalk<Data>(methods)
-    let found = this.#search(pathname, walk) ? walk.found : undefined
-    if (found === undefined) return undefined
-    return { data: found.data, params: buildParams(found, walk.captures) }
+    let escaped = pathname.includes('%')
+    let path = normalizePath(pathname, escaped)
+    let keyPath = this.#ignoreCase ? path.toLowerCase() : path
+    // A path that a static route matches whole: that route is the most specific there is.
+    let leaf = this.#staticPaths.get(keyPath)
+    let registration = leaf?.pick(methods)
+    if (registration !== undefined) {
+      return { data: registration.data, params: buildParams(registration, [], false) }
+    }
+    let walk = this.#search(path, keyPath, methods, undefined)
+    if (walk === undefined) return undefined
+    let found = walk.found as Registration<Data>
+    return { data: found.data, params: buildParams(found, walk.captures, escaped) }
   }
 
   /**
@@ -120,25 +134,24 @@ export class Matcher<Data> {
    * @throws {URIError} as {@link Matcher.find} does.
    */
   methodsFor(pathname: string): Set<string> {
-    let walk = new MethodsWalk<Data>()
-    this.#search(pathname, walk)
-    return walk.methods
+    let path = normalizePath(pathname, pathname.includes('%'))
+    let methods = new Set<string>()
+    this.#search(path, this.#ignoreCase ? path.toLowerCase() : path, [], methods)
+    return methods
   }
 
-  #search(pathname: string, walk: FindWalk<Data> | MethodsWalk<Data>): boolean {
-    let path = pathname.charCodeAt(0) === 47 /* / */ ? pathname.slice(1) : pathname
-    if (path.includes('%')) {
-      if (malformedEscape.test(path)) throw new URIError('Malformed percent-encoding in the path')
-      // Escapes compare in upper case, as patterns are encoded; what they encode stays data.
-      path = path.replace(escapedByte, (byte) => byte.toUpperCase())
-    }
-    if (this.#walk(walk, path)) return true
-    return this.#ignoreTrailingSlash && path.endsWith('/') && this.#walk(walk, path.slice(0, -1))
-  }
-
-  #walk(walk: FindWalk<Data> | MethodsWalk<Data>, path: string): boolean {
-    // A percent-encoded pathname is ASCII, so lower-casing keeps every offset.
-    return walk.run(this.#root, path, this.#ignoreCase ? path.toLowerCase() : path)
+  /** The walk that found a route for `path` (retried without its trailing slash if ignored). */
+  #search(
+    path: string,
+    keyPath: string,
+    methods: readonly string[],
+    collected: Set<string> | undefined,
+  ): TreeWalk<Data> | undefined {
+    let walk = new TreeWalk<Data>(path, keyPath, methods, collected)
+    if (walk.run(this.#root)) return walk
+    if (!this.#ignoreTrailingSlash || path.length < 2 || !path.endsWith('/')) return undefined
+    walk = new TreeWalk<Data>(path.slice(0, -1), keyPath.slice(0, -1), methods, collected)
+    return walk.run(this.#root) ? walk : undefined
   }
 
   /** The leaf a variant ends at, made with the nodes on the way to it when missing. */
@@ -148,66 +161,86 @@ export class Matcher<Data> {
       segments.pop()
     }
     let node = this.#root
+    // The key path while every segment so far is static text.
+    let staticPath: string | undefined = ''
     for (let [index, segment] of segments.entries()) {
       if (segment.some((part) => part.type === 'wildcard')) {
         let tail = segments.slice(index)
         let source = tail.map((parts) => segmentSource(parts, pattern, tail.length > 1)).join('/')
-        let dynamic = this.#dynamicChild(node, 'tail', source, tail.flatMap(rankParts))
+        let dynamic = this.#dynamicChild(node, 'tail', source, tail, pattern)
         return (dynamic as TailDynamic<Data>).leaf
       }
       let [only] = segment
       if (segment.length <= 1 && only?.type !== 'param') {
-        let text = encodePathText(
-          decodePatternText(only?.type === 'text' ? only.value : '', pattern),
-        )
-        node = staticChild(node, this.#ignoreCase ? text.toLowerCase() : text)
+        let key = this.#key(only?.type === 'text' ? only.value : '', pattern)
+        let child = node.statics.get(key)
+        if (child === undefined) {
+          child = createNode()
+          node.statics.add(key, child)
+          updateOnlyParam(node)
+        }
+        node = child
+        staticPath = staticPath === undefined ? undefined : `${staticPath}/${key}`
         continue
       }
+      staticPath = undefined
       let source = segment.length === 1 ? undefined : segmentSource(segment, pattern, false)
-      let dynamic = this.#dynamicChild(node, 'segment', source, rankParts(segment))
+      let dynamic = this.#dynamicChild(node, 'segment', source, [segment], pattern)
       node = (dynamic as SegmentDynamic<Data>).node
     }
-    node.leaf ??= new Map()
+    node.leaf ??= new Leaf()
+    if (staticPath !== undefined) this.#staticPaths.set(staticPath, node.leaf)
     return node.leaf
   }
 
+  /** Static pattern text as the tree keys it: percent-encoded, lower-cased when ignoring case. */
+  #key(text: string, pattern: string): string {
+    let key = encodePathText(decodePatternText(text, pattern))
+    return this.#ignoreCase ? key.toLowerCase() : key
+  }
+
+  /** The child of `node` for the dynamic `segments` (one, or a wildcard tail), added when missing. */
   #dynamicChild(
     node: Node<Data>,
     kind: Dynamic<Data>['kind'],
     source: string | undefined,
-    rank: number[],
+    segments: Part[][],
+    pattern: string,
   ): Dynamic<Data> {
     let key = `${kind}:${source ?? ''}`
-    let existing = node.dynamic.find((dynamic) => dynamic.key === key)
+    let existing = node.dynamic.get(key)
     if (existing) return existing
-    let flags = this.#ignoreCase ? 'i' : ''
-    let regex = source === undefined ? undefined : new RegExp(`^${source}$`, flags)
+    let regex =
+      source === undefined ? undefined : new RegExp(`^${source}$`, this.#ignoreCase ? 'i' : '')
+    let anchor = textAnchorOf(kind, segments)
+    let base = {
+      key,
+      rank: segments.flatMap(rankParts),
+      anchor: anchor && { text: this.#key(anchor.text, pattern), at: anchor.at },
+      position: 0,
+    }
     let dynamic: Dynamic<Data> =
       kind === 'tail'
-        ? { kind, key, rank, regex: regex as RegExp, leaf: new Map() }
-        : { kind, key, rank, regex, node: createNode() }
-    node.dynamic.push(dynamic)
-    node.dynamic.sort((a, b) => compareRanks(b.rank, a.rank))
+        ? { kind, ...base, regex: regex as RegExp, leaf: new Leaf() }
+        : { kind, ...base, regex, node: createNode() }
+    node.dynamic.add(dynamic)
+    updateOnlyParam(node)
     return dynamic
   }
 }
 
-/** The child of `node` for the static segment `key`, added when missing. */
-function staticChild<Data>(node: Node<Data>, key: string): Node<Data> {
-  node.statics ??= []
-  let child =
-    node.staticIndex !== undefined
-      ? node.staticIndex.get(key)
-      : node.statics.find((entry) => entry.key === key)?.node
-  if (child !== undefined) return child
-  child = createNode()
-  node.statics.push({ key, node: child })
-  // Kept up to date once made, rather than rebuilt: registering n siblings stays linear.
-  if (node.staticIndex !== undefined) node.staticIndex.set(key, child)
-  else if (node.statics.length > maxScannedStatics) {
-    node.staticIndex = new Map(node.statics.map((entry) => [entry.key, entry.node]))
-  }
-  return child
+/**
+ * `pathname` as the tree walks it: with a leading `/`, and with its percent-escapes in upper case,
+ * as patterns are encoded (what they encode stays data).
+ *
+ * @param escaped Whether `pathname` holds a `%`.
+ * @throws {URIError} when a `%` is not followed by two hex digits.
+ */
+function normalizePath(pathname: string, escaped: boolean): string {
+  let path = pathname.charCodeAt(0) === 47 /* / */ ? pathname : `/${pathname}`
+  if (!escaped) return path
+  if (malformedEscape.test(path)) throw new URIError('Malformed percent-encoding in the path')
+  return path.replace(escapedByte, (byte) => byte.toUpperCase())
 }
 
 function isDefined<Value>(value: Value | undefined): value is Value {
@@ -233,16 +266,19 @@ function checkFree<Data>(
   throw new TypeError(`Route ${method} ${registration.pattern} ${what}`)
 }
 
+/** The params of a route: its captures by name, percent-decoded when `escaped` (the path has a `%`). */
 function buildParams<Data>(
   registration: Registration<Data>,
   captures: string[],
+  escaped: boolean,
 ): Record<string, string | undefined> {
   let params: Record<string, string | undefined> = {}
   for (let name of registration.missingNames) params[name] = undefined
   let names = registration.captureNames
   for (let index = 0; index < names.length; index++) {
     let value = captures[index] as string
-    params[names[index] as string] = value.includes('%') ? decodeURIComponent(value) : value
+    params[names[index] as string] =
+      escaped && value.includes('%') ? decodeURIComponent(value) : value
   }
   return params
 }
@@ -282,18 +318,31 @@ function textSource(text: string): string {
   return encodePathText(text).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 }
 
+/**
+ * The static text a dynamic child's path must hold, and where (see {@link TextAnchor}), as the
+ * pattern writes it; `undefined` for a child without text at a known place. The first kind of
+ * anchor that the pattern allows is taken, most telling first.
+ */
+function textAnchorOf(
+  kind: Dynamic<unknown>['kind'],
+  segments: Part[][],
+): { text: string; at: TextAnchor } | undefined {
+  let first = segments[0] as Part[]
+  let [head, second] = first
+  let last = kind === 'segment' ? first.at(-1) : segments.at(-1)?.at(-1)
+  if (head?.type === 'text') return { text: head.value, at: 'segmentStart' }
+  if (kind === 'segment' && last?.type === 'text') return { text: last.value, at: 'segmentEnd' }
+  if (head?.type === 'param' && second?.type === 'text') {
+    return { text: second.value, at: 'afterLeadingParam' }
+  }
+  if (kind === 'tail' && last?.type === 'text') return { text: last.value, at: 'pathEnd' }
+  return undefined
+}
+
 function rankParts(parts: Part[]): number[] {
   return parts.flatMap((part) => {
     if (part.type === 'param') return [paramRank]
     if (part.type === 'wildcard') return [wildcardRank]
     return Array.from(part.value, () => textRank)
   })
-}
-
-function compareRanks(a: number[], b: number[]): number {
-  for (let index = 0; index < Math.min(a.length, b.length); index++) {
-    let difference = (a[index] as number) - (b[index] as number)
-    if (difference !== 0) return difference
-  }
-  return a.length - b.length
 }

@@ -1,5 +1,10 @@
 import { isResponse } from './is-response.ts'
-import { type AnyParams, type RequestContext, requestAbort } from './request-context.ts'
+import {
+  type AnyParams,
+  type RequestContext,
+  requestAbort,
+  throwIfAborted,
+} from './request-context.ts'
 
 declare const provided: unique symbol
 
@@ -87,7 +92,7 @@ export function runMiddleware(
   handler: (context: RequestContext<AnyParams>) => Response | Promise<Response>,
 ): Promise<Response> {
   let step = async (index: number): Promise<Response> => {
-    context.request.signal.throwIfAborted()
+    throwIfAborted(context)
     let current = middleware[index]
     if (current === undefined) return settleStep(context, handler(context))
     let downstream: Promise<Response> | undefined
@@ -99,7 +104,16 @@ export function runMiddleware(
       downstream.catch(ignore)
       return downstream
     }
-    let response = await settleStep(context, current(context, next))
+    let result = current(context, next)
+    let response: unknown
+    if (result === downstream) {
+      // `return next()`: the steps downstream check and race the signal themselves; racing their
+      // promise too would make an adapter's on-demand signal for a chain that never waits.
+      response = await downstream
+      throwIfAborted(context)
+    } else {
+      response = await settleStep(context, result)
+    }
     if (isResponse(response)) return response
     if (downstream !== undefined) return downstream
     throw new Error(
@@ -121,7 +135,7 @@ export function settleStep<Value>(
   result: Value | PromiseLike<Value>,
 ): Value | Promise<Value> {
   if (isPromiseLike(result)) return requestAbort(context).race(result)
-  context.request.signal.throwIfAborted()
+  throwIfAborted(context)
   return result
 }
 

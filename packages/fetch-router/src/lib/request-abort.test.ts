@@ -221,3 +221,73 @@ describe('a middleware that starts next() and awaits something else first', () =
     }
   })
 })
+
+/**
+ * A request as a Node server adapter such as `@hono/node-server` hands it over: an object whose
+ * prototype chain reaches `Request.prototype`, with its own getters, and whose signal is made on
+ * first read (there, an `AbortController` per request). `signalReads` counts those reads.
+ */
+function adapterRequest(url: string) {
+  let platform = new Request(url)
+  let controller: AbortController | undefined
+  let state = { signalReads: 0, abort: (reason: unknown) => controller?.abort(reason) }
+  let prototype = Object.create(Request.prototype, {
+    method: { get: () => platform.method },
+    url: { get: () => platform.url },
+    headers: { get: () => platform.headers },
+    signal: {
+      get() {
+        state.signalReads++
+        controller ??= new AbortController()
+        return controller.signal
+      },
+    },
+  })
+  return { request: Object.create(prototype) as Request, state }
+}
+
+describe('router.fetch on a request whose signal is made on first read (a Node adapter)', () => {
+  it('leaves the signal unmade when every step answers synchronously', async () => {
+    let router = createRouter({ middleware: [(_context, next) => next()] })
+    router.get('/users/:id', ({ params }) => new Response(`user ${params.id}`))
+    let { request, state } = adapterRequest('http://x.test/users/7')
+    let response = await router.fetch(request)
+    expect(await response.text()).toBe('user 7')
+    let missing = adapterRequest('http://x.test/nowhere')
+    expect((await router.fetch(missing.request)).status).toBe(404)
+    expect([state.signalReads, missing.state.signalReads]).toEqual([0, 0])
+  })
+
+  it('reads the signal once a step answers with a promise, and rejects when it aborts', async () => {
+    let handlerWaits = gate()
+    let router = createRouter()
+    router.get('/', async () => {
+      await handlerWaits.promise
+      return new Response('too late')
+    })
+    let { request, state } = adapterRequest('http://x.test/')
+    let answer = router.fetch(request)
+    await Promise.resolve()
+    expect(state.signalReads).toBe(1)
+    state.abort(new Error('client went away'))
+    await expect(answer).rejects.toThrow('client went away')
+    handlerWaits.open()
+  })
+})
+
+describe('router.fetch on a platform Request aborted by a middleware that returned next()', () => {
+  it('rejects with the abort reason rather than answering', async () => {
+    let controller = new AbortController()
+    let router = createRouter({
+      middleware: [
+        (_context, next) => {
+          let response = next()
+          controller.abort(new Error('aborted after next()'))
+          return response
+        },
+      ],
+    })
+    router.get('/', () => new Response('answered'))
+    await expect(router.fetch(requestFor(controller))).rejects.toThrow('aborted after next()')
+  })
+})

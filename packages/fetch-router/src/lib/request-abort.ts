@@ -1,3 +1,5 @@
+import { abortReason, isAborted, offAbort, onAbort } from './abort-signals.ts'
+
 /**
  * Ends a request's pending steps the moment its signal aborts. Every middleware, handler and
  * default handler result that is a promise is raced against the signal, so `router.fetch` rejects
@@ -25,10 +27,10 @@ export class RequestAbort {
   race<Value>(promise: PromiseLike<Value>): Promise<Value> {
     // A promise this race made, handed up a level (a route's answer to router middleware).
     if (promise === this.#last) return promise as Promise<Value>
-    if (this.#signal.aborted) {
+    if (isAborted(this.#signal)) {
       // Our promise settles now; theirs later, and its failure must not go unhandled.
       promise.then(undefined, ignore)
-      return Promise.reject(this.#signal.reason)
+      return Promise.reject(abortReason(this.#signal))
     }
     if (this.#pending.size === 0) this.#listen()
     let raced = new Promise<Value>((resolve, reject) => {
@@ -50,17 +52,17 @@ export class RequestAbort {
 
   #listen(): void {
     this.#onAbort ??= () => {
-      let reason = this.#signal.reason
+      let reason = abortReason(this.#signal)
       for (let reject of this.#pending) reject(reason)
       this.#pending.clear()
     }
-    this.#signal.addEventListener('abort', this.#onAbort, { once: true })
+    onAbort(this.#signal, this.#onAbort)
   }
 
   #done(reject: (reason: unknown) => void): void {
     // After an abort the set is already empty: the step settled late, and nothing else runs.
     if (this.#pending.delete(reject) && this.#pending.size === 0 && this.#onAbort !== undefined) {
-      this.#signal.removeEventListener('abort', this.#onAbort)
+      offAbort(this.#signal, this.#onAbort)
     }
   }
 }

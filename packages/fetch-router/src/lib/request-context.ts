@@ -1,4 +1,6 @@
+import { throwIfSignalAborted } from './abort-signals.ts'
 import type { ContextRouter } from './context-router.ts'
+import { hasPlatformSignal } from './platform-signal.ts'
 import { RequestAbort } from './request-abort.ts'
 
 /**
@@ -62,8 +64,7 @@ export interface SetContextOptions {
 
 let readPathname: (context: RequestContext<AnyParams>) => string
 let abortOf: (context: RequestContext<AnyParams>) => RequestAbort
-
-const upperCaseMethods = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+let readySignalOf: (context: RequestContext<AnyParams>) => AbortSignal | undefined
 
 /**
  * Everything about one request that handlers and middleware share: the request, its URL, method,
@@ -74,8 +75,17 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   static {
     readPathname = (context) => context.#url?.pathname ?? pathnameOf(context.request.url)
     abortOf = (context) => {
-      context.#abort ??= new RequestAbort(context.request.signal)
+      context.#signal ??= context.request.signal
+      context.#abort ??= new RequestAbort(context.#signal)
       return context.#abort
+    }
+    readySignalOf = (context) => {
+      if (context.#signal === undefined && !context.#signalOnDemand) {
+        // A getter that throws throws again at the next check: nothing is cached before it returns.
+        if (hasPlatformSignal(context.request)) context.#signal = context.request.signal
+        else context.#signalOnDemand = true
+      }
+      return context.#signal
     }
   }
 
@@ -99,6 +109,10 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   #router: ContextRouter | undefined
   // Made when a step first answers with a promise: synchronous answers never race the signal.
   #abort: RequestAbort | undefined
+  // The request's signal, once read: at once when the runtime made it with the request, else when
+  // a step first answers with a promise (an adapter's signal made on demand costs an allocation).
+  #signal: AbortSignal | undefined
+  #signalOnDemand = false
 
   /**
    * The value stored under `key`; when none was set, the key's default value, or `undefined` for a
@@ -144,7 +158,7 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
     this.request = request
     let method = request.method
     // Request already upper-cases the standard methods but PATCH; spare the copy for them.
-    this.method = upperCaseMethods.has(method) ? method : method.toUpperCase()
+    this.method = isUpperCaseMethod(method) ? method : method.toUpperCase()
     this.params = {} as Params
   }
 
@@ -213,9 +227,36 @@ export function routingPathname(context: RequestContext<AnyParams>): string {
   return readPathname(context)
 }
 
-/** The request's abort race, made on first use. */
+/** The request's abort race, made on first use; it reads the request's signal. */
 export function requestAbort(context: RequestContext<AnyParams>): RequestAbort {
   return abortOf(context)
+}
+
+/**
+ * Throws the abort reason when the request is aborted, as far as can be known without making its
+ * signal: a signal the runtime made with the request, or one already read, is checked; the signal
+ * of an adapter's request that makes it on first read (`@hono/node-server`) is left unmade until a
+ * step answers with a promise. Such a signal aborts on an event (the client went away), so it
+ * cannot abort during a synchronous run of steps.
+ *
+ * @throws the abort reason, or what the request's `signal` getter throws.
+ */
+export function throwIfAborted(context: RequestContext<AnyParams>): void {
+  let signal = readySignalOf(context)
+  if (signal !== undefined) throwIfSignalAborted(signal)
+}
+
+/** Whether `method` is a standard method in upper case (compared one by one: cheaper than a hash). */
+function isUpperCaseMethod(method: string): boolean {
+  return (
+    method === 'GET' ||
+    method === 'POST' ||
+    method === 'HEAD' ||
+    method === 'PUT' ||
+    method === 'DELETE' ||
+    method === 'PATCH' ||
+    method === 'OPTIONS'
+  )
 }
 
 /** The raw (still percent-encoded) pathname of a serialized absolute URL, without parsing it. */
@@ -223,13 +264,9 @@ function pathnameOf(href: string): string {
   let authority = href.indexOf('//')
   let start = href.indexOf('/', authority === -1 ? 0 : authority + 2)
   if (start === -1) return '/'
-  let end = href.length
-  for (let index = start; index < href.length; index++) {
-    let char = href.charCodeAt(index)
-    if (char === 63 /* ? */ || char === 35 /* # */) {
-      end = index
-      break
-    }
-  }
-  return href.slice(start, end)
+  // Searched by the engine rather than character by character in JavaScript.
+  let query = href.indexOf('?', start)
+  let fragment = href.indexOf('#', start)
+  let end = query === -1 ? fragment : fragment === -1 ? query : Math.min(query, fragment)
+  return href.slice(start, end === -1 ? href.length : end)
 }

@@ -4,7 +4,7 @@ import { HttpError } from './http-error.ts'
 import { isResponse } from './is-response.ts'
 import type { Match, Matcher } from './matcher.ts'
 import { isPromiseLike, type Middleware, runMiddleware, settleStep } from './middleware.ts'
-import { RequestContext, routingPathname } from './request-context.ts'
+import { RequestContext, requestAbort, routingPathname, throwIfAborted } from './request-context.ts'
 import type { RouteEntry } from './route-entry.ts'
 import type { RouterSettings } from './router-options.ts'
 import {
@@ -114,6 +114,7 @@ export class RequestDispatcher {
   }
 
   #acceptedMethods(method: string): readonly string[] {
+    if (method === 'GET') return getOnly
     let list = this.#methodLists.get(method)
     if (list === undefined) {
       list = [method]
@@ -133,7 +134,7 @@ export class RequestDispatcher {
     pathname: string,
     methods: Set<string>,
   ): Response | Promise<Response> {
-    context.request.signal.throwIfAborted()
+    throwIfAborted(context)
     if (methods.size > 0) {
       return context.method === 'OPTIONS' ? allowedMethods(methods) : methodNotAllowed(methods)
     }
@@ -153,15 +154,14 @@ export class RequestDispatcher {
    */
   async #handleError(error: unknown, context: RequestContext): Promise<Response> {
     // An aborted request has no one to answer, and no hook of ours runs for it.
-    let { signal } = context.request
-    if (signal.aborted) throw signal.reason
+    throwIfAborted(context)
     // A 4xx HttpError is an answer; a 5xx one is a failure worth reporting.
     if (error instanceof HttpError && error.status < 500) return error.toResponse()
     let response: unknown
     try {
       response = await settleStep(context, this.#onError(error, context))
     } catch (hookError) {
-      if (signal.aborted) throw signal.reason
+      throwIfAborted(context)
       console.error(hookError)
     }
     if (isResponse(response)) return response
@@ -169,6 +169,8 @@ export class RequestDispatcher {
     return plainText(500, 'Internal Server Error')
   }
 }
+
+const getOnly: readonly string[] = ['GET']
 
 /** The 400 for input `new Request` refuses; without a body when `init` asks for `HEAD`. */
 function badRequest(init: RequestInit | undefined): Response {
@@ -181,12 +183,21 @@ function badRequest(init: RequestInit | undefined): Response {
 
 /** `input` and `init` as a `Request`; `undefined` when `new Request` refuses them. */
 function toRequest(input: string | URL | Request, init: RequestInit | undefined) {
-  if (input instanceof Request && init === undefined) return input
+  if (init === undefined && isRequest(input)) return input
   try {
     return new Request(input, init)
   } catch {
     return undefined
   }
+}
+
+/** Whether `input` is a `Request`: its constructor read first, cheaper than `instanceof`. */
+function isRequest(input: string | URL | Request): input is Request {
+  return (
+    typeof input === 'object' &&
+    input !== null &&
+    (input.constructor === Request || input instanceof Request)
+  )
 }
 
 /**
@@ -199,12 +210,15 @@ function runRoute(entry: RouteEntry, context: RequestContext): Response | Promis
       checked(entry, response),
     )
   }
-  context.request.signal.throwIfAborted()
-  let response: unknown = settleStep(context, entry.handler(context))
-  // settleStep hands back any thenable as a promise of this realm.
-  return response instanceof Promise
-    ? response.then((resolved) => checked(entry, resolved))
-    : checked(entry, response)
+  throwIfAborted(context)
+  let result: unknown = entry.handler(context)
+  if (isPromiseLike(result)) {
+    return requestAbort(context)
+      .race(result)
+      .then((resolved) => checked(entry, resolved))
+  }
+  throwIfAborted(context)
+  return checked(entry, result)
 }
 
 function checked(entry: RouteEntry, response: unknown): Response {

@@ -1,6 +1,7 @@
 import type { Data, Session, SessionStorage } from '@x/session'
 import { commitSession, Session as SessionKey, SessionStorageError } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
+import { isAborted } from './abort-signals.ts'
 import { HttpError } from './http-error.ts'
 import type { Middleware } from './middleware.ts'
 import { type AnyParams, createContextKey, type RequestContext } from './request-context.ts'
@@ -111,7 +112,8 @@ export function session(
     current: Session,
     response: Response,
   ): Promise<Response> {
-    if (context.request.signal.aborted) return response
+    // The session was read by an async step, so the router has read (and made) the signal already.
+    if (isAborted(context.request.signal)) return response
     if (context.get(SessionKey) !== current) {
       throw new Error(
         'session(): the session was replaced by another middleware or handler; not saving it',

@@ -1,124 +1,142 @@
-import type { Dynamic, Leaf, Node, Registration, StaticChild } from './matcher-tree.ts'
+import type { Dynamic, Leaf, Node, Registration } from './matcher-tree.ts'
 
 /**
  * One walk of a matcher's segment tree for one lookup. A lookup makes its own walk, so nothing of
  * it lives on the matcher: a lookup started while another is under way (from code the first one
  * calls) cannot disturb it. Static segments are tried first, then the dynamic children in order of
- * specificity; `visit` decides at each leaf reached whether the walk is over.
+ * specificity. A walk either finds the first route for its methods (`found`, `captures`), or, made
+ * to collect methods, visits every leaf the path reaches and collects their methods.
  */
-abstract class TreeWalk<Data> {
-  #path = ''
-  #keyPath = ''
-  #captures: string[] = []
+export class TreeWalk<Data> {
+  readonly #path: string
+  readonly #keyPath: string
+  /** Whether `#keyPath` differs from `#path`: static keys ignore case, params keep it. */
+  readonly #caseFolded: boolean
+  readonly #methods: readonly string[]
+  readonly #collected: Set<string> | undefined
+  /** The route found; `undefined` until the walk ends on one. */
+  found: Registration<Data> | undefined = undefined
+  /**
+   * The captures so far, in order, in the first `captureCount` places; those of the route found
+   * once the walk ends on one. Made with room for a few (not from a literal, whose elements V8
+   * would copy at the first write), so that capturing them allocates nothing.
+   */
+  readonly captures: string[] = new Array<string>(4)
+  /** How many places of `captures` hold captures. */
+  captureCount = 0
 
   /**
-   * Walks the tree from `root` for `path` (the pathname without its leading `/`); `keyPath` is the
-   * path as static keys compare it (lower-cased when the matcher ignores case).
+   * @param path The pathname, from its leading `/`, its escapes in upper case.
+   * @param keyPath `path` as static keys compare it (lower-cased when the matcher ignores case).
+   * @param methods The accepted methods, most preferred first (`'ANY'` routes accept any).
+   * @param collected Where to collect the methods of every leaf instead: the walk never ends early.
    */
-  run(root: Node<Data>, path: string, keyPath: string): boolean {
+  constructor(path: string, keyPath: string, methods: readonly string[], collected?: Set<string>) {
     this.#path = path
     this.#keyPath = keyPath
-    this.#captures = []
-    return this.#walk(root, 0)
+    this.#caseFolded = keyPath !== path
+    this.#methods = methods
+    this.#collected = collected
   }
 
-  /** Called for each leaf the path reaches, with the captures so far; `true` ends the walk. */
-  protected abstract visit(leaf: Leaf<Data>, captures: string[]): boolean
+  /** Walks the tree from `root`, once per walk; `true` when it found a route. */
+  run(root: Node<Data>): boolean {
+    return this.#walk(root, 1)
+  }
 
-  /** Matches the segment starting at `offset` (past the end: the path is used up) and the rest. */
+  /**
+   * Matches the segment starting at `offset` (past the end: the path is used up) and the rest.
+   * Where a segment leaves one way on (a static child and no dynamic one, or one plain param and
+   * no static match), it goes on in this loop rather than in a call: nothing there to come back to.
+   * Failing, it may leave captures past the caller's count, which the caller then resets.
+   */
   #walk(node: Node<Data>, offset: number): boolean {
     let path = this.#path
-    if (offset > path.length)
-      return node.leaf !== undefined && this.visit(node.leaf, this.#captures)
-    let end = path.indexOf('/', offset)
-    if (end === -1) end = path.length
-    let statics = node.statics
-    if (node.staticIndex !== undefined) {
-      let child = node.staticIndex.get(this.#keyPath.slice(offset, end))
-      if (child !== undefined && this.#walk(child, end + 1)) return true
-    } else if (statics !== undefined) {
-      let length = end - offset
-      let keyPath = this.#keyPath
-      for (let index = 0; index < statics.length; index++) {
-        let child = statics[index] as StaticChild<Data>
-        if (child.key.length === length && keyPath.startsWith(child.key, offset)) {
-          if (this.#walk(child.node, end + 1)) return true
-          break
-        }
-      }
-    }
-    return node.dynamic.length > 0 && this.#walkDynamic(node.dynamic, offset, end)
-  }
-
-  /** Tries each dynamic child of a node for the segment from `offset` to `end`, in order. */
-  #walkDynamic(dynamics: Dynamic<Data>[], offset: number, end: number): boolean {
-    let path = this.#path
-    let captures = this.#captures
-    let segment = path.slice(offset, end)
-    for (let position = 0; position < dynamics.length; position++) {
-      let dynamic = dynamics[position] as Dynamic<Data>
-      if (dynamic.kind === 'tail') {
-        let match = dynamic.regex.exec(offset === 0 ? path : path.slice(offset))
-        if (match !== null && this.visit(dynamic.leaf, captures.concat(match.slice(1) as string[])))
-          return true
+    let keyPath = this.#keyPath
+    for (;;) {
+      if (offset > path.length) return node.leaf !== undefined && this.#visit(node.leaf)
+      let onlyParam = node.onlyParam
+      if (onlyParam !== undefined) {
+        let end = path.indexOf('/', offset)
+        if (end === -1) end = path.length
+        if (end === offset) return false
+        this.captures[this.captureCount++] = path.slice(offset, end)
+        node = onlyParam
+        offset = end + 1
         continue
       }
-      let count = 1
+      let statics = node.statics
+      let dynamics = node.dynamic
+      let dynamicCount = dynamics.list.length
+      if (statics.isEmpty && dynamicCount === 0) return false
+      let end = path.indexOf('/', offset)
+      if (end === -1) end = path.length
+      // Cut out once, and compared whole: cheaper than comparing it in place with each key.
+      let key = keyPath.slice(offset, end)
+      let entry = statics.find(key)
+      if (entry !== undefined) {
+        if (dynamicCount === 0) {
+          node = entry.child
+          offset = end + 1
+          continue
+        }
+        let count = this.captureCount
+        if (this.#walk(entry.child, end + 1)) return true
+        this.captureCount = count
+      }
+      if (dynamicCount === 0) return false
+      let segment = this.#caseFolded ? path.slice(offset, end) : key
+      let candidates = dynamics.candidates(keyPath, offset, end)
+      let only = candidates.length === 1 ? (candidates[0] as Dynamic<Data>) : undefined
+      if (only === undefined || only.kind === 'tail' || only.regex !== undefined) {
+        return this.#walkDynamic(candidates, offset, end, segment)
+      }
+      if (segment === '') return false
+      this.captures[this.captureCount++] = segment
+      node = only.node
+      offset = end + 1
+    }
+  }
+
+  /** Tries each dynamic child for `segment`, from `offset` to `end`, in order. */
+  #walkDynamic(
+    dynamics: readonly Dynamic<Data>[],
+    offset: number,
+    end: number,
+    segment: string,
+  ): boolean {
+    let path = this.#path
+    let captures = this.captures
+    let count = this.captureCount
+    for (let position = 0; position < dynamics.length; position++) {
+      let dynamic = dynamics[position] as Dynamic<Data>
       if (dynamic.regex === undefined) {
         if (segment === '') continue
-        captures.push(segment)
+        captures[count] = segment
+        this.captureCount = count + 1
       } else {
-        let match = dynamic.regex.exec(segment)
+        let match = dynamic.regex.exec(dynamic.kind === 'tail' ? path.slice(offset) : segment)
         if (match === null) continue
-        count = match.length - 1
-        for (let group = 1; group <= count; group++) captures.push(match[group] as string)
+        for (let group = 1; group < match.length; group++) {
+          captures[count + group - 1] = match[group] as string
+        }
+        this.captureCount = count + match.length - 1
       }
-      if (this.#walk(dynamic.node, end + 1)) return true
-      captures.length -= count
+      let found =
+        dynamic.kind === 'tail' ? this.#visit(dynamic.leaf) : this.#walk(dynamic.node, end + 1)
+      if (found) return true
+      this.captureCount = count
     }
     return false
   }
-}
 
-/**
- * Finds the first leaf, most specific first, with a route for one of `methods` (in order of
- * preference), or for `'ANY'`.
- */
-export class FindWalk<Data> extends TreeWalk<Data> {
-  readonly #methods: readonly string[]
-  /** The route found; `undefined` until the walk ends on one. */
-  found: Registration<Data> | undefined
-  /** The captures of the route found, in order. */
-  captures: string[] = []
-
-  /** @param methods The accepted methods, most preferred first. */
-  constructor(methods: readonly string[]) {
-    super()
-    this.#methods = methods
-  }
-
-  protected override visit(leaf: Leaf<Data>, captures: string[]): boolean {
-    let registration: Registration<Data> | undefined
-    let methods = this.#methods
-    for (let index = 0; index < methods.length && registration === undefined; index++) {
-      registration = leaf.get(methods[index] as string)
+  /** Takes the route of `leaf` for the first accepted method, or collects its methods. */
+  #visit(leaf: Leaf<Data>): boolean {
+    if (this.#collected !== undefined) {
+      for (let method of leaf.methods) this.#collected.add(method)
+      return false
     }
-    registration ??= leaf.get('ANY')
-    if (registration === undefined) return false
-    this.found = registration
-    // The walk ends here, so the array is not changed after this.
-    this.captures = captures
-    return true
-  }
-}
-
-/** Collects the methods of every leaf the path reaches: the walk never ends early. */
-export class MethodsWalk<Data> extends TreeWalk<Data> {
-  /** The methods seen so far; `'ANY'` when a route accepts every method. */
-  readonly methods = new Set<string>()
-
-  protected override visit(leaf: Leaf<Data>): boolean {
-    for (let method of leaf.keys()) this.methods.add(method)
-    return false
+    this.found = leaf.pick(this.#methods)
+    return this.found !== undefined
   }
 }

@@ -1,0 +1,63 @@
+// The platform's own AbortSignal accessors, called on a signal rather than looked up on it. On
+// Node 20 every AbortSignal gets a hidden class of its own, so reading a property of one misses
+// V8's inline caches every time: about 0.3 µs for `signal.aborted`, 0.5 µs for
+// `signal.throwIfAborted()`, against 25-40 ns through these (Node 24 shares one class: 20-50 ns
+// either way).
+const signalPrototype = globalThis.AbortSignal?.prototype
+const abortedGetter = accessorOf(signalPrototype, 'aborted')
+const reasonGetter = accessorOf(signalPrototype, 'reason')
+const eventTargetPrototype = globalThis.EventTarget?.prototype
+const addListener = eventTargetPrototype?.addEventListener
+const removeListener = eventTargetPrototype?.removeEventListener
+
+/** Whether `signal` is one of the platform's, so that its accessors can be called on it. */
+function isPlatformSignal(signal: AbortSignal): boolean {
+  return (
+    signalPrototype !== undefined &&
+    abortedGetter !== undefined &&
+    reasonGetter !== undefined &&
+    signal instanceof AbortSignal
+  )
+}
+
+/** Whether `signal` has aborted. */
+export function isAborted(signal: AbortSignal): boolean {
+  return isPlatformSignal(signal) ? (abortedGetter?.call(signal) as boolean) : signal.aborted
+}
+
+/** Why `signal` aborted; `undefined` while it has not. */
+export function abortReason(signal: AbortSignal): unknown {
+  return isPlatformSignal(signal) ? reasonGetter?.call(signal) : signal.reason
+}
+
+/**
+ * Throws the reason `signal` aborted with, if it has.
+ *
+ * @throws the abort reason.
+ */
+export function throwIfSignalAborted(signal: AbortSignal): void {
+  if (isAborted(signal)) throw abortReason(signal)
+}
+
+/** Calls `listener` once, when `signal` aborts. */
+export function onAbort(signal: AbortSignal, listener: () => void): void {
+  if (addListener !== undefined && isPlatformSignal(signal)) {
+    addListener.call(signal, 'abort', listener, { once: true })
+  } else {
+    signal.addEventListener('abort', listener, { once: true })
+  }
+}
+
+/** Undoes {@link onAbort}. */
+export function offAbort(signal: AbortSignal, listener: () => void): void {
+  if (removeListener !== undefined && isPlatformSignal(signal)) {
+    removeListener.call(signal, 'abort', listener)
+  } else {
+    signal.removeEventListener('abort', listener)
+  }
+}
+
+function accessorOf(prototype: object | undefined, name: string): (() => unknown) | undefined {
+  if (prototype === undefined) return undefined
+  return Object.getOwnPropertyDescriptor(prototype, name)?.get
+}
