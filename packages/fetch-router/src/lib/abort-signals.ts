@@ -22,12 +22,26 @@ function isPlatformSignal(signal: AbortSignal): boolean {
 
 /** Whether `signal` has aborted. */
 export function isAborted(signal: AbortSignal): boolean {
-  return isPlatformSignal(signal) ? (abortedGetter?.call(signal) as boolean) : signal.aborted
+  if (isPlatformSignal(signal)) {
+    try {
+      return abortedGetter?.call(signal) as boolean
+    } catch {
+      // Made with `Object.create(AbortSignal.prototype)`: not the platform's after all.
+    }
+  }
+  return signal.aborted
 }
 
 /** Why `signal` aborted; `undefined` while it has not. */
 export function abortReason(signal: AbortSignal): unknown {
-  return isPlatformSignal(signal) ? reasonGetter?.call(signal) : signal.reason
+  if (isPlatformSignal(signal)) {
+    try {
+      return reasonGetter?.call(signal)
+    } catch {
+      // Not the platform's after all (see isAborted).
+    }
+  }
+  return signal.reason
 }
 
 /**
@@ -42,19 +56,27 @@ export function throwIfSignalAborted(signal: AbortSignal): void {
 /** Calls `listener` once, when `signal` aborts. */
 export function onAbort(signal: AbortSignal, listener: () => void): void {
   if (addListener !== undefined && isPlatformSignal(signal)) {
-    addListener.call(signal, 'abort', listener, { once: true })
-  } else {
-    signal.addEventListener('abort', listener, { once: true })
+    try {
+      addListener.call(signal, 'abort', listener, { once: true })
+      return
+    } catch {
+      // Not the platform's after all (see isAborted).
+    }
   }
+  signal.addEventListener('abort', listener, { once: true })
 }
 
 /** Undoes {@link onAbort}. */
 export function offAbort(signal: AbortSignal, listener: () => void): void {
   if (removeListener !== undefined && isPlatformSignal(signal)) {
-    removeListener.call(signal, 'abort', listener)
-  } else {
-    signal.removeEventListener('abort', listener)
+    try {
+      removeListener.call(signal, 'abort', listener)
+      return
+    } catch {
+      // Not the platform's after all (see isAborted).
+    }
   }
+  signal.removeEventListener('abort', listener)
 }
 
 function accessorOf(prototype: object | undefined, name: string): (() => unknown) | undefined {

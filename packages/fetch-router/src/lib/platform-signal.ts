@@ -1,5 +1,6 @@
 /** The runtime's own `signal` getter of `Request`; `undefined` when it has none to tell by. */
-const platformSignalGetter = signalGetterOf(globalThis.Request?.prototype)
+const requestPrototype = globalThis.Request?.prototype
+const platformSignalGetter = signalGetterOf(requestPrototype)
 
 // Requests of one prototype are all made alike, so the answer is kept for the last prototype seen.
 let lastPrototype: unknown
@@ -16,6 +17,9 @@ let lastAnswer = true
 export function hasPlatformSignal(request: Request): boolean {
   if (platformSignalGetter === undefined) return true
   let prototype = Object.getPrototypeOf(request)
+  // Every runtime Request has this prototype: never let an adapter object built on it (whose own
+  // getters the platform's refuses) decide for them.
+  if (prototype === requestPrototype) return true
   if (prototype !== lastPrototype) {
     lastAnswer = probe(platformSignalGetter, request)
     lastPrototype = prototype

@@ -291,3 +291,48 @@ describe('router.fetch on a platform Request aborted by a middleware that return
     await expect(router.fetch(requestFor(controller))).rejects.toThrow('aborted after next()')
   })
 })
+
+describe('router.fetch on request objects of adapters', () => {
+  function abortedRequest(): Request {
+    let controller = new AbortController()
+    controller.abort(new Error('gone before'))
+    return new Request('http://x.test/', { signal: controller.signal })
+  }
+
+  it('still rejects an aborted Request after an adapter object built on Request.prototype', async () => {
+    let router = createRouter()
+    router.get('/', () => new Response('root'))
+    class Other extends Request {}
+    expect((await router.fetch(new Other('http://x.test/'))).status).toBe(200)
+    // Own getters on an object whose prototype is Request.prototype itself: the runtime's signal
+    // getter refuses it, which must not decide for the real Requests sharing that prototype.
+    let adapter = Object.create(Request.prototype) as Request
+    Object.defineProperties(adapter, {
+      method: { get: () => 'GET' },
+      url: { get: () => 'http://x.test/' },
+      headers: { get: () => new Headers() },
+      signal: { get: () => new AbortController().signal },
+    })
+    expect((await router.fetch(adapter)).status).toBe(200)
+    await expect(router.fetch(abortedRequest())).rejects.toThrow('gone before')
+  })
+
+  it('answers an adapter whose signal is made with Object.create(AbortSignal.prototype)', async () => {
+    let signal = Object.create(AbortSignal.prototype, {
+      aborted: { get: () => false },
+      reason: { get: () => undefined },
+      addEventListener: { value: () => {} },
+      removeEventListener: { value: () => {} },
+      throwIfAborted: { value: () => {} },
+    }) as AbortSignal
+    let prototype = Object.create(Request.prototype, {
+      method: { get: () => 'GET' },
+      url: { get: () => 'http://x.test/' },
+      headers: { get: () => new Headers() },
+      signal: { get: () => signal },
+    })
+    let router = createRouter()
+    router.get('/', async () => new Response('ok'))
+    expect((await router.fetch(Object.create(prototype) as Request)).status).toBe(200)
+  })
+})
