@@ -7,10 +7,12 @@ interface Generation<Value> {
 /**
  * A map that stays small, for caches of work done on values a client sends back unchanged. Entries
  * go into a young generation; once it holds half of `maxEntries`, or half of `maxWeight` (of the
- * weights `weigh` gives, a size in characters say), it becomes the old one and the previous old one is dropped whole. A hit in the
- * old generation moves the entry to the young one, so what is in use stays. At most `maxEntries`
- * entries weighing `maxWeight` in all, and no per-entry bookkeeping on the way. Only what passed a
- * check should be added, so that a flood of junk can neither grow it nor push real entries out.
+ * weights `weigh` gives, a size in characters say), it becomes the old one and the previous old
+ * one is dropped whole. A hit in the old generation moves the entry to the young one, so what is
+ * in use stays. At most `maxEntries` entries weighing `maxWeight` in all (only what `weigh`
+ * counts: memory the values hold besides is not bounded by it), and no per-entry bookkeeping on
+ * the way. Only what passed a check should be added, so that a flood of junk can neither grow it
+ * nor push real entries out.
  */
 export class BoundedCache<Value> {
   #young: Generation<Value> = { entries: new Map(), weight: 0 }

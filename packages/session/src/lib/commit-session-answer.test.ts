@@ -53,4 +53,23 @@ describe('commitSession onto the response an earlier commit returned', () => {
     }
     expect(shared.headers.get('Set-Cookie')).toBeNull()
   })
+
+  it('copies a response it made for another request: a kept answer collects no later cookie', async () => {
+    let options = {
+      cookie: createCookie('sid', { secrets: [secret] }),
+      storage: createMemorySessionStorage(),
+    }
+    let redirect = () => Response.redirect('https://example.com/home', 303)
+    let first = await options.storage.read(null)
+    first.set('user', 'one')
+    // The app keeps visitor one's answer (a memoized redirect) and answers visitor two with it.
+    let kept = await commitSession({ ...request }, redirect(), first, options)
+    let cookies = kept.headers.getSetCookie()
+    let second = await options.storage.read(null)
+    second.set('user', 'two')
+    let answer = await commitSession({ ...request }, kept, second, options)
+    expect(answer).not.toBe(kept)
+    expect(answer.headers.getSetCookie()).toHaveLength(2)
+    expect(kept.headers.getSetCookie()).toEqual(cookies)
+  })
 })

@@ -16,10 +16,18 @@ const defaultCacheControl = 'private, no-store'
 const committedLogins = new WeakSet<Session<Data, Data>>()
 
 /**
- * The responses `commitSession` made (copies carrying a cookie): its own, so a later commit onto
- * one (a second session cookie) adds its headers to it instead of copying it again.
+ * The responses `commitSession` made (copies carrying a cookie), each with the request it answers:
+ * a later commit for the same request (a second session cookie) adds its headers to it instead of
+ * copying it again. A commit for another request copies it: an app that keeps a committed
+ * response and answers the next visitor with it must not have that visitor's cookie added to the
+ * object it keeps.
  */
-const ownResponses = new WeakSet<Response>()
+const ownResponses = new WeakMap<Response, object>()
+
+/** Whether `commitSession` made `response` for `request`. */
+function isOwn(response: Response, request: object): boolean {
+  return ownResponses.get(response) === request
+}
 
 /** Options for {@link commitSession}. */
 export interface CommitSessionOptions<Values extends Data = Data, Flash extends Data = Data> {
@@ -52,8 +60,9 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * given is never changed: its headers may be immutable (`Response.redirect()`, a `fetch()`
  * result), and one module-level constant can answer every visitor as long as its body is `null`
  * (the copy shares the body stream, so a body can be sent once). When nothing must be sent,
- * `response` itself is returned. A response an earlier `commitSession` returned is its own: the
- * cookie is added to it, without another copy.
+ * `response` itself is returned. A response an earlier `commitSession` returned for the same
+ * `request` (the same object) is its own: the cookie is added to it, without another copy; one it
+ * returned for another request is copied like any other.
  *
  * - `HEAD` requests save nothing and send no cookie: the handler ran for headers only, so a flash
  *   message it read stays for the `GET` that shows it.
@@ -97,27 +106,28 @@ export async function commitSession<Values extends Data, Flash extends Data>(
 ): Promise<Response> {
   if (isHead(request.method)) return response
   let changed = session.dirty
-  if (changed) checkBeforeSave(response, session, options)
+  if (changed) checkBeforeSave(request, response, session, options)
   let value = await save(options.storage, session)
   if (changed && session.deleteId !== undefined) committedLogins.add(session)
   if (value === null) return response
+  let own = isOwn(response, request)
   // Only a renewal was due: its cookie waits for a response that can carry it. Looked at only here
   // and for a changed session, so the common request (nothing to save) reads no header.
   if (
     !changed &&
-    (sharedCacheHeader(response.headers) !== null || copyProblem(response) !== null)
+    (sharedCacheHeader(response.headers) !== null || copyProblem(response, own) !== null)
   ) {
     return response
   }
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
-  let answer = ownResponses.has(response) ? response : new Response(response.body, response)
+  let answer = own ? response : new Response(response.body, response)
   let headers = answer.headers
   headers.append('Set-Cookie', setCookie)
   if (cacheControl !== false && !headers.get('Cache-Control')?.trim()) {
     headers.set('Cache-Control', cacheControl)
   }
-  ownResponses.add(answer)
+  ownResponses.set(answer, request)
   return answer
 }
 
@@ -167,17 +177,18 @@ function isHead(method: string): boolean {
 
 /**
  * Why `new Response(response.body, response)` cannot copy the response; `null` when it can, or
- * when it needs no copy (one `commitSession` made). The status first: with `@hono/node-server`'s
- * light responses it costs nothing, where `type` or the body make a full Response.
+ * when it needs no copy (`own`: one `commitSession` made for this request). The status first:
+ * with `@hono/node-server`'s light responses it costs nothing, where `type` or the body make a
+ * full Response.
  */
-function copyProblem(response: Response): string | null {
+function copyProblem(response: Response, own: boolean): string | null {
   let status = response.status
   if (status < 200 || status > 599) {
     return response.type === 'error'
       ? 'it is Response.error()'
       : `its status ${status} cannot be copied`
   }
-  if (ownResponses.has(response)) return null
+  if (own) return null
   if (response.bodyUsed) return 'its body was already read'
   if (response.body?.locked) return 'its body is locked by a reader'
   return null
@@ -196,6 +207,7 @@ function cacheControlOption(options: Pick<CommitSessionOptions, 'cacheControl'>)
 
 /** The checks that must pass before a changed session is saved: after the save, a throw loses it. */
 function checkBeforeSave(
+  request: object,
   response: Response,
   session: Session<Data, Data>,
   options: Pick<CommitSessionOptions, 'cacheControl'>,
@@ -206,7 +218,7 @@ function checkBeforeSave(
       'commitSession(): this session was already committed after regenerateId(true); a second commit would find the old id retired, save nothing and send no cookie. Commit a session once, and send the response the first commit returned',
     )
   }
-  let problem = copyProblem(response)
+  let problem = copyProblem(response, isOwn(response, request))
   if (problem !== null) {
     throw new TypeError(
       `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,

@@ -1,5 +1,11 @@
 import { fromBase64Url, toBase64Url } from './base64url.ts'
-import { NativeBuffer, type NativeCrypto, type NativeKey, nativeCrypto } from './native.ts'
+import {
+  keyObjectsPay,
+  NativeBuffer,
+  type NativeCrypto,
+  type NativeKey,
+  nativeCrypto,
+} from './native.ts'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
@@ -15,7 +21,7 @@ interface WebKeys {
   aes: CryptoKey
 }
 
-/** Keys for the native built-ins, derived once per secret: key objects where the runtime has them. */
+/** Keys for the native built-ins, derived once per secret: key objects where they pay (Node). */
 interface NativeKeys {
   hmac: NativeKey
   aes: NativeKey
@@ -173,11 +179,12 @@ export class CookieCrypto {
 }
 
 /**
- * A key object for `bytes` where the runtime makes them; else the bytes. A raw key makes every
- * HMAC and cipher call check what kind of key it was given, which costs several times the HMAC of
- * a cookie on Node 24 (a key object is recognised at once).
+ * A key object for `bytes` where it pays (Node: see {@link keyObjectsPay}), else the bytes. With
+ * raw bytes Node's HMAC and cipher calls check what kind of key they were given each time; a key
+ * object is recognised at once.
  */
 function secretKey(native: NativeCrypto, bytes: Uint8Array): NativeKey {
+  if (!keyObjectsPay) return bytes
   return native.createSecretKey?.(bytes) ?? bytes
 }
 

@@ -48,16 +48,16 @@ export const maxCookieSize = 4096
 const maxCandidates = 8
 
 /**
- * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
- * 1,024, and 512 Ki characters (values and what they carry) in all. Keyed by a value's last 43
- * characters: its HMAC when signed, its tag and more when encrypted.
- */
-/**
  * Short values a signed cookie wrote (a session id, say) with what it wrote, so that writing one
  * again costs no HMAC: at most 1,024, each at most 256 characters.
  */
 const signedValues = { maxEntries: 1024, maxLength: 256 }
 
+/**
+ * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
+ * 1,024, and 512 Ki characters (values and what they carry) in all. Keyed by a value's last 43
+ * characters: its HMAC when signed, its tag and more when encrypted.
+ */
 const verifiedValues = {
   maxEntries: 1024,
   maxWeight: 512 * 1024,

@@ -1,7 +1,7 @@
 import * as devalue from 'devalue'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { stringifyValue } from './devalue-writer.ts'
+import { maxWrittenDepth, stringifyValue } from './devalue-writer.ts'
 import { isoString } from './iso-string.ts'
 
 /** What any value reads back as: `stringifyValue` must give the same as devalue's own text. */
@@ -90,6 +90,9 @@ describe('stringifyValue', () => {
       thenable,
       dated,
       JSON.parse('{"__proto__":1}'),
+      // Fakes that fail inside their own methods: devalue refuses them as non-POJOs.
+      Object.create(Date.prototype),
+      Object.create(RegExp.prototype),
     ]) {
       let expected: unknown
       try {
@@ -100,6 +103,43 @@ describe('stringifyValue', () => {
       expect(expected).toBeInstanceOf(devalue.DevalueError)
       expect(() => stringifyValue(value)).toThrow((expected as Error).message)
     }
+  })
+})
+
+describe('stringifyValue on deep values', () => {
+  /** `value` in `depth` arrays, one inside the other. */
+  function nested(value: unknown, depth: number): unknown {
+    for (let level = 0; level < depth; level++) value = [value]
+    return value
+  }
+
+  it.each([
+    ['a deep tree', () => nested(1, 2500)],
+    ['a deep tree far past the stack', () => nested(new Date(0), 20_000)],
+    [
+      'a shallow value whose repeated references make a long path',
+      () => {
+        // Written level by level, this is three levels deep; read depth first, 5,000.
+        let links = Array.from({ length: 5000 }, () => ({ next: null as unknown }))
+        links.forEach((link, index) => {
+          link.next = links[index + 1] ?? 'end'
+        })
+        return { links }
+      },
+    ],
+  ])('writes %s only as text devalue reads back, else throws as devalue does', (_, make) => {
+    let text: string
+    try {
+      text = stringifyValue(make())
+    } catch {
+      return // refused at save: devalue refuses it too
+    }
+    expect(() => devalue.parse(text)).not.toThrow()
+  })
+
+  it(`writes a value nested ${maxWrittenDepth} levels deep itself, as devalue reads it`, () => {
+    let value = nested(new Date(0), maxWrittenDepth - 1)
+    expect(devalue.parse(stringifyValue(value))).toStrictEqual(value)
   })
 })
 

@@ -5,6 +5,14 @@ import { isWellFormed } from './well-formed.ts'
 /** Thrown inside a write for a value only devalue itself writes. */
 const uncommon = Symbol('uncommon')
 
+/**
+ * The deepest nesting written here (levels below the value given). `devalue.parse` reads text
+ * recursively and runs out of stack past about 2,200 levels, where `devalue.stringify` already
+ * refuses past about 1,700: anything deeper than this is left to devalue, so what it cannot
+ * write is refused at save (as it always was), never written and then lost at the next read.
+ */
+export const maxWrittenDepth = 1000
+
 /** A character JSON escapes in a string (besides a lone surrogate). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const needsEscape = /["\\\u0000-\u001f]/
@@ -22,16 +30,17 @@ const quotedKeys = new Map<string, string>()
  * numbers (`NaN`, `±Infinity` and `-0` too), booleans, `null`, `undefined`, BigInt, and repeated
  * or cyclic references. The text may differ from devalue's (entries in another order, a string
  * that occurs twice written twice, JSON's escapes), never what it reads back as. Anything else (a
- * typed array, a boxed primitive, a sparse array, a null-prototype object...) is written by devalue
- * itself, which also throws for what it refuses.
+ * typed array, a boxed primitive, a sparse array, a null-prototype object...), and a value nested
+ * deeper than {@link maxWrittenDepth}, is written by devalue itself, which also throws for what it
+ * refuses.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
 export function stringifyValue(value: unknown): string {
   try {
     return new DevalueWriter().write(value)
-  } catch (error) {
-    if (error !== uncommon) throw error
+  } catch {
+    // Mostly `uncommon`; any other error (an object faking a Date, say) is devalue's to report.
     return devalue.stringify(value)
   }
 }
@@ -41,22 +50,38 @@ export function stringifyValue(value: unknown): string {
  * an object refers to the values in it by their entries' indexes (or by a negative number for
  * `undefined`, `NaN`, `Infinity`, `-Infinity` and `-0`). Entries are written breadth first: a value
  * gets the next index when first met and its entry once every entry before it is written, so the
- * text is written in one pass, in index order.
+ * text is written in one pass, in index order, one level of nesting after the other.
+ *
+ * `devalue.parse` reads depth first: a value is read as deep as the first path to it in that
+ * order, which with repeated references can be longer than the shortest one, the level it is
+ * written at. In a tree (no repeated references) each value has one path; otherwise no path is
+ * longer than the number of objects, so such a value with more than {@link maxWrittenDepth}
+ * objects is left to devalue.
  */
 class DevalueWriter {
   /** The values to write, by index: written up to the current one, met but not written after. */
   #queue: unknown[] = []
   #indexes = new Map<object, number>()
+  /** Whether an object was met twice. */
+  #repeated = false
 
   write(value: unknown): string {
     let root = this.#reference(value)
     if (root < 0) return `${root}`
     let queue = this.#queue
     let text = '['
+    // The entries of one level come before those of the next: the level deepens at its end.
+    let depth = 0
+    let levelEnd = 1
     for (let index = 0; index < queue.length; index++) {
+      if (index === levelEnd) {
+        if (++depth > maxWrittenDepth) throw uncommon
+        levelEnd = queue.length
+      }
       if (index > 0) text += ','
       text += this.#entry(queue[index])
     }
+    if (this.#repeated && this.#indexes.size > maxWrittenDepth) throw uncommon
     return `${text}]`
   }
 
@@ -74,7 +99,10 @@ class DevalueWriter {
       case 'object': {
         if (value === null) break
         let known = this.#indexes.get(value)
-        if (known !== undefined) return known
+        if (known !== undefined) {
+          this.#repeated = true
+          return known
+        }
         this.#indexes.set(value, this.#queue.length)
         break
       }

@@ -1,19 +1,23 @@
+import { maxWrittenDepth } from './devalue-writer.ts'
+
 /**
  * Whether JSON gives back exactly `value` (a deep copy of it): plain objects (of
- * `Object.prototype`, without symbol keys, `__proto__` keys or a `then` method), dense arrays,
- * strings, finite numbers other than `-0`, booleans and `null`, each object reached once (no
- * repeated or cyclic references). `false` for anything else (`undefined`, a Date, a Map...), for
- * which devalue is needed. A structure too deep for the stack gives `false` too.
+ * `Object.prototype`, without symbol keys or `__proto__` keys), dense arrays (of
+ * `Array.prototype`), neither with a `then` method, strings, finite numbers other than `-0`,
+ * booleans and `null`, each object reached once (no repeated or cyclic references), nested at
+ * most `maxWrittenDepth` objects deep. `false` for anything else (`undefined`, a Date, a Map, a
+ * deeper value...), which devalue writes, or refuses as it always did.
  */
 export function isJsonExact(value: unknown): boolean {
   try {
-    return exact(value, new Set())
+    return exact(value, new Set(), 0)
   } catch {
     return false
   }
 }
 
-function exact(value: unknown, seen: Set<object>): boolean {
+/** `depth`: how many objects `value` is inside. */
+function exact(value: unknown, seen: Set<object>, depth: number): boolean {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -22,34 +26,40 @@ function exact(value: unknown, seen: Set<object>): boolean {
       return Number.isFinite(value) && !Object.is(value, -0)
     case 'object':
       if (value === null) return true
-      if (seen.has(value)) return false
+      if (seen.has(value) || depth >= maxWrittenDepth) return false
       seen.add(value)
-      return Array.isArray(value) ? exactArray(value, seen) : exactObject(value, seen)
+      return Array.isArray(value)
+        ? exactArray(value, seen, depth + 1)
+        : exactObject(value, seen, depth + 1)
     default:
       return false
   }
 }
 
-function exactArray(array: unknown[], seen: Set<object>): boolean {
-  if (Object.getPrototypeOf(array) !== Array.prototype) return false
+function exactArray(array: unknown[], seen: Set<object>, depth: number): boolean {
+  if (Object.getPrototypeOf(array) !== Array.prototype || isThenable(array)) return false
   for (let index = 0; index < array.length; index++) {
     // A hole would come back as null.
-    if (!(index in array) || !exact(array[index], seen)) return false
+    if (!(index in array) || !exact(array[index], seen, depth)) return false
   }
   return true
 }
 
-function exactObject(object: object, seen: Set<object>): boolean {
-  if (Object.getPrototypeOf(object) !== Object.prototype) return false
-  // devalue refuses symbol keys and thenables, where JSON would drop them: it must see them.
+function exactObject(object: object, seen: Set<object>, depth: number): boolean {
+  if (Object.getPrototypeOf(object) !== Object.prototype || isThenable(object)) return false
+  // devalue refuses symbol keys, where JSON would drop them: it must see them.
   if (Object.getOwnPropertySymbols(object).length > 0) return false
-  if (typeof (object as { then?: unknown }).then === 'function') return false
   for (let key of Object.keys(object)) {
-    if (key === '__proto__' || !exact((object as Record<string, unknown>)[key], seen)) {
+    if (key === '__proto__' || !exact((object as Record<string, unknown>)[key], seen, depth)) {
       return false
     }
   }
   return true
+}
+
+/** devalue refuses a thenable (an array too), where JSON drops the method: it must see it. */
+function isThenable(value: object): boolean {
+  return typeof (value as { then?: unknown }).then === 'function'
 }
 
 /**

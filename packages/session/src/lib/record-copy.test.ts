@@ -2,7 +2,7 @@ import * as devalue from 'devalue'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { copyRecord, keepRecord } from './record-copy.ts'
-import type { SessionRecord } from './session-record.ts'
+import { decodeRecord, encodeRecord, type SessionRecord } from './session-record.ts'
 
 const times = { createdAt: 1, touchedAt: 2 }
 const record = (values: Record<string, unknown>, flash: Record<string, unknown> = {}) =>
@@ -104,6 +104,51 @@ describe('keepRecord and copyRecord', () => {
     expect(kept.values.cart).toBe(previous.values.cart)
     expect(kept.values.note).toStrictEqual(note)
     expect(kept.values.note).not.toBe(note)
+  })
+
+  it('copy own keys only, never a key enumerable on a polluted Object.prototype', () => {
+    let kept = keepRecord(record({ user: { name: 'ada' } }), undefined)
+    let prototype = Object.prototype as Record<string, unknown>
+    try {
+      prototype.polluted = { evil: true }
+      let saved = keepRecord(record({ user: { name: 'ada' }, visits: 1 }), undefined)
+      let handedOut = copyRecord(kept)
+      for (let copy of [saved, handedOut]) {
+        expect(Object.keys(copy.values)).not.toContain('polluted')
+        expect(Object.keys(copy.values.user as object)).toEqual(['name'])
+      }
+    } finally {
+      delete prototype.polluted
+    }
+  })
+
+  it('throw devalue’s own error for an object faking a Date or a RegExp', () => {
+    for (let fake of [Object.create(Date.prototype), Object.create(RegExp.prototype)]) {
+      expect(() => keepRecord(record({ fake }), undefined)).toThrow(devalue.DevalueError)
+    }
+  })
+
+  it('keep a deep value only when its text reads back, else throw as devalue does', () => {
+    for (let [depth, leaf] of [
+      [2500, new Date(0)],
+      [5000, 1],
+    ] as const) {
+      let value: unknown = leaf
+      for (let level = 0; level < depth; level++) value = [value]
+      let kept: SessionRecord
+      try {
+        kept = keepRecord(record({ value }), undefined)
+      } catch {
+        continue // refused at save: devalue refuses it too
+      }
+      expect(decodeRecord(encodeRecord(kept)), `depth ${depth}`).not.toBeNull()
+    }
+  })
+
+  it('copy a kept record however deep it was read (JSON text an earlier version wrote)', () => {
+    let text = `J[{"value":${'['.repeat(2000)}1${']'.repeat(2000)}},{},1,2]`
+    let kept = decodeRecord(text) as SessionRecord
+    expect(copyRecord(kept)).toStrictEqual(kept)
   })
 
   it('refuse a __proto__ key at the top, as devalue does, without setting a prototype', () => {

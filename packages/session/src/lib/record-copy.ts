@@ -1,4 +1,5 @@
 import * as devalue from 'devalue'
+import { maxWrittenDepth } from './devalue-writer.ts'
 import type { Data } from './session.ts'
 import type { SessionRecord } from './session-record.ts'
 
@@ -10,6 +11,13 @@ interface Copying {
   copies: Map<object, unknown>
   /** Whether values may be anything a request stored (else they are a kept record's own). */
   checked: boolean
+  /**
+   * The deepest nesting copied here, deeper left to devalue. Checked values stop at the writer's
+   * depth, so nothing is kept that devalue could not write and read back; a kept record's own are
+   * copied however deep: they were read already (from JSON, say), and devalue's round trip would
+   * run out of stack sooner.
+   */
+  maxDepth: number
 }
 
 /**
@@ -17,8 +25,9 @@ interface Copying {
  * becomes what a devalue round trip (`parse(stringify(...))`) of the record gives, copied directly
  * for plain objects, dense arrays, Date, Map, Set, URL, RegExp and primitives (several times
  * faster than the round trip), by the round trip itself for anything else (a typed array, a
- * sparse array, an object of another realm...), so devalue refuses the same values with the same
- * error. A value `previous` (the record kept before, never changed nor handed out) holds under the
+ * sparse array, an object of another realm, a value nested deeper than `maxWrittenDepth`...), so
+ * devalue refuses the same values with the same error, and nothing it could not read back is
+ * kept. A value `previous` (the record kept before, never changed nor handed out) holds under the
  * same key, the very same value, is shared with it instead of copied: it is one already kept.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
@@ -27,14 +36,15 @@ export function keepRecord(
   record: SessionRecord,
   previous: SessionRecord | undefined,
 ): SessionRecord {
-  let copying: Copying = { copies: new Map(), checked: true }
+  let copying: Copying = { copies: new Map(), checked: true, maxDepth: maxWrittenDepth }
   let values = record.values
   let flash = record.flash
   try {
+    if (isPolluted()) throw uncommon
     values = keepValues(values, previous?.values, copying)
     flash = keepValues(flash, previous?.flash, copying)
-  } catch (error) {
-    if (error !== uncommon) throw error
+  } catch {
+    // Mostly `uncommon`; any other error (an object faking a Date, say) is devalue's to report.
     ;[values, flash] = devalue.parse(devalue.stringify([record.values, record.flash]))
   }
   return withData(record, values, flash)
@@ -46,12 +56,16 @@ export function keepRecord(
  * it would give. Such a record holds nothing devalue refuses, so values are not checked again.
  */
 export function copyRecord(kept: SessionRecord): SessionRecord {
-  let copying: Copying = { copies: new Map(), checked: false }
+  let copying: Copying = {
+    copies: new Map(),
+    checked: false,
+    maxDepth: Number.POSITIVE_INFINITY,
+  }
   let data: [Data, Data]
   try {
-    data = copyValue([kept.values, kept.flash], copying) as [Data, Data]
-  } catch (error) {
-    if (error !== uncommon) throw error
+    if (isPolluted()) throw uncommon
+    data = copyValue([kept.values, kept.flash], copying, 0) as [Data, Data]
+  } catch {
     data = devalue.parse(devalue.stringify([kept.values, kept.flash]))
   }
   return withData(kept, data[0], data[1])
@@ -73,6 +87,7 @@ function keepValues(data: Data, kept: Data | undefined, copying: Copying): Data 
   // A spread copies the layout at once (a `__proto__` key as an own property, refused below).
   let copy: Data =
     Object.getPrototypeOf(data) === null ? Object.assign(Object.create(null), data) : { ...data }
+  // Own keys only, as no copy is made while Object.prototype is polluted (see isPolluted).
   for (let key in copy) {
     // devalue refuses it.
     if (key === '__proto__') throw uncommon
@@ -80,17 +95,17 @@ function keepValues(data: Data, kept: Data | undefined, copying: Copying): Data 
     if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
       continue
     let shared = kept !== undefined && Object.hasOwn(kept, key) && kept[key] === value
-    if (!shared) copy[key] = copyValue(value, copying)
+    if (!shared) copy[key] = copyValue(value, copying, 0)
   }
   return copy
 }
 
 /**
- * A copy of `value`.
+ * A copy of `value`, which is inside `depth` objects of the values copied.
  *
  * @throws {typeof uncommon} for anything not copied here.
  */
-function copyValue(value: unknown, copying: Copying): unknown {
+function copyValue(value: unknown, copying: Copying, depth: number): unknown {
   if (typeof value !== 'object' || value === null) {
     if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
     return value
@@ -99,17 +114,18 @@ function copyValue(value: unknown, copying: Copying): unknown {
   if (known !== undefined) return known
   // devalue refuses a thenable, even a Date with a `then` method.
   if (copying.checked && typeof (value as { then?: unknown }).then === 'function') throw uncommon
+  if (depth >= copying.maxDepth) throw uncommon
   switch (Object.getPrototypeOf(value)) {
     case Object.prototype:
-      return copyObject(value as Data, copying)
+      return copyObject(value as Data, copying, depth + 1)
     case Array.prototype:
-      return copyArray(value as unknown[], copying)
+      return copyArray(value as unknown[], copying, depth + 1)
     case Date.prototype:
       return remember(value, new Date((value as Date).getTime()), copying)
     case Map.prototype:
-      return copyMap(value as Map<unknown, unknown>, copying)
+      return copyMap(value as Map<unknown, unknown>, copying, depth + 1)
     case Set.prototype:
-      return copySet(value as Set<unknown>, copying)
+      return copySet(value as Set<unknown>, copying, depth + 1)
     case URL.prototype:
       return remember(value, new URL((value as URL).href), copying)
     case RegExp.prototype: {
@@ -126,43 +142,60 @@ function remember<Copy>(original: object, copy: Copy, copying: Copying): Copy {
   return copy
 }
 
-function copyObject(original: Data, copying: Copying): Data {
+function copyObject(original: Data, copying: Copying, depth: number): Data {
   // devalue refuses symbol keys and `__proto__` keys (a kept record has neither).
   if (copying.checked && Object.getOwnPropertySymbols(original).length > 0) throw uncommon
   // A spread copies the object's layout at once; only objects inside need copying after it.
   let copy = { ...original }
   copying.copies.set(original, copy)
+  // Own keys only, as no copy is made while Object.prototype is polluted (see isPolluted).
   for (let key in copy) {
     let value = copy[key]
     if (copying.checked && key === '__proto__') throw uncommon
-    if (typeof value === 'object' && value !== null) copy[key] = copyValue(value, copying)
+    if (typeof value === 'object' && value !== null) copy[key] = copyValue(value, copying, depth)
     else if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
   }
   return copy
 }
 
-function copyArray(original: unknown[], copying: Copying): unknown[] {
+function copyArray(original: unknown[], copying: Copying, depth: number): unknown[] {
   if (!Array.isArray(original)) throw uncommon
   let copy: unknown[] = []
   copying.copies.set(original, copy)
   for (let index = 0; index < original.length; index++) {
     // devalue keeps holes; a plain copy would fill them.
     if (!(index in original)) throw uncommon
-    copy.push(copyValue(original[index], copying))
+    copy.push(copyValue(original[index], copying, depth))
   }
   return copy
 }
 
-function copyMap(original: Map<unknown, unknown>, copying: Copying): Map<unknown, unknown> {
+function copyMap(
+  original: Map<unknown, unknown>,
+  copying: Copying,
+  depth: number,
+): Map<unknown, unknown> {
   let copy = new Map<unknown, unknown>()
   copying.copies.set(original, copy)
-  for (let [key, value] of original) copy.set(copyValue(key, copying), copyValue(value, copying))
+  for (let [key, value] of original)
+    copy.set(copyValue(key, copying, depth), copyValue(value, copying, depth))
   return copy
 }
 
-function copySet(original: Set<unknown>, copying: Copying): Set<unknown> {
+function copySet(original: Set<unknown>, copying: Copying, depth: number): Set<unknown> {
   let copy = new Set<unknown>()
   copying.copies.set(original, copy)
-  for (let value of original) copy.add(copyValue(value, copying))
+  for (let value of original) copy.add(copyValue(value, copying, depth))
   return copy
+}
+
+/**
+ * Whether a key was made enumerable on `Object.prototype` (prototype pollution): `for…in` would
+ * then list it on every plain object, as if it were data. A copy is then left to devalue, which
+ * reads own keys only; checked once per copy, where `Object.keys` in each object would cost a
+ * fifth of the copy.
+ */
+function isPolluted(): boolean {
+  for (let _ in {}) return true
+  return false
 }

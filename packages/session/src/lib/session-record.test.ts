@@ -56,9 +56,41 @@ describe('encodeRecord', () => {
   })
 
   it('throws devalue’s error for a value devalue refuses, as before', () => {
-    for (let value of [() => 1, new (class Point {})(), { [Symbol('s')]: 1 }]) {
+    // biome-ignore lint/suspicious/noThenProperty: a thenable is what devalue refuses
+    let thenableArray = Object.assign([1], { then: () => {} })
+    for (let value of [
+      () => 1,
+      new (class Point {})(),
+      { [Symbol('s')]: 1 },
+      // JSON would drop the method; devalue refuses the thenable.
+      { list: thenableArray },
+      Object.create(Date.prototype),
+    ]) {
       expect(() => encodeRecord(record({ value }))).toThrow(devalue.DevalueError)
     }
+  })
+
+  it.each([
+    ['plain arrays', 20_000, 1],
+    ['arrays around a Date', 2500, new Date(0)],
+  ])('writes %s nested %i deep only as a record that reads back, else throws', (_, depth, leaf) => {
+    let value: unknown = leaf
+    for (let level = 0; level < depth; level++) value = [value]
+    let text: string
+    try {
+      text = encodeRecord(record({ value }))
+    } catch {
+      return // refused at save: devalue refuses it too
+    }
+    expect(decodeRecord(text)).not.toBeNull()
+  })
+
+  it('writes plain data nested past the writers’ depth in devalue’s format, which reads it back', () => {
+    let value: unknown = 'leaf'
+    for (let level = 0; level < 1200; level++) value = { next: value }
+    let text = encodeRecord(record({ value }))
+    expect(text.startsWith('[')).toBe(true)
+    expect(decodeRecord(text)?.values.value).toStrictEqual(value)
   })
 
   it('reads back what devalue would, or throws as it does, for any data (300 runs)', () => {

@@ -30,9 +30,9 @@ const jsonTag = 'J'
  * strings, finite numbers, booleans, `null`, no repeated references: see {@link isJsonExact}) it
  * is written as JSON after a tag, several times faster to write and read; anything else (a Date,
  * a Map, `undefined`...) in devalue's format (see {@link stringifyValue}), so Date, Map, Set,
- * BigInt, URL, RegExp, `undefined` and repeated or cyclic references survive. `indexedUntil` is a fifth element, written only when
- * set (in JSON, `null` stands for `Infinity`). Versions before the JSON form read only the
- * devalue one.
+ * BigInt, URL, RegExp, `undefined` and repeated or cyclic references survive. `indexedUntil` is
+ * a fifth element, written only when set (in JSON, `null` stands for `Infinity`). Versions before
+ * the JSON form read only the devalue one.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */

@@ -102,6 +102,40 @@ describe('createMemorySessionStorage', () => {
     expect((await storage.read(id)).get('visits')).toBe(1)
   })
 
+  it('stores no key a polluted Object.prototype makes enumerable', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    session.set('cart', { items: ['apple'] })
+    let prototype = Object.prototype as Record<string, unknown>
+    try {
+      prototype.polluted = { evil: true }
+      let id = (await storage.save(session)) as string
+      let [values] = (await storage.read(id)).data
+      expect(Object.keys(values)).toEqual(['cart'])
+      expect(Object.keys(values.cart as object)).toEqual(['items'])
+    } finally {
+      delete prototype.polluted
+    }
+  })
+
+  it('refuses at save a value nested deeper than devalue reads back, or lists and ends its session', async () => {
+    let storage = createMemorySessionStorage({ userKey: 'user' })
+    let deep: unknown = new Date(0)
+    for (let level = 0; level < 2500; level++) deep = [deep]
+    let session = await storage.read(null)
+    session.set('user', 'ada')
+    session.set('prefs', deep)
+    let id: string
+    try {
+      id = (await storage.save(session)) as string
+    } catch {
+      return // refused at save: devalue refuses it too
+    }
+    expect(await storage.listUserSessions('ada')).toHaveLength(1)
+    expect(await storage.destroyUserSessions('ada')).toBe(1)
+    expect((await storage.read(id)).get('user')).toBeUndefined()
+  })
+
   it('refuses a maxSessions that is not a positive integer', () => {
     expect(() => createMemorySessionStorage({ maxSessions: 0 })).toThrow(TypeError)
   })

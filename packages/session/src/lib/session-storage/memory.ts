@@ -18,9 +18,10 @@ export interface MemorySessionStorageOptions<Schema extends SessionSchema = Sess
   /**
    * The most sessions kept; past it one of those used least recently is dropped, so a flood of new
    * sessions cannot exhaust memory (the oldest not read or saved since room was last made: a
-   * second-chance approximation of least recently used, which costs reads nothing). Default `10_000`. The per-user indexes of `userKey` are kept
-   * apart, at most this many too: past it, an index none of whose sessions is still kept is
-   * dropped (it has nothing left to end); one listing a kept session never is.
+   * second-chance approximation of least recently used, which costs reads nothing). Default
+   * `10_000`. The per-user indexes of `userKey` are kept apart, at most this many too: past it, an
+   * index none of whose sessions is still kept is dropped (it has nothing left to end); one
+   * listing a kept session never is.
    */
   maxSessions?: number
 }
@@ -66,11 +67,12 @@ export function boundIndexes(
 /**
  * Keeps sessions in this process's memory: nothing to set up, lost on restart, not shared between
  * processes. For development, tests and single-process apps. Expired sessions are swept as new
- * ones are written, and one of those used least recently is dropped past `maxSessions`; user indexes
- * are kept apart, swept by expiry, and past `maxSessions` of them those that list no kept session
- * are dropped. Records are kept parsed, never as the live objects of a request: a read gets a
- * copy, a save stores a copy (both exactly what devalue would give back), so no text is parsed or
- * written per request and nothing one request changes reaches another before it is saved.
+ * ones are written, and one of those used least recently is dropped past `maxSessions`; user
+ * indexes are kept apart, swept by expiry, and past `maxSessions` of them those that list no kept
+ * session are dropped. Records are kept parsed, never as the live objects of a request: a read
+ * gets a copy, a save stores a copy (both exactly what devalue would give back), so no text is
+ * parsed or written per request and nothing one request changes reaches another before it is
+ * saved. A value nested too deep for devalue (about 1,700 levels) is refused at save, as before.
  *
  * @throws {TypeError} when `maxSessions` is not a positive integer, or for invalid expiry options.
  */
@@ -136,7 +138,6 @@ class MemoryDataStore implements SessionDataStore {
     return Promise.resolve()
   }
 
-  /** Stores `entry` as the most recently used session, dropping the least recently used past the cap. */
   /**
    * Stores `entry`. An id stored before keeps its place, marked used; a new one goes last, and
    * makes room past the cap: from the oldest, a session used since it was stored or room was last
