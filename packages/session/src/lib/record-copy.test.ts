@@ -1,6 +1,7 @@
 import * as devalue from 'devalue'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { anyValue } from '../test/any-value.ts'
 import { copyRecord, keepRecord } from './record-copy.ts'
 import { decodeRecord, encodeRecord, type SessionRecord } from './session-record.ts'
 
@@ -8,16 +9,7 @@ const times = { createdAt: 1, touchedAt: 2 }
 const record = (values: Record<string, unknown>, flash: Record<string, unknown> = {}) =>
   ({ values, flash, ...times }) as SessionRecord
 
-const anything = fc.anything({
-  withDate: true,
-  withMap: true,
-  withSet: true,
-  withBigInt: true,
-  withSparseArray: true,
-  withNullPrototype: true,
-  withBoxedValues: true,
-  withTypedArray: true,
-})
+const anything = anyValue()
 
 /** What a devalue round trip of the record gives, or the message of what devalue throws. */
 function roundTrip(original: SessionRecord): unknown {
