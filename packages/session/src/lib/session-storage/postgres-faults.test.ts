@@ -2,9 +2,10 @@ import { eventually, PostgresServer, withServer } from '@x/test-kit'
 import pg from 'pg'
 import postgres from 'postgres'
 import { describe, expect, it } from 'vitest'
+import { outageAndRecovery, savedSession } from '../../test/storage-outage.ts'
 import type { PostgresClient } from '../postgres/postgres-client.ts'
 import { PostgresTimeoutError } from '../postgres/query-timeout.ts'
-import { createPostgresSessionStorage, type PostgresSessionStorage } from './postgres.ts'
+import { createPostgresSessionStorage } from './postgres.ts'
 
 /** A client of each library for `url`, and how to close it. */
 function connect(kind: string, url: string): { client: PostgresClient; end(): Promise<void> } {
@@ -19,11 +20,6 @@ function connect(kind: string, url: string): { client: PostgresClient; end(): Pr
 }
 
 /** A session saved with `user: 'ada'`, and its id. */
-async function savedSession(storage: PostgresSessionStorage) {
-  let session = await storage.read(null)
-  session.set('user', 'ada')
-  return (await storage.save(session)) as string
-}
 
 describe('createPostgresSessionStorage when PostgreSQL goes away', () => {
   it.each(['postgres', 'pg'])(
@@ -33,13 +29,7 @@ describe('createPostgresSessionStorage when PostgreSQL goes away', () => {
         let { client, end } = connect(kind, server.url)
         let storage = createPostgresSessionStorage({ client })
         let id = await savedSession(storage)
-        await server.stop()
-        await expect(storage.read(id)).rejects.toThrow()
-        let pending = await storage.read(null)
-        pending.set('x', 1)
-        await expect(storage.save(pending)).rejects.toThrow()
-        await server.restart()
-        let session = await eventually(() => storage.read(id))
+        let session = await outageAndRecovery(storage, server, id)
         expect(session.get('user')).toBe('ada')
         session.set('cart', ['mug'])
         expect(await storage.save(session)).toBe(id)

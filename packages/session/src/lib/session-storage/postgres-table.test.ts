@@ -1,6 +1,7 @@
 import pg from 'pg'
 import postgres from 'postgres'
 import { afterAll, describe, expect, it } from 'vitest'
+import { savedSession } from '../../test/storage-outage.ts'
 import type { PostgresClient, PostgresSessionClient } from '../postgres/postgres-client.ts'
 import { createTableStatement, sessionTable } from '../postgres/postgres-table.ts'
 import { PostgresTimeoutError } from '../postgres/query-timeout.ts'
@@ -25,11 +26,6 @@ const clients: [string, PostgresClient][] = [
 ]
 
 /** A session saved with `user: 'ada'`, and its id. */
-async function savedSession(storage: ReturnType<typeof createPostgresSessionStorage>) {
-  let session = await storage.read(null)
-  session.set('user', 'ada')
-  return (await storage.save(session)) as string
-}
 
 /** The first column of each index of `schema.name`. */
 async function indexedColumns(name: string): Promise<string[]> {

@@ -5,6 +5,7 @@ import postgres from 'postgres'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser } from '../../test/browser.ts'
 import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
+import { savedSession } from '../../test/storage-outage.ts'
 import { createCookie } from '../cookie.ts'
 import type { PostgresSessionClient } from '../postgres/postgres-client.ts'
 import { postgresSessionTableSql } from '../postgres/postgres-table.ts'
@@ -54,11 +55,6 @@ describeSessionStorage('createPostgresSessionStorage({ client: new pg.Pool() })'
 })
 
 /** A session saved with `user: 'ada'`, and its id. */
-async function savedSession(storage: ReturnType<typeof createPostgresSessionStorage>) {
-  let session = await storage.read(null)
-  session.set('user', 'ada')
-  return (await storage.save(session)) as string
-}
 
 describe('createPostgresSessionStorage rows, tables and options', () => {
   it('keeps a session as a row with one JSON key per value, in the table it creates', async () => {

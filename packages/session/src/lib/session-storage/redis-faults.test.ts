@@ -1,7 +1,8 @@
-import { eventually, RedisServer, withServer } from '@x/test-kit'
+import { RedisServer, withServer } from '@x/test-kit'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
+import { outageAndRecovery, savedSession } from '../../test/storage-outage.ts'
 import { adaptClient } from '../redis/adapt-client.ts'
 import { RedisTimeoutError } from '../redis/command-timeout.ts'
 import type { RedisSessionClient } from '../redis/redis-client.ts'
@@ -20,11 +21,6 @@ afterAll(async () => {
 })
 
 /** A session saved with `user: 'ada'`, and its id. */
-async function savedSession(storage: RedisSessionStorage) {
-  let session = await storage.read(null)
-  session.set('user', 'ada')
-  return (await storage.save(session)) as string
-}
 
 describe('createRedisSessionStorage({ url }) on a new connection', () => {
   it('serves 50 concurrent first requests on the one connection attempt', async () => {
@@ -64,13 +60,7 @@ describe('createRedisSessionStorage when Redis goes away', () => {
     await withServer(RedisServer, async (server) => {
       let storage = createRedisSessionStorage({ url: server.url })
       let id = await savedSession(storage)
-      await server.stop()
-      await expect(storage.read(id)).rejects.toThrow()
-      let pending = await storage.read(null)
-      pending.set('x', 1)
-      await expect(storage.save(pending)).rejects.toThrow()
-      await server.restart()
-      let session = await eventually(() => storage.read(id))
+      let session = await outageAndRecovery(storage, server, id)
       expect(session.get('user')).toBe('ada')
       await storage.close()
     })

@@ -9,12 +9,9 @@ import redisDriver from 'unstorage/drivers/redis'
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { Browser } from '../../test/browser.ts'
 import { describeSessionStorage, secret } from '../../test/storage-conformance.ts'
+import { savedSession } from '../../test/storage-outage.ts'
 import { createCookie } from '../cookie.ts'
-import {
-  createUnstorageSessionStorage,
-  type UnstorageSessionStorage,
-  type UnstorageStorage,
-} from './unstorage.ts'
+import { createUnstorageSessionStorage, type UnstorageStorage } from './unstorage.ts'
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 // Every run writes under a Redis base and a folder of its own, both removed at the end.
@@ -103,11 +100,6 @@ function holdIndexRead(store: Storage) {
 }
 
 /** A session saved with `user: 'ada'`, and its id. */
-async function savedSession(storage: UnstorageSessionStorage) {
-  let session = await storage.read(null)
-  session.set('user', 'ada')
-  return (await storage.save(session)) as string
-}
 
 describe('createUnstorageSessionStorage', () => {
   it('keeps a session as one item under the prefix, with a ttl for drivers that expire items', async () => {
