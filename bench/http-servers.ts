@@ -18,6 +18,7 @@ export const httpServers: readonly HttpServer[] = [
   { file: 'fetch-handwritten', label: 'Fetch handler (@hono/node-server) + HMAC cookie' },
   { file: 'ours-cookie', label: 'ours + cookie storage' },
   { file: 'ours-memory', label: 'ours + memory storage' },
+  { file: 'ours-memory-plain', label: 'ours + memory storage, `new Response()`' },
   { file: 'ours-redis', label: 'ours + Redis storage' },
   { file: 'ours-redis-cluster', label: 'ours + Redis Cluster storage', redisCluster: true },
   { file: 'hono', label: 'hono + signed cookie' },

@@ -26,6 +26,7 @@ describe('package exports', () => {
         "isRequestMethod",
         "json",
         "redirect",
+        "text",
       ]
     `)
   })

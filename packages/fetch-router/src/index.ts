@@ -26,7 +26,7 @@ export type {
 export { createContextKey, RequestContext } from './lib/request-context.ts'
 export type { RequestMethod } from './lib/request-methods.ts'
 export { isRequestMethod, RequestMethods } from './lib/request-methods.ts'
-export { escapeHtml, html, json, redirect } from './lib/response-helpers.ts'
+export { escapeHtml, html, json, redirect, text } from './lib/response-helpers.ts'
 export type { RouteBuilder } from './lib/route-builder.ts'
 export type { Router } from './lib/router.ts'
 export { createRouter } from './lib/router.ts'

@@ -1,5 +1,6 @@
 export type { CommitSessionOptions } from './lib/commit-session.ts'
 export { commitSession } from './lib/commit-session.ts'
+export type { ResponseSource } from './lib/response-copy.ts'
 export type {
   ServerSessionStorage,
   ServerStorageOptions,

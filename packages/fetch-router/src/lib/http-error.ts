@@ -1,3 +1,5 @@
+import { makeResponse } from './made-responses.ts'
+
 /** Options for {@link HttpError}. */
 export interface HttpErrorOptions {
   /** Headers sent with the error response, e.g. `WWW-Authenticate` for a 401. */
@@ -39,7 +41,7 @@ export class HttpError extends Error {
   toResponse(): Response {
     let headers = new Headers(this.headers)
     if (!headers.has('Content-Type')) headers.set('Content-Type', 'text/plain; charset=utf-8')
-    return new Response(this.message, { status: this.status, headers })
+    return makeResponse(this.message, { status: this.status, headers })
   }
 }
 

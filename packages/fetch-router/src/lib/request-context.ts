@@ -63,6 +63,7 @@ export interface SetContextOptions {
 }
 
 let readPathname: (context: RequestContext<AnyParams>) => string
+let readHttps: (context: RequestContext<AnyParams>) => boolean
 let abortOf: (context: RequestContext<AnyParams>) => RequestAbort
 let readySignalOf: (context: RequestContext<AnyParams>) => AbortSignal | undefined
 
@@ -74,6 +75,10 @@ let readySignalOf: (context: RequestContext<AnyParams>) => AbortSignal | undefin
 export class RequestContext<Params extends AnyParams = AnyParams> {
   static {
     readPathname = (context) => context.#url?.pathname ?? pathnameOf(context.request.url)
+    readHttps = (context) =>
+      context.#url === undefined
+        ? /^https:/i.test(context.request.url)
+        : context.#url.protocol === 'https:'
     abortOf = (context) => {
       context.#signal ??= context.request.signal
       context.#abort ??= new RequestAbort(context.#signal)
@@ -225,6 +230,14 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
 /** The pathname the router matches: the context's URL if middleware touched it, else the request's. */
 export function routingPathname(context: RequestContext<AnyParams>): string {
   return readPathname(context)
+}
+
+/**
+ * Whether `context.url` is `https:`, without making the URL when no middleware touched it (the
+ * request's URL then says, in any case).
+ */
+export function isHttpsRequest(context: RequestContext<AnyParams>): boolean {
+  return readHttps(context)
 }
 
 /** The request's abort race, made on first use; it reads the request's signal. */

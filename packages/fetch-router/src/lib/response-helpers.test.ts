@@ -1,5 +1,29 @@
 import { describe, expect, it } from 'vitest'
-import { escapeHtml, html, json, redirect } from './response-helpers.ts'
+import { escapeHtml, html, json, redirect, text } from './response-helpers.ts'
+
+describe('text()', () => {
+  it('sends plain text with a UTF-8 plain-text content type', async () => {
+    let response = text('héllo')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(await response.text()).toBe('héllo')
+  })
+
+  it('keeps init: status, status text, headers and a content type set there', async () => {
+    let response = text('a,b', {
+      status: 201,
+      statusText: 'Made',
+      headers: { 'Content-Type': 'text/csv', 'X-Id': '1' },
+    })
+    expect([response.status, response.statusText]).toEqual([201, 'Made'])
+    expect(response.headers.get('Content-Type')).toBe('text/csv')
+    expect(response.headers.get('X-Id')).toBe('1')
+    expect(await response.text()).toBe('a,b')
+    let accepted = text('queued', { status: 202 })
+    expect(accepted.status).toBe(202)
+    expect(accepted.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+  })
+})
 
 describe('json()', () => {
   it('serializes data with a JSON content type, keeping init', async () => {

@@ -1,3 +1,16 @@
+import { makeResponse } from './made-responses.ts'
+
+/**
+ * A plain-text response with `Content-Type: text/plain; charset=utf-8` (unless `init.headers` sets
+ * another). Like every helper here, the router remembers its body: when the session middleware adds
+ * a cookie, it copies the response from that body instead of from its stream, so the helpers are
+ * the fast way to answer a request that changes its session, and one such response kept in a
+ * module can answer any number of requests.
+ */
+export function text(body: string, init?: ResponseInit): Response {
+  return withContentType(body, 'text/plain; charset=utf-8', init)
+}
+
 /**
  * A JSON response: the body is `JSON.stringify(data)` and `Content-Type` is
  * `application/json; charset=utf-8` unless `init.headers` sets another.
@@ -30,7 +43,7 @@ export function redirect(location: string | URL, init: number | ResponseInit = 3
   }
   let headers = new Headers(responseInit.headers)
   headers.set('Location', String(location))
-  return new Response(null, { ...responseInit, headers })
+  return makeResponse(null, { ...responseInit, headers })
 }
 
 const htmlEscapes: Record<string, string> = {
@@ -47,7 +60,9 @@ export function escapeHtml(text: unknown): string {
 }
 
 function withContentType(body: string, type: string, init: ResponseInit | undefined): Response {
-  let headers = new Headers(init?.headers)
+  // Without init, plain headers: a server adapter writes them without building a Headers object.
+  if (init === undefined) return makeResponse(body, { headers: { 'Content-Type': type } })
+  let headers = new Headers(init.headers)
   if (!headers.has('Content-Type')) headers.set('Content-Type', type)
-  return new Response(body, { ...init, headers })
+  return makeResponse(body, { ...init, headers })
 }

@@ -1,10 +1,11 @@
+import { makeResponse } from './made-responses.ts'
 import { RequestMethods } from './request-methods.ts'
 
 const plainTextType = 'text/plain; charset=utf-8'
 
 /** A response with a plain-text body and `Content-Type: text/plain; charset=utf-8`. */
 export function plainText(status: number, body: string): Response {
-  return new Response(body, { status, headers: { 'Content-Type': plainTextType } })
+  return makeResponse(body, { status, headers: { 'Content-Type': plainTextType } })
 }
 
 /** The default answer when no route matches: `404 Not Found`, which never echoes the path. */
@@ -15,7 +16,7 @@ export function notFound(): Response {
 /** The answer when a path has routes, but none for the request's method. */
 export function methodNotAllowed(methods: Set<string>): Response {
   // Headers written out rather than merged: a spread object makes `new Response` measurably slower.
-  return new Response('Method Not Allowed', {
+  return makeResponse('Method Not Allowed', {
     status: 405,
     headers: { Allow: allowHeader(methods), 'Content-Type': plainTextType },
   })
@@ -23,7 +24,7 @@ export function methodNotAllowed(methods: Set<string>): Response {
 
 /** The automatic answer to `OPTIONS` on a path that has routes: `204` with `Allow`. */
 export function allowedMethods(methods: Set<string>): Response {
-  return new Response(null, { status: 204, headers: { Allow: allowHeader(methods) } })
+  return makeResponse(null, { status: 204, headers: { Allow: allowHeader(methods) } })
 }
 
 /** A `308` to `url` with its pathname replaced by `pathname`, on the same origin. */
@@ -31,7 +32,7 @@ export function redirectToPathname(url: URL, pathname: string): Response {
   // Set the pathname on a copy of the URL: joined as text, "//host/x" would leave the site.
   let location = new URL(url)
   location.pathname = pathname
-  return new Response(null, { status: 308, headers: { Location: location.href } })
+  return makeResponse(null, { status: 308, headers: { Location: location.href } })
 }
 
 /**

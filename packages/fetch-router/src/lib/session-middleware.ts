@@ -3,8 +3,14 @@ import { commitSession, Session as SessionKey, SessionStorageError } from '@x/se
 import type { Cookie } from '@x/session/cookie'
 import { isAborted } from './abort-signals.ts'
 import { HttpError } from './http-error.ts'
+import { madeWith } from './made-responses.ts'
 import type { Middleware } from './middleware.ts'
-import { type AnyParams, createContextKey, type RequestContext } from './request-context.ts'
+import {
+  type AnyParams,
+  createContextKey,
+  isHttpsRequest,
+  type RequestContext,
+} from './request-context.ts'
 
 /** Options for {@link session}. */
 export interface SessionMiddlewareOptions {
@@ -125,7 +131,9 @@ export function session(
         storage,
         cacheControl,
         // context.url, not request.url: a trusted proxy middleware may have set the scheme.
-        https: () => context.url.protocol === 'https:',
+        https: () => isHttpsRequest(context),
+        // A response the router or its helpers made is copied from its body, not its stream.
+        madeWith: madeWith(response),
       })
     } catch (error) {
       // An outage is a 503; anything else (a session too large for its cookie, a value devalue

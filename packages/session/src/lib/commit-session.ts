@@ -1,5 +1,6 @@
 import { DevalueError } from 'devalue'
 import { type Cookie, CookieSizeError, isSecureOptOut, maxCookieSize } from './cookie.ts'
+import { addCookie, copyProblem, copyWithCookie, type ResponseSource } from './response-copy.ts'
 import type { Data, Session } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
@@ -16,17 +17,22 @@ const defaultCacheControl = 'private, no-store'
 const committedLogins = new WeakSet<Session<Data, Data>>()
 
 /**
- * The responses `commitSession` made (copies carrying a cookie), each with the request it answers:
- * a later commit for the same request (a second session cookie) adds its headers to it instead of
- * copying it again. A commit for another request copies it: an app that keeps a committed
- * response and answers the next visitor with it must not have that visitor's cookie added to the
- * object it keeps.
+ * The property under which a response `commitSession` made (a copy carrying a cookie) keeps the
+ * request it answers: a later commit for the same request (a second session cookie) adds its
+ * headers to it instead of copying it again. A commit for another request copies it: an app that
+ * keeps a committed response and answers the next visitor with it must not have that visitor's
+ * cookie added to the object it keeps. A property of the copy this module made (nothing outside
+ * can name it), not a WeakMap entry, which costs more per response than the copy.
  */
-const ownResponses = new WeakMap<Response, object>()
+const answersKey = Symbol('answers')
+
+interface CommittedResponse extends Response {
+  [answersKey]?: object
+}
 
 /** Whether `commitSession` made `response` for `request`. */
 function isOwn(response: Response, request: object): boolean {
-  return ownResponses.get(response) === request
+  return (response as CommittedResponse)[answersKey] === request
 }
 
 /** Options for {@link commitSession}. */
@@ -50,6 +56,20 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
    * trusted `X-Forwarded-Proto` says. A function is called only when a cookie is about to be set.
    */
   https?: boolean | (() => boolean)
+  /**
+   * What `response` was made with, for a caller that made it: its body (a string or `null`) and
+   * status text (default `''`). The copy that carries the cookie is then made from these, with the
+   * response's current status and headers, instead of from `response.body`: no stream is read or
+   * shared, so the same response can answer any number of requests, and the server's adapter can
+   * send the copy as it would the original (on Node with `@hono/node-server`, a copy made from
+   * `response.body` is a stream the adapter pumps chunk by chunk: about a third of the server CPU
+   * of a session request in `pnpm bench`). Default: none, the copy takes `response.body`.
+   *
+   * Give it only for a response made with exactly this body: the copy sends `body` whatever was
+   * read from `response.body` since. `@x/fetch-router`'s session middleware passes it for the
+   * responses its helpers (`text`, `html`, `json`, `redirect`) and the router made.
+   */
+  madeWith?: ResponseSource
 }
 
 /**
@@ -59,7 +79,8 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * body, status and headers plus `Set-Cookie` (and `Cache-Control`, see the option). The response
  * given is never changed: its headers may be immutable (`Response.redirect()`, a `fetch()`
  * result), and one module-level constant can answer every visitor as long as its body is `null`
- * (the copy shares the body stream, so a body can be sent once). When nothing must be sent,
+ * (the copy shares the body stream, so a body can be sent once; with the `madeWith` option the copy
+ * is made from the body given there instead, and any body can). When nothing must be sent,
  * `response` itself is returned. A response an earlier `commitSession` returned for the same
  * `request` (the same object) is its own: the cookie is added to it, without another copy; one it
  * returned for another request is copied like any other.
@@ -115,19 +136,21 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   // and for a changed session, so the common request (nothing to save) reads no header.
   if (
     !changed &&
-    (sharedCacheHeader(response.headers) !== null || copyProblem(response, own) !== null)
+    (sharedCacheHeader(response.headers) !== null ||
+      copyProblem(response, own || options.madeWith !== undefined) !== null)
   ) {
     return response
   }
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
-  let answer = own ? response : new Response(response.body, response)
-  let headers = answer.headers
-  headers.append('Set-Cookie', setCookie)
-  if (cacheControl !== false && !headers.get('Cache-Control')?.trim()) {
-    headers.set('Cache-Control', cacheControl)
-  }
-  ownResponses.set(answer, request)
+  if (own) return addCookie(response, setCookie, cacheControl)
+  let answer: CommittedResponse = copyWithCookie(
+    response,
+    options.madeWith,
+    setCookie,
+    cacheControl,
+  )
+  answer[answersKey] = request
   return answer
 }
 
@@ -175,25 +198,6 @@ function isHead(method: string): boolean {
   return method === 'HEAD' || (method.length === 4 && method.toUpperCase() === 'HEAD')
 }
 
-/**
- * Why `new Response(response.body, response)` cannot copy the response; `null` when it can, or
- * when it needs no copy (`own`: one `commitSession` made for this request). The status first:
- * with `@hono/node-server`'s light responses it costs nothing, where `type` or the body make a
- * full Response.
- */
-function copyProblem(response: Response, own: boolean): string | null {
-  let status = response.status
-  if (status < 200 || status > 599) {
-    return response.type === 'error'
-      ? 'it is Response.error()'
-      : `its status ${status} cannot be copied`
-  }
-  if (own) return null
-  if (response.bodyUsed) return 'its body was already read'
-  if (response.body?.locked) return 'its body is locked by a reader'
-  return null
-}
-
 function cacheControlOption(options: Pick<CommitSessionOptions, 'cacheControl'>): string | false {
   let value = options.cacheControl ?? defaultCacheControl
   if (value === false || value === defaultCacheControl) return value
@@ -210,7 +214,7 @@ function checkBeforeSave(
   request: object,
   response: Response,
   session: Session<Data, Data>,
-  options: Pick<CommitSessionOptions, 'cacheControl'>,
+  options: Pick<CommitSessionOptions, 'cacheControl' | 'madeWith'>,
 ): void {
   cacheControlOption(options)
   if (session.deleteId !== undefined && committedLogins.has(session)) {
@@ -218,7 +222,7 @@ function checkBeforeSave(
       'commitSession(): this session was already committed after regenerateId(true); a second commit would find the old id retired, save nothing and send no cookie. Commit a session once, and send the response the first commit returned',
     )
   }
-  let problem = copyProblem(response, isOwn(response, request))
+  let problem = copyProblem(response, isOwn(response, request) || options.madeWith !== undefined)
   if (problem !== null) {
     throw new TypeError(
       `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,

@@ -8,7 +8,13 @@ import {
   userOf,
 } from './record-store.ts'
 import { isInert, resolveRetiredGrace } from './retired-ids.ts'
-import { type Session, sessionChanges, sessionValue } from './session.ts'
+import {
+  keepWithSession,
+  keptWithSession,
+  type Session,
+  sessionChanges,
+  sessionValue,
+} from './session.ts'
 import type { SessionDataStore } from './session-data-store.ts'
 import { isSessionId } from './session-id.ts'
 import type { FlashSchemas, InferData, SessionSchema, ValueSchemas } from './session-schema.ts'
@@ -185,7 +191,6 @@ export class ServerStorage {
   #graceMs: number
   #maxPerUser: number
   #userKey: string | undefined
-  #reads = new WeakMap<Session, ReadState>()
 
   /** @throws {TypeError} for invalid expiry options, `retiredIdGrace` or `maxSessionsPerUser`. */
   constructor(records: RecordStore, options: ServerStorageOptions) {
@@ -209,7 +214,7 @@ export class ServerStorage {
     let session = found.kind === 'record' ? await rules.restore(cookieValue, found.record) : null
     if (found.kind === 'record' && session) {
       let { text, record } = found
-      this.#reads.set(session, {
+      keepWithSession(session, this, {
         text,
         user: this.#userKey === undefined ? undefined : userOf(record.values[this.#userKey]),
         indexedUntil: record.indexedUntil,
@@ -245,7 +250,7 @@ export class ServerStorage {
     }
     let origin = renamed ? await this.#retireOriginal(session, now) : undefined
     if (typeof origin === 'string' || origin === null) return origin
-    let read = this.#reads.get(session)
+    let read = this.#readState(session)
     let outcome = await this.#records.write({
       session,
       id: session.id,
@@ -363,12 +368,17 @@ export class ServerStorage {
     return { id: originalId, expect: 'retired' }
   }
 
+  /** What this storage kept of the session's read; `undefined` for one it did not read. */
+  #readState(session: Session): ReadState | undefined {
+    return keptWithSession(session, this) as ReadState | undefined
+  }
+
   /** Ends a destroyed session: deletes its records and forgets it in its user's index. */
   async #destroy(session: Session): Promise<string | null> {
     let { originalId, createdAt } = sessionChanges(session)
     // Never stored: nothing to delete.
     if (createdAt === undefined) return ''
-    let user = this.#reads.get(session)?.user
+    let user = this.#readState(session)?.user
     let outcome = await this.#records.forget(originalId, session.id, user, Date.now())
     // Logged out in a request that left before a login retired its id: the login stands.
     return outcome === 'retired' ? null : ''

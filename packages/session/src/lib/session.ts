@@ -46,6 +46,8 @@ const noFlash: ReadonlyMap<string, unknown> = new Map()
 let readChanges: (session: Session<Data, Data>) => SessionChanges
 let readValue: (session: Session<Data, Data>, key: string) => unknown
 let restoreTimes: (session: Session<Data, Data>, createdAt: number, touchedAt: number) => void
+let readKept: (session: Session<Data, Data>, storage: object) => unknown
+let writeKept: (session: Session<Data, Data>, storage: object, kept: unknown) => void
 
 /**
  * A user's data across requests: values that stay until changed, and flash values that stay until
@@ -70,6 +72,11 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
       session.#createdAt = createdAt
       session.#touchedAt = touchedAt
     }
+    readKept = (session, storage) => (session.#keptBy === storage ? session.#kept : undefined)
+    writeKept = (session, storage, kept) => {
+      session.#keptBy = storage
+      session.#kept = kept
+    }
   }
 
   #originalId: string
@@ -90,6 +97,10 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #createdAt: number | undefined
   #touchedAt: number | undefined
   #lent = false
+  // What the storage that read the session keeps with it (see keptWithSession): a field, not a
+  // WeakMap in the storage, whose entry for every request costs more than the rest of a read.
+  #keptBy: object | undefined
+  #kept: unknown
 
   /**
    * @param id The session id. Default: a new one from {@link createSessionId}.
@@ -322,6 +333,23 @@ export function sessionChanges(session: Session<Data, Data>): SessionChanges {
  */
 export function sessionValue(session: Session<Data, Data>, key: string): unknown {
   return readValue(session, key)
+}
+
+/**
+ * What `storage` keeps with a session it read (what it was read from, say), or `undefined` when
+ * it kept nothing with it, or another storage read it. One storage's at a time.
+ */
+export function keptWithSession(session: Session<Data, Data>, storage: object): unknown {
+  return readKept(session, storage)
+}
+
+/** Keeps `kept` with `session` for `storage` (see {@link keptWithSession}). */
+export function keepWithSession(
+  session: Session<Data, Data>,
+  storage: object,
+  kept: unknown,
+): void {
+  writeKept(session, storage, kept)
 }
 
 /** Sets when a session read from storage was created and last renewed (ms since the epoch). */

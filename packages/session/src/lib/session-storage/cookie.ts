@@ -1,7 +1,7 @@
 import { maxCookieSize } from '../cookie.ts'
 import { copyRecord, keepRecord } from '../record-copy.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
-import { type Session, sessionChanges } from '../session.ts'
+import { keepWithSession, keptWithSession, type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from '../session-record.ts'
 import type { SessionSchema } from '../session-schema.ts'
@@ -44,10 +44,11 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
   options: CookieSessionStorageOptions<Schema> = {},
 ): TypedSessionStorage<Schema> {
   let rules = createStorageRules(options)
-  // The record each session was read from, kept (see keepRecord: never changed nor handed out):
-  // saves apply the session's changes to it, so objects changed through get() without set() are
-  // not written, and what the schema dropped stays.
-  let bases = new WeakMap<Session, SessionRecord>()
+  // Kept with each session this storage read (keepWithSession, under this token): the record it
+  // was read from (see keepRecord: never changed nor handed out). Saves apply the session's
+  // changes to it, so objects changed through get() without set() are not written, and what the
+  // schema dropped stays.
+  let bases = {}
   // Cookie values this storage wrote or read, with their records kept: the value sent back is
   // copied, not parsed. Filled only with values that parsed (a cookie is verified before it gets
   // here), bounded.
@@ -68,7 +69,7 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     let session = rules.restore(id, copyRecord(kept))
     if (session instanceof Promise) session = await session
     if (!session) return rules.fresh()
-    bases.set(session, kept)
+    keepWithSession(session, bases, kept)
     return session
   }
 
@@ -85,7 +86,10 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     // The cookie is the store: what is stored now is the record the session was read from, under
     // its id (a new id starts a new cookie). Merging onto it gives what the session holds when
     // nothing was changed in place (saveBase's rule), without parsing anything.
-    let base = sessionChanges(session).originalId === session.id ? bases.get(session) : undefined
+    let base =
+      sessionChanges(session).originalId === session.id
+        ? (keptWithSession(session, bases) as SessionRecord | undefined)
+        : undefined
     let record = applyChanges(base ?? null, session, now)
     let value = session.id + encodeRecord(record)
     // UTF-8 bytes, counted only when the characters alone come close.

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest'
+import { type CommitSessionOptions, commitSession } from './commit-session.ts'
+import { createCookie } from './cookie.ts'
+import type { Session } from './session.ts'
+import { createMemorySessionStorage } from './session-storage/memory.ts'
+import type { SessionStorage } from './session-storage.ts'
+
+const cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+
+/** One page for every visitor, made once: what `madeWith` lets an app keep in a module. */
+const pageBody = '<p>the same page for everyone</p>'
+const page = new Response(pageBody, { headers: { 'Content-Type': 'text/html; charset=utf-8' } })
+
+/** The `name=value` a browser sends back for a `Set-Cookie`. */
+const sent = (response: Response) => String(response.headers.get('Set-Cookie')).split(';')[0]
+
+async function readSession(storage: SessionStorage, cookieHeader: string | null = null) {
+  return storage.read(await cookie.parse(cookieHeader))
+}
+
+/** A new session of `storage` with `user` set: a changed session, to be saved. */
+async function signingIn(storage: SessionStorage, user: string) {
+  let session = await readSession(storage)
+  session.set('user', user)
+  return session
+}
+
+function commit(
+  storage: SessionStorage,
+  session: Session,
+  response: Response,
+  options: Partial<CommitSessionOptions> = {},
+) {
+  let request = new Request('http://x.test/')
+  return commitSession(request, response, session, { cookie, storage, ...options })
+}
+
+describe('commitSession with madeWith', () => {
+  it('answers with the body given, the response’s status and current headers, the cookie and Cache-Control', async () => {
+    let storage = createMemorySessionStorage()
+    let body = '<p>saved</p>'
+    let response = new Response(body, { status: 201, headers: { 'Content-Type': 'text/html' } })
+    response.headers.set('X-App', '1') // set after the response was made
+    let answer = await commit(storage, await signingIn(storage, 'ada'), response, {
+      madeWith: { body },
+    })
+    expect(answer).not.toBe(response)
+    expect(answer.status).toBe(201)
+    expect(answer.headers.get('Content-Type')).toBe('text/html')
+    expect(answer.headers.get('X-App')).toBe('1')
+    expect(answer.headers.get('Set-Cookie')).toMatch(/^sid=[^;]+; HttpOnly; Path=\/; SameSite=Lax$/)
+    expect(answer.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(await answer.text()).toBe(body)
+    expect((await readSession(storage, sent(answer))).get('user')).toBe('ada')
+    expect([...response.headers]).toEqual([
+      ['content-type', 'text/html'],
+      ['x-app', '1'],
+    ])
+  })
+
+  it('answers two visitors from one module-level response, each with their own cookie only', async () => {
+    let storage = createMemorySessionStorage()
+    let madeWith = { body: pageBody }
+    let ada = await commit(storage, await signingIn(storage, 'ada'), page, { madeWith })
+    // Sent before the next request comes in: a copy sharing the page's stream would use it up.
+    expect(await ada.text()).toBe(pageBody)
+    let bob = await commit(storage, await signingIn(storage, 'bob'), page, { madeWith })
+    expect(await bob.text()).toBe(pageBody)
+    expect(ada.headers.getSetCookie()).toHaveLength(1)
+    expect(bob.headers.getSetCookie()).toHaveLength(1)
+    expect((await readSession(storage, sent(ada))).get('user')).toBe('ada')
+    expect((await readSession(storage, sent(bob))).get('user')).toBe('bob')
+    expect(bob.headers.get('Content-Type')).toBe('text/html; charset=utf-8')
+    expect(page.headers.get('Set-Cookie')).toBeNull()
+    expect(page.headers.get('Cache-Control')).toBeNull()
+    expect(page.bodyUsed).toBe(false)
+  })
+
+  it('answers with the body given when the response’s own body was already read', async () => {
+    let storage = createMemorySessionStorage()
+    let response = new Response('hello')
+    await response.text()
+    let answer = await commit(storage, await signingIn(storage, 'ada'), response, {
+      madeWith: { body: 'hello' },
+    })
+    expect(await answer.text()).toBe('hello')
+    expect(answer.headers.get('Set-Cookie')).toMatch(/^sid=/)
+  })
+
+  it('still refuses a read body without madeWith, saving nothing', async () => {
+    let storage = createMemorySessionStorage()
+    let jar = sent(await commit(storage, await signingIn(storage, 'ada'), new Response('ok')))
+    let changed = await readSession(storage, jar)
+    changed.set('user', 'bob')
+    let response = new Response('hello')
+    await response.text()
+    await expect(commit(storage, changed, response)).rejects.toThrow(
+      new TypeError(
+        'commitSession(): the session changed, but the response cannot be copied to carry its cookie: its body was already read. Nothing was saved',
+      ),
+    )
+    expect((await readSession(storage, jar)).get('user')).toBe('ada')
+  })
+
+  it('still refuses a status outside 200–599 (Response.error()), saving nothing', async () => {
+    let storage = createMemorySessionStorage()
+    let jar = sent(await commit(storage, await signingIn(storage, 'ada'), new Response('ok')))
+    let changed = await readSession(storage, jar)
+    changed.set('user', 'bob')
+    let committing = commit(storage, changed, Response.error(), { madeWith: { body: null } })
+    await expect(committing).rejects.toThrow(
+      new TypeError(
+        'commitSession(): the session changed, but the response cannot be copied to carry its cookie: it is Response.error(). Nothing was saved',
+      ),
+    )
+    expect((await readSession(storage, jar)).get('user')).toBe('ada')
+  })
+
+  it('keeps the status text given, and a null body', async () => {
+    let storage = createMemorySessionStorage()
+    let response = new Response(null, { status: 202, statusText: 'Queued' })
+    let answer = await commit(storage, await signingIn(storage, 'ada'), response, {
+      madeWith: { body: null, statusText: 'Queued' },
+    })
+    expect([answer.status, answer.statusText]).toEqual([202, 'Queued'])
+    expect(answer.body).toBeNull()
+    expect(answer.headers.get('Set-Cookie')).toMatch(/^sid=/)
+  })
+})

@@ -1,0 +1,96 @@
+/**
+ * What a response was made with: its body and status text. See `CommitSessionOptions.madeWith`
+ * (`commitSession`).
+ */
+export interface ResponseSource {
+  /** The body given to `new Response()`: a string, or `null` for none. */
+  readonly body: string | null
+  /** The `statusText` given to `new Response()`. Default `''`. */
+  readonly statusText?: string
+}
+
+/**
+ * A copy of `response` carrying `setCookie`, and `Cache-Control: cacheControl` unless it has a
+ * non-empty one (`false`: none added). Its body is the one it was made with when the caller knows
+ * it (`made`), else `response.body`, which the copy takes over. `response` is not changed.
+ */
+export function copyWithCookie(
+  response: Response,
+  made: ResponseSource | undefined,
+  setCookie: string,
+  cacheControl: string | false,
+): Response {
+  let headers = headersWithCookie(response.headers, setCookie, cacheControl)
+  let status = response.status
+  if (made === undefined) {
+    return new Response(response.body, { status, statusText: response.statusText, headers })
+  }
+  return new Response(made.body, { status, statusText: made.statusText, headers })
+}
+
+/**
+ * Adds `setCookie` (and `Cache-Control` as {@link copyWithCookie} does) to a response the caller
+ * made, and returns it.
+ */
+export function addCookie(
+  response: Response,
+  setCookie: string,
+  cacheControl: string | false,
+): Response {
+  appendCookie(response.headers, setCookie, cacheControl)
+  return response
+}
+
+function appendCookie(headers: Headers, setCookie: string, cacheControl: string | false): void {
+  headers.append('Set-Cookie', setCookie)
+  if (cacheControl !== false && !headers.get('Cache-Control')?.trim()) {
+    headers.set('Cache-Control', cacheControl)
+  }
+}
+
+/**
+ * `headers` with the cookie added. As a plain record (without a prototype, so that any header
+ * name is a key) when they set no cookie of their own: a server adapter writes a record as it is
+ * (`@hono/node-server`) where a `Headers` must be built and then read back. Otherwise a `Headers`,
+ * the only form that keeps two `Set-Cookie` fields apart (and a header named `__proto__`).
+ */
+function headersWithCookie(
+  headers: Headers,
+  setCookie: string,
+  cacheControl: string | false,
+): HeadersInit {
+  let record: Record<string, string> = Object.create(null)
+  for (let [name, value] of headers) {
+    // `__proto__` too: Node's Response copies a record into a plain object, where it is lost.
+    if (name === 'set-cookie' || name === '__proto__') {
+      let copy = new Headers(headers)
+      appendCookie(copy, setCookie, cacheControl)
+      return copy
+    }
+    record[name] = value
+  }
+  record['set-cookie'] = setCookie
+  if (cacheControl !== false && !record['cache-control']?.trim()) {
+    record['cache-control'] = cacheControl
+  }
+  return record
+}
+
+/**
+ * Why the response cannot be copied; `null` when it can. `bodyKnown`: its body is not read for
+ * the copy (a response the caller made needs no copy; one made with a known body is copied from
+ * it), so only its status counts. The status first: with `@hono/node-server`'s light responses it
+ * costs nothing, where `type` or the body make a full Response.
+ */
+export function copyProblem(response: Response, bodyKnown: boolean): string | null {
+  let status = response.status
+  if (status < 200 || status > 599) {
+    return response.type === 'error'
+      ? 'it is Response.error()'
+      : `its status ${status} cannot be copied`
+  }
+  if (bodyKnown) return null
+  if (response.bodyUsed) return 'its body was already read'
+  if (response.body?.locked) return 'its body is locked by a reader'
+  return null
+}
