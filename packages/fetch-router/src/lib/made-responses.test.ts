@@ -104,6 +104,20 @@ describe('helper responses behind the session middleware', () => {
   })
 })
 
+describe('HEAD and helper responses', () => {
+  it('answers HEAD without spending the body of the response the handler returned', async () => {
+    let kept = text('kept page')
+    let router = createRouter()
+    router.get('/kept', () => kept)
+    let head = await router.fetch('http://x.test/kept', { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(await head.text()).toBe('')
+    expect(kept.bodyUsed).toBe(false)
+    expect(await (await router.fetch('http://x.test/kept')).text()).toBe('kept page')
+  })
+})
+
 describe('router answers behind the session middleware', () => {
   it('answers 404 with its body and the cookie of a session changed on the way in', async () => {
     let { router, storage } = countingApp()

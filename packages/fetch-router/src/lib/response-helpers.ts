@@ -3,9 +3,8 @@ import { makeResponse } from './made-responses.ts'
 /**
  * A plain-text response with `Content-Type: text/plain; charset=utf-8` (unless `init.headers` sets
  * another). Like every helper here, the router remembers its body: when the session middleware adds
- * a cookie, it copies the response from that body instead of from its stream, so the helpers are
- * the fast way to answer a request that changes its session, and one such response kept in a
- * module can answer any number of requests.
+ * a cookie, it copies the response from that body instead of from its stream (the fast way to
+ * answer a request that changes its session), and an answer to `HEAD` leaves its body untouched.
  */
 export function text(body: string, init?: ResponseInit): Response {
   return withContentType(body, 'text/plain; charset=utf-8', init)

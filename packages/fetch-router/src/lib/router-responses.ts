@@ -1,4 +1,4 @@
-import { makeResponse } from './made-responses.ts'
+import { madeWith, makeResponse } from './made-responses.ts'
 import { RequestMethods } from './request-methods.ts'
 
 const plainTextType = 'text/plain; charset=utf-8'
@@ -38,9 +38,16 @@ export function redirectToPathname(url: URL, pathname: string): Response {
 /**
  * `response` without its body, for an answer to a `HEAD` request: a new response with the same
  * status and headers, whose body is cancelled (it is never sent). A response without a body is
- * returned as it is.
+ * returned as it is. One this package made ({@link makeResponse}) is left untouched, body and
+ * all: its body is a string, which needs no cancelling, and the app may send it again.
  */
 export function withoutBody(response: Response): Response {
+  let made = madeWith(response)
+  if (made !== undefined) {
+    if (made.body === null) return response
+    let { status, headers } = response
+    return new Response(null, { status, statusText: made.statusText, headers })
+  }
   let body = response.body
   if (body === null) return response
   void body.cancel().catch(ignore)

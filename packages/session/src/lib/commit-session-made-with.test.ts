@@ -126,4 +126,30 @@ describe('commitSession with madeWith', () => {
     expect(answer.body).toBeNull()
     expect(answer.headers.get('Set-Cookie')).toMatch(/^sid=/)
   })
+
+  it('refuses a body given for a status that has none (204), saving nothing', async () => {
+    let storage = createMemorySessionStorage()
+    let jar = sent(await commit(storage, await signingIn(storage, 'ada'), new Response('ok')))
+    let changed = await readSession(storage, jar)
+    changed.set('user', 'bob')
+    let noContent = new Response(null, { status: 204 })
+    await expect(commit(storage, changed, noContent, { madeWith: { body: '' } })).rejects.toThrow(
+      new TypeError(
+        'commitSession(): the session changed, but the response cannot be copied to carry its cookie: its status 204 cannot have the body given in madeWith. Nothing was saved',
+      ),
+    )
+    expect((await readSession(storage, jar)).get('user')).toBe('ada')
+  })
+
+  it('keeps the response’s headers as they are: a Content-Type removed stays removed', async () => {
+    let storage = createMemorySessionStorage()
+    let response = new Response('raw bytes', { headers: { 'X-Kind': 'raw' } })
+    response.headers.delete('Content-Type')
+    let answer = await commit(storage, await signingIn(storage, 'ada'), response, {
+      madeWith: { body: 'raw bytes' },
+    })
+    expect(answer.headers.get('Content-Type')).toBeNull()
+    expect(answer.headers.get('X-Kind')).toBe('raw')
+    expect(await answer.text()).toBe('raw bytes')
+  })
 })

@@ -60,13 +60,15 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
    * What `response` was made with, for a caller that made it: its body (a string or `null`) and
    * status text (default `''`). The copy that carries the cookie is then made from these, with the
    * response's current status and headers, instead of from `response.body`: no stream is read or
-   * shared, so the same response can answer any number of requests, and the server's adapter can
-   * send the copy as it would the original (on Node with `@hono/node-server`, a copy made from
+   * shared (the response given keeps its body), and the server's adapter can send the copy as it
+   * would the original (on Node with `@hono/node-server`, a copy made from
    * `response.body` is a stream the adapter pumps chunk by chunk: about a third of the server CPU
    * of a session request in `pnpm bench`). Default: none, the copy takes `response.body`.
    *
    * Give it only for a response made with exactly this body: the copy sends `body` whatever was
-   * read from `response.body` since. `@x/fetch-router`'s session middleware passes it for the
+   * read from `response.body` since. A `body` on a status that has none (204, 205, 304) cannot be
+   * copied: a changed session is a `TypeError` before anything is saved, as for a response whose
+   * body was read. `@x/fetch-router`'s session middleware passes it for the
    * responses its helpers (`text`, `html`, `json`, `redirect`) and the router made.
    */
   madeWith?: ResponseSource
@@ -80,7 +82,7 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * given is never changed: its headers may be immutable (`Response.redirect()`, a `fetch()`
  * result), and one module-level constant can answer every visitor as long as its body is `null`
  * (the copy shares the body stream, so a body can be sent once; with the `madeWith` option the copy
- * is made from the body given there instead, and any body can). When nothing must be sent,
+ * is made from the body given there instead). When nothing must be sent,
  * `response` itself is returned. A response an earlier `commitSession` returned for the same
  * `request` (the same object) is its own: the cookie is added to it, without another copy; one it
  * returned for another request is copied like any other.
@@ -137,7 +139,7 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   if (
     !changed &&
     (sharedCacheHeader(response.headers) !== null ||
-      copyProblem(response, own || options.madeWith !== undefined) !== null)
+      copyProblem(response, own, options.madeWith) !== null)
   ) {
     return response
   }
@@ -222,7 +224,7 @@ function checkBeforeSave(
       'commitSession(): this session was already committed after regenerateId(true); a second commit would find the old id retired, save nothing and send no cookie. Commit a session once, and send the response the first commit returned',
     )
   }
-  let problem = copyProblem(response, isOwn(response, request) || options.madeWith !== undefined)
+  let problem = copyProblem(response, isOwn(response, request), options.madeWith)
   if (problem !== null) {
     throw new TypeError(
       `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,

@@ -25,7 +25,17 @@ export function copyWithCookie(
   if (made === undefined) {
     return new Response(response.body, { status, statusText: response.statusText, headers })
   }
-  return new Response(made.body, { status, statusText: made.statusText, headers })
+  let copy = new Response(made.body, { status, statusText: made.statusText, headers })
+  // A string body gives a Response a Content-Type when its headers have none: the copy keeps the
+  // response's headers as they are.
+  if (made.body !== null && !hasContentType(headers)) copy.headers.delete('Content-Type')
+  return copy
+}
+
+function hasContentType(headers: HeadersInit): boolean {
+  return headers instanceof Headers
+    ? headers.has('Content-Type')
+    : (headers as Record<string, string>)['content-type'] !== undefined
 }
 
 /**
@@ -49,19 +59,21 @@ function appendCookie(headers: Headers, setCookie: string, cacheControl: string 
 }
 
 /**
- * `headers` with the cookie added. As a plain record (without a prototype, so that any header
- * name is a key) when they set no cookie of their own: a server adapter writes a record as it is
- * (`@hono/node-server`) where a `Headers` must be built and then read back. Otherwise a `Headers`,
- * the only form that keeps two `Set-Cookie` fields apart (and a header named `__proto__`).
+ * `headers` with the cookie added. As a plain record when they set no cookie of their own: a
+ * server adapter writes a record as it is (`@hono/node-server`) where a `Headers` must be built
+ * and then read back. Otherwise a `Headers`, the only form that keeps two `Set-Cookie` fields
+ * apart (and that keeps a header named `__proto__`).
  */
 function headersWithCookie(
   headers: Headers,
   setCookie: string,
   cacheControl: string | false,
 ): HeadersInit {
-  let record: Record<string, string> = Object.create(null)
+  // A plain object: one without a prototype is twice as slow to fill, and only `__proto__` (left to
+  // a Headers below) is special as an own key.
+  let record: Record<string, string> = {}
   for (let [name, value] of headers) {
-    // `__proto__` too: Node's Response copies a record into a plain object, where it is lost.
+    // `__proto__` would set the record's prototype, not a header.
     if (name === 'set-cookie' || name === '__proto__') {
       let copy = new Headers(headers)
       appendCookie(copy, setCookie, cacheControl)
@@ -76,20 +88,32 @@ function headersWithCookie(
   return record
 }
 
+/** Statuses whose responses have no body (Fetch's "null body status"). */
+const nullBodyStatuses = new Set([204, 205, 304])
+
 /**
- * Why the response cannot be copied; `null` when it can. `bodyKnown`: its body is not read for
- * the copy (a response the caller made needs no copy; one made with a known body is copied from
- * it), so only its status counts. The status first: with `@hono/node-server`'s light responses it
- * costs nothing, where `type` or the body make a full Response.
+ * Why the response cannot be copied; `null` when it can. `own`: one the caller made, which needs
+ * no copy; `made`: what it was made with, so its body is not read for the copy. The status first:
+ * with `@hono/node-server`'s light responses it costs nothing, where `type` or the body make a
+ * full Response.
  */
-export function copyProblem(response: Response, bodyKnown: boolean): string | null {
+export function copyProblem(
+  response: Response,
+  own: boolean,
+  made: ResponseSource | undefined,
+): string | null {
   let status = response.status
   if (status < 200 || status > 599) {
     return response.type === 'error'
       ? 'it is Response.error()'
       : `its status ${status} cannot be copied`
   }
-  if (bodyKnown) return null
+  if (own) return null
+  if (made !== undefined) {
+    return made.body !== null && nullBodyStatuses.has(status)
+      ? `its status ${status} cannot have the body given in madeWith`
+      : null
+  }
   if (response.bodyUsed) return 'its body was already read'
   if (response.body?.locked) return 'its body is locked by a reader'
   return null
