@@ -110,7 +110,9 @@ function stepsTable(
     .filter(
       (entry) =>
         ['@x/fetch-router', '@x/session', 'devalue'].includes(sourceOf(entry.url)) ||
-        ['createHmac', 'writev', '(garbage collector)'].includes(entry.functionName),
+        ['createHmac', 'writev', 'writeUtf8String', '(garbage collector)'].includes(
+          entry.functionName,
+        ),
     )
     .slice(0, inclusiveCount)
   return markdownTable(
@@ -148,7 +150,7 @@ const readingNotes = [
   '- `(program)` is V8 and native work not attributed to JavaScript (parsing, compiling, C++ builtins called from native code).',
   '- @x/fetch-router and @x/session run as built (`dist/`, via `--conditions=built`), as users install them.',
   "- `(anonymous) in <name>` is a callback inside the named function of a Node internal module (found in Node's embedded sources). `(anonymous) in jobPromise` (node:internal/crypto/util) is the start of every Web Crypto job: each `crypto.subtle.sign`/`verify`/`encrypt`/`decrypt`/`digest` call.",
-  '- `writev` is the socket write of the response (native): one call per response (checked by hand with strace: one `writev` and one `read` per request). Its time includes the kernel handing the bytes to the load generator and waking it on the other core, so it grows as the server gets slower (measured by hand: a bare router that spins 45 µs per request shows about 24 µs in `writev`, against 14 µs when it answers at once).',
+  '- `writeUtf8String` (a response whose headers and string body go out in one write) or `writev` (headers and body as separate buffers) is the socket write of the response (native): one call per response (checked by hand with strace: one write and one `read` per request). Its time includes the kernel handing the bytes to the load generator and waking it on the other core, so it grows as the server gets slower (measured by hand: a bare router that spins 45 µs per request shows about 24 µs in `writev`, against 14 µs when it answers at once).',
   '- The profiler slows the server, so absolute rates are lower than in RESULTS.md; the shares are what to optimise against.',
   '',
 ]

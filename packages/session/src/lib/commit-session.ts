@@ -27,12 +27,14 @@ const committedLogins = new WeakSet<Session<Data, Data>>()
 const answersKey = Symbol('answers')
 
 interface CommittedResponse extends Response {
-  [answersKey]?: object
+  /** With the response itself: a tag copied onto another object (`Object.assign`) does not count. */
+  [answersKey]?: { request: object; response: Response }
 }
 
 /** Whether `commitSession` made `response` for `request`. */
 function isOwn(response: Response, request: object): boolean {
-  return (response as CommittedResponse)[answersKey] === request
+  let tag = (response as CommittedResponse)[answersKey]
+  return tag?.request === request && tag.response === response
 }
 
 /** Options for {@link commitSession}. */
@@ -152,7 +154,7 @@ export async function commitSession<Values extends Data, Flash extends Data>(
     setCookie,
     cacheControl,
   )
-  answer[answersKey] = request
+  answer[answersKey] = { request, response: answer }
   return answer
 }
 
