@@ -1,4 +1,5 @@
 import * as devalue from 'devalue'
+import { stringifyValue } from '../devalue-writer.ts'
 import { type Session, sessionChanges } from '../session.ts'
 import type { SessionRecord } from '../session-record.ts'
 
@@ -38,15 +39,15 @@ export function fieldChanges(
   let [values, flash] = session.data
   if (stored) {
     for (let key of changes.values) {
-      if (Object.hasOwn(values, key)) set.push(`v:${key}`, devalue.stringify(values[key]))
+      if (Object.hasOwn(values, key)) set.push(`v:${key}`, stringifyValue(values[key]))
       else removed.push(`v:${key}`)
     }
     for (let key of changes.readFlash) removed.push(`f:${key}`)
-    for (let [key, value] of changes.newFlash) set.push(`f:${key}`, devalue.stringify(value))
+    for (let [key, value] of changes.newFlash) set.push(`f:${key}`, stringifyValue(value))
   } else {
     set.push('c', String(createdAt))
-    for (let [key, value] of Object.entries(values)) set.push(`v:${key}`, devalue.stringify(value))
-    for (let [key, value] of Object.entries(flash)) set.push(`f:${key}`, devalue.stringify(value))
+    for (let [key, value] of Object.entries(values)) set.push(`v:${key}`, stringifyValue(value))
+    for (let [key, value] of Object.entries(flash)) set.push(`f:${key}`, stringifyValue(value))
   }
   return { set, removed, values }
 }
