@@ -1,4 +1,8 @@
-/** What a response was made with: its body and status text (the shape `commitSession` takes). */
+/**
+ * What a response was made with: its body and status text. The shape of `@x/session`'s
+ * `ResponseSource` (what `commitSession` takes), written out here because this module is part of
+ * the router's main entry, which must not need `@x/session` (an optional peer).
+ */
 export interface MadeWith {
   readonly body: string | null
   readonly statusText?: string
