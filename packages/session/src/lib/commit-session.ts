@@ -1,7 +1,7 @@
 import { DevalueError } from 'devalue'
 import { type Cookie, CookieSizeError, isSecureOptOut, maxCookieSize } from './cookie.ts'
 import { addCookie, copyProblem, copyWithCookie, type ResponseSource } from './response-copy.ts'
-import type { Data, Session } from './session.ts'
+import { type Data, type Session, sessionRenewsAt } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
 import { SessionTooLargeError } from './session-too-large-error.ts'
@@ -95,7 +95,7 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  *   `Cache-Control` has neither an unqualified `private` nor `no-store` (`public`, `max-age=600`,
  *   `no-cache`, `private="set-cookie"`...), or that has a `CDN-Cache-Control`,
  *   `Cloudflare-CDN-Cache-Control`, `Vercel-CDN-Cache-Control` or `Surrogate-Control` without
- *   them. A renewal due on it is not sent (a server storage still renews the stored expiry); a
+ *   them. A renewal due on it waits, storing nothing, for a response that can carry its cookie; a
  *   session the handler changed is refused with an `Error` naming the header, before anything is
  *   saved. A response without `Cache-Control` gets the `cacheControl` option.
  * - A response that cannot be copied (`Response.error()`, a body already read or locked, a status
@@ -132,12 +132,13 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   if (isHead(request.method)) return response
   let changed = session.dirty
   if (changed) checkBeforeSave(request, response, session, options)
+  else if (renewalWaits(request, response, session, options)) return response
   let value = await save(options.storage, session)
   if (changed && session.deleteId !== undefined) committedLogins.add(session)
   if (value === null) return response
   let own = isOwn(response, request)
-  // Only a renewal was due: its cookie waits for a response that can carry it. Looked at only here
-  // and for a changed session, so the common request (nothing to save) reads no header.
+  // Only a renewal was due (a session of another storage, or one that fell due since the check
+  // above): its cookie waits for a response that can carry it.
   if (
     !changed &&
     (sharedCacheHeader(response.headers) !== null ||
@@ -156,6 +157,29 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   )
   answer[answersKey] = { request, response: answer }
   return answer
+}
+
+/**
+ * Whether a renewal is due on an unchanged session read from a storage of this package, but
+ * `response` cannot carry its cookie (a shared cache may store it, or it cannot be copied): the
+ * renewal then waits, saving nothing, for a response that can, so the stored expiry never moves
+ * past the end of the cookie the browser holds. "Due" includes the second before it falls due: an
+ * unchanged session saves nothing then anyway. Headers are read only when a renewal is due, so
+ * the common request (nothing to save) reads none.
+ */
+function renewalWaits(
+  request: object,
+  response: Response,
+  session: Session<Data, Data>,
+  options: Pick<CommitSessionOptions, 'madeWith'>,
+): boolean {
+  let renewsAt = sessionRenewsAt(session)
+  // A second early: the save reads the clock again, and must not find the renewal due then.
+  if (renewsAt === undefined || Date.now() < renewsAt - 1000) return false
+  return (
+    sharedCacheHeader(response.headers) !== null ||
+    copyProblem(response, isOwn(response, request), options.madeWith) !== null
+  )
 }
 
 async function save(storage: SessionStorage, session: Session<Data, Data>): Promise<string | null> {

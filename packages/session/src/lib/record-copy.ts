@@ -18,7 +18,20 @@ interface Copying {
    * run out of stack sooner.
    */
   maxDepth: number
+  /**
+   * Whether to visit own keys only (`Object.keys`) rather than `for…in`: set while a key is
+   * enumerable on `Object.prototype` (see {@link isPolluted}), where `for…in` would list it too.
+   */
+  ownKeys: boolean
 }
+
+/**
+ * Kept records whose every value {@link keepRecord} copied directly: they hold only what
+ * {@link copyValue} copies (no typed array, sparse array or null-prototype object), so their
+ * values can be lent one by one (see {@link lendsValues}). Any other record (one devalue's round
+ * trip made, or one parsed from text and never kept) is copied whole.
+ */
+const copiedDirectly = new WeakSet<SessionRecord>()
 
 /**
  * A record to keep in memory for `record`, sharing nothing with it: each value (and flash value)
@@ -36,18 +49,55 @@ export function keepRecord(
   record: SessionRecord,
   previous: SessionRecord | undefined,
 ): SessionRecord {
-  let copying: Copying = { copies: new Map(), checked: true, maxDepth: maxWrittenDepth }
-  let values = record.values
-  let flash = record.flash
+  let copying: Copying = {
+    copies: new Map(),
+    checked: true,
+    maxDepth: maxWrittenDepth,
+    ownKeys: false,
+  }
+  // Values are shared only with a record copied directly, so that the new one can be lent too.
+  let shared = previous !== undefined && copiedDirectly.has(previous) ? previous : undefined
   try {
     if (isPolluted()) throw uncommon
-    values = keepValues(values, previous?.values, copying)
-    flash = keepValues(flash, previous?.flash, copying)
+    let values = keepValues(record.values, shared?.values, copying)
+    let flash = keepValues(record.flash, shared?.flash, copying)
+    let kept = withData(record, values, flash)
+    copiedDirectly.add(kept)
+    return kept
   } catch {
     // Mostly `uncommon`; any other error (an object faking a Date, say) is devalue's to report.
-    ;[values, flash] = devalue.parse(devalue.stringify([record.values, record.flash]))
+    let [values, flash] = devalue.parse(devalue.stringify([record.values, record.flash]))
+    return withData(record, values, flash)
   }
-  return withData(record, values, flash)
+}
+
+/**
+ * Whether the values of a kept record can be lent one by one (see {@link lendingCopier}): only
+ * a record {@link keepRecord} copied directly, which holds nothing devalue alone copies.
+ */
+export function lendsValues(kept: SessionRecord): boolean {
+  return copiedDirectly.has(kept)
+}
+
+/**
+ * The copier one session hands the values of a kept record out through (see `copyOnRead`), for a
+ * record {@link lendsValues} accepts: each value is copied on first read, so a request pays only
+ * for the values it reads, and the copies are what {@link copyRecord} would give: an object two
+ * values share is one object in their copies too, and a value read twice is the same copy. Such a
+ * record holds only what is copied here, so no copy falls back to devalue part way; while a key is
+ * enumerable on `Object.prototype`, objects are copied by their own keys.
+ */
+export function lendingCopier(): (value: object) => unknown {
+  let copying: Copying = {
+    copies: new Map(),
+    checked: false,
+    maxDepth: Number.POSITIVE_INFINITY,
+    ownKeys: false,
+  }
+  return (value) => {
+    copying.ownKeys = isPolluted()
+    return copyValue(value, copying, 0)
+  }
 }
 
 /**
@@ -60,6 +110,7 @@ export function copyRecord(kept: SessionRecord): SessionRecord {
     copies: new Map(),
     checked: false,
     maxDepth: Number.POSITIVE_INFINITY,
+    ownKeys: false,
   }
   let data: [Data, Data]
   try {
@@ -148,14 +199,21 @@ function copyObject(original: Data, copying: Copying, depth: number): Data {
   // A spread copies the object's layout at once; only objects inside need copying after it.
   let copy = { ...original }
   copying.copies.set(original, copy)
-  // Own keys only, as no copy is made while Object.prototype is polluted (see isPolluted).
-  for (let key in copy) {
-    let value = copy[key]
-    if (copying.checked && key === '__proto__') throw uncommon
-    if (typeof value === 'object' && value !== null) copy[key] = copyValue(value, copying, depth)
-    else if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
+  if (copying.ownKeys) {
+    for (let key of Object.keys(copy)) copyEntry(copy, key, copying, depth)
+  } else {
+    // Own keys only unless Object.prototype is polluted (see isPolluted), and `for…in` is faster.
+    for (let key in copy) copyEntry(copy, key, copying, depth)
   }
   return copy
+}
+
+/** Replaces `copy[key]` by its copy when it is an object. */
+function copyEntry(copy: Data, key: string, copying: Copying, depth: number): void {
+  let value = copy[key]
+  if (copying.checked && key === '__proto__') throw uncommon
+  if (typeof value === 'object' && value !== null) copy[key] = copyValue(value, copying, depth)
+  else if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
 }
 
 function copyArray(original: unknown[], copying: Copying, depth: number): unknown[] {

@@ -11,8 +11,12 @@ export type Found =
   | { kind: 'retired'; until: number }
   /** Something no version of this storage wrote: the core deletes it and starts afresh. */
   | { kind: 'corrupt' }
-  /** A session record; `text` is its serialized form when the store keeps one string. */
-  | { kind: 'record'; record: SessionRecord; text?: string }
+  /**
+   * A session record; `text` is its serialized form when the store keeps one string. `lent`: the
+   * record is the store's own (kept in memory), never to change: a session made from it must hand
+   * out copies (`copyOnRead`).
+   */
+  | { kind: 'record'; record: SessionRecord; text?: string; lent?: boolean }
 
 /** What a write, retire or forget found under the session's id. */
 export type WriteOutcome = 'written' | 'gone' | 'retired'
@@ -54,6 +58,13 @@ export interface WritePlan {
   stored: boolean
   /** When a record written whole (`stored: false`) began, in ms since the epoch. */
   createdAt: number
+  /**
+   * Whether the write renews the session: its last use (`touchedAt`) becomes `now` and its expiry
+   * moves with it, and the cookie is sent again. Always for a record written whole. `false` (a
+   * merge of changes between renewals): the stored `touchedAt` and expiry stay as they are, even
+   * when another request renewed them since this one read them.
+   */
+  renews: boolean
   /**
    * For a session saved under a new id: the id it was read under, checked atomically with the
    * write (or, on Redis Cluster, right after it, deleting the new record when the check fails).

@@ -1,6 +1,8 @@
 import { DataStoreRecords } from './data-store-records.ts'
+import { lendingCopier } from './record-copy.ts'
 import {
   checkedUser,
+  type Found,
   type Origin,
   type ReadState,
   type RecordStore,
@@ -9,6 +11,7 @@ import {
 } from './record-store.ts'
 import { isInert, resolveRetiredGrace } from './retired-ids.ts'
 import {
+  copyOnRead,
   keepWithSession,
   keptWithSession,
   type Session,
@@ -17,6 +20,7 @@ import {
 } from './session.ts'
 import type { SessionDataStore } from './session-data-store.ts'
 import { isSessionId } from './session-id.ts'
+import { expiresAt, renewsOnChange } from './session-lifetime.ts'
 import type { FlashSchemas, InferData, SessionSchema, ValueSchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
@@ -171,6 +175,9 @@ export function createSessionStorage<Schema extends SessionSchema = SessionSchem
   ) as unknown as ServerSessionStorage<Schema>
 }
 
+/** A record a store found. */
+type FoundRecord = Extract<Found, { kind: 'record' }>
+
 /**
  * How long (ms) the marker under the old id lasts while a login with `retiredIdGrace: 0` saves:
  * the save deletes it once the new record is written. It only outlives that when the process dies
@@ -211,7 +218,7 @@ export class ServerStorage {
       return rules.fresh(this.#options.useUnknownIds ? cookieValue : undefined)
     // Past its end a marker reads as an unknown id, never adopted.
     if (found.kind === 'retired') return Date.now() < found.until ? rules.retired() : rules.fresh()
-    let session = found.kind === 'record' ? await rules.restore(cookieValue, found.record) : null
+    let session = found.kind === 'record' ? await this.#restore(cookieValue, found) : null
     if (found.kind === 'record' && session) {
       let { text, record } = found
       keepWithSession(session, this, {
@@ -251,6 +258,7 @@ export class ServerStorage {
     let origin = renamed ? await this.#retireOriginal(session, now) : undefined
     if (typeof origin === 'string' || origin === null) return origin
     let read = this.#readState(session)
+    let renews = !stored || userChanged || this.#renewalDue(session, read, now)
     let outcome = await this.#records.write({
       session,
       id: session.id,
@@ -260,6 +268,7 @@ export class ServerStorage {
       // Only a login (regenerateId(true) saved with the userKey value set) starts a new absolute
       // lifetime: rotating the id alone, however often, never carries a session past its end.
       createdAt: origin?.expect === 'retired' && logsIn ? now : (changes.createdAt ?? now),
+      renews,
       origin,
       read,
       userKey,
@@ -279,7 +288,8 @@ export class ServerStorage {
     if (read?.user !== undefined && read.user !== user && originalGone) {
       await this.#records.unindex(read.user, changes.originalId, now)
     }
-    return session.id
+    // The cookie holds only the id: between renewals a change leaves it as it is.
+    return renews ? session.id : null
   }
 
   /** Ends every session of one user: see {@link ServerSessionStorage.destroyUserSessions}. */
@@ -334,11 +344,36 @@ export class ServerStorage {
     let live: RestoredSession[] = []
     for (let entry of listed) {
       if (entry.found.kind !== 'record') continue
-      let session = await this.#rules.restore(entry.id, entry.found.record)
+      let session = await this.#restore(entry.id, entry.found)
       if (session && userOf(sessionValue(session, userKey)) === user)
         live.push({ listed: entry, session })
     }
     return live
+  }
+
+  /**
+   * Whether a save of a stored session, under its id and user, must renew it: the session is due
+   * for a renewal (see `renewsOnChange`: a change renews a session last renewed a minute ago or
+   * more, and a save without changes is a renewal), or the user index may not list the session
+   * until its current end (a record an older version wrote, or one read by another storage
+   * object), which only a renewal's write extends.
+   */
+  #renewalDue(session: Session, read: ReadState | undefined, now: number): boolean {
+    let { createdAt, touchedAt } = sessionChanges(session)
+    let lifetime = this.#rules.lifetime
+    if (createdAt === undefined || touchedAt === undefined) return true
+    if (!session.dirty || renewsOnChange(touchedAt, lifetime, now)) return true
+    let userKey = this.#userKey
+    if (userKey === undefined || userOf(sessionValue(session, userKey)) === undefined) return false
+    let indexed = read?.indexedUntil
+    return indexed === undefined || indexed < expiresAt({ createdAt, touchedAt }, lifetime)
+  }
+
+  /** The session for a record found under `id`; `null` when it expired or failed the schema. */
+  async #restore(id: string, found: FoundRecord): Promise<Session | null> {
+    let session = await this.#rules.restore(id, found.record)
+    if (session && found.lent) copyOnRead(session, lendingCopier())
+    return session
   }
 
   /**

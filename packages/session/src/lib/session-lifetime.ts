@@ -1,8 +1,11 @@
 /** Server-side expiry, enforced on every read whatever the cookie says. */
 export interface ExpiryOptions {
   /**
-   * Seconds of inactivity after which a session ends. Each use renews it (rolling), written back at
-   * most once per tenth of this time. Default `604800` (7 days); `Infinity` turns it off.
+   * Seconds of inactivity after which a session ends. Use renews it (rolling): any use a tenth of
+   * this time (at most a day) after the last renewal, a change a minute after it. The renewal is
+   * written back, and a server storage sends its cookie again then (not for changes in between),
+   * so a cookie `Max-Age` of at least this long ends no sooner than the session. Default `604800`
+   * (7 days); `Infinity` turns it off (a session is still renewed daily).
    */
   idleTimeout?: number
   /**
@@ -55,11 +58,34 @@ export function isExpired(times: Timestamps, lifetime: Lifetime, now: number): b
   return now >= expiresAt(times, lifetime)
 }
 
+/**
+ * How long after its last renewal a session is renewed by any use (ms): a tenth of the idle
+ * timeout, at most a day.
+ */
+function renewalInterval(lifetime: Lifetime): number {
+  return Math.min(lifetime.idleMs / 10, 86_400_000)
+}
+
 /** Whether an unchanged session should still be written back to renew its idle timeout. */
 export function needsRenewal(
   touchedAt: number | undefined,
   lifetime: Lifetime,
   now: number,
 ): boolean {
-  return touchedAt !== undefined && now - touchedAt >= Math.min(lifetime.idleMs / 10, 86_400_000)
+  return touchedAt !== undefined && now >= renewalAt(touchedAt, lifetime)
+}
+
+/** When (ms since the epoch) any use renews a session last renewed at `touchedAt`. */
+export function renewalAt(touchedAt: number, lifetime: Lifetime): number {
+  return touchedAt + renewalInterval(lifetime)
+}
+
+/**
+ * Whether a save that changes a server-stored session renews it too (and sends its cookie again):
+ * when its last renewal is a minute old, or the renewal is due anyway. So a session that changes
+ * shows its last use, and keeps its place among a user's sessions (`maxSessionsPerUser`), to within
+ * a minute, at one `Set-Cookie` a minute at most.
+ */
+export function renewsOnChange(touchedAt: number, lifetime: Lifetime, now: number): boolean {
+  return now - touchedAt >= Math.min(renewalInterval(lifetime), 60_000)
 }

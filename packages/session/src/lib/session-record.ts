@@ -1,7 +1,7 @@
 import * as devalue from 'devalue'
 import { stringifyValue } from './devalue-writer.ts'
 import { hasProtoKey, isJsonExact } from './json-exact.ts'
-import { type Data, type Session, sessionChanges } from './session.ts'
+import { type Data, type Session, sessionChanges, sessionValue } from './session.ts'
 import type { Timestamps } from './session-lifetime.ts'
 import { filterValid, type SessionSchema } from './session-schema.ts'
 
@@ -96,26 +96,33 @@ function isJsonNumber(value: number): boolean {
  * The record to store for a session: `base` (what is stored now, freshly read) with the session's
  * changes applied, so concurrent saves that change different keys all survive. Without a base (a
  * new session, or one with a new id) the session's whole data is written, begun at `createdAt`
- * (default: when the session was first stored, else `now`).
+ * (default: when the session was first stored, else `now`). Last used at `now` when the save
+ * `renews` the session (default), else when `base` (or, written whole, the session as read) was.
  */
 export function applyChanges(
   base: SessionRecord | null,
   session: Session<Data, Data>,
   now: number,
   createdAt = sessionChanges(session).createdAt ?? now,
+  renews = true,
 ): SessionRecord {
   let changes = sessionChanges(session)
-  let [values, flash] = session.data
-  if (base === null) return { values, flash, createdAt, touchedAt: now }
+  if (base === null) {
+    let [values, flash] = session.data
+    let touchedAt = renews ? now : (changes.touchedAt ?? now)
+    return { values, flash, createdAt, touchedAt }
+  }
   let merged: SessionRecord = {
     values: { ...base.values },
     flash: { ...base.flash },
     createdAt: base.createdAt,
-    touchedAt: now,
+    touchedAt: renews ? now : base.touchedAt,
   }
   if (base.indexedUntil !== undefined) merged.indexedUntil = base.indexedUntil
+  // Only the keys changed: reading the others (`data`) would copy what a storage lends.
   for (let key of changes.values) {
-    if (Object.hasOwn(values, key)) merged.values[key] = values[key]
+    let value = sessionValue(session, key)
+    if (value !== undefined) merged.values[key] = value
     else delete merged.values[key]
   }
   for (let key of changes.readFlash) delete merged.flash[key]

@@ -15,7 +15,10 @@ export interface SessionStorage<Values extends Data = Data, Flash extends Data =
   read(cookieValue: string | null): Promise<Session<Values, Flash>>
   /**
    * Stores the session and resolves to the cookie value to send: `''` to clear the cookie (a
-   * destroyed session), `null` when nothing changed and no `Set-Cookie` is needed.
+   * destroyed session), `null` when no `Set-Cookie` is needed: nothing changed, or (server
+   * storages, whose cookie is the id) a change saved between renewals. A server storage resolves
+   * to the id for a new id, a change of the `userKey` user, and when the idle timeout renews: a
+   * use a tenth of it (at most a day) after the last renewal, or a change a minute after it.
    */
   save(session: Session<Values, Flash>): Promise<string | null>
 }

@@ -45,9 +45,16 @@ const noFlash: ReadonlyMap<string, unknown> = new Map()
 
 let readChanges: (session: Session<Data, Data>) => SessionChanges
 let readValue: (session: Session<Data, Data>, key: string) => unknown
-let restoreTimes: (session: Session<Data, Data>, createdAt: number, touchedAt: number) => void
+let restoreTimes: (
+  session: Session<Data, Data>,
+  createdAt: number,
+  touchedAt: number,
+  renewsAt: number,
+) => void
+let readRenewsAt: (session: Session<Data, Data>) => number | undefined
 let readKept: (session: Session<Data, Data>, storage: object) => unknown
 let writeKept: (session: Session<Data, Data>, storage: object, kept: unknown) => void
+let writeLender: (session: Session<Data, Data>, copy: (value: object) => unknown) => void
 
 /**
  * A user's data across requests: values that stay until changed, and flash values that stay until
@@ -68,14 +75,19 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
       if (session.#destroyed) return undefined
       return session.#inputs?.has(key) ? session.#inputs.get(key) : session.#values.get(key)
     }
-    restoreTimes = (session, createdAt, touchedAt) => {
+    restoreTimes = (session, createdAt, touchedAt, renewsAt) => {
       session.#createdAt = createdAt
       session.#touchedAt = touchedAt
+      session.#renewsAt = renewsAt
     }
+    readRenewsAt = (session) => session.#renewsAt
     readKept = (session, storage) => (session.#keptBy === storage ? session.#kept : undefined)
     writeKept = (session, storage, kept) => {
       session.#keptBy = storage
       session.#kept = kept
+    }
+    writeLender = (session, copy) => {
+      session.#copyOut = copy
     }
   }
 
@@ -96,11 +108,18 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #schema: SessionSchema | undefined
   #createdAt: number | undefined
   #touchedAt: number | undefined
+  /** When (ms since the epoch) any use renews the stored session; `undefined` if never stored. */
+  #renewsAt: number | undefined
   #lent = false
   // What the storage that read the session keeps with it (see keptWithSession): a field, not a
   // WeakMap in the storage, whose entry for every request costs more than the rest of a read.
   #keptBy: object | undefined
   #kept: unknown
+  /**
+   * Set when the stored values and flash values are a storage's own (see copyOnRead): each object
+   * among them is handed out as `#copyOut(value)`; values `set()` gave are the request's own.
+   */
+  #copyOut: ((value: object) => unknown) | undefined
 
   /**
    * @param id The session id. Default: a new one from {@link createSessionId}.
@@ -146,11 +165,11 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     if (this.#destroyed) return [{}, {}] as unknown as SessionData<Values, Flash>
     this.#lent = true
     let values: Data = {}
-    for (let [key, value] of this.#values) setData(values, key, value)
+    for (let [key, value] of this.#values) setData(values, key, this.#lend(value, key))
     if (this.#inputs) for (let [key, input] of this.#inputs) values[key] = input
     let flash: Data = {}
     for (let [key, value] of this.#flash) {
-      if (!this.#readFlash?.has(key)) setData(flash, key, value)
+      if (!this.#readFlash?.has(key)) setData(flash, key, this.#lend(value))
     }
     if (this.#newFlash) for (let [key, value] of this.#newFlash) flash[key] = value
     return [values, flash] as SessionData<Values, Flash>
@@ -172,17 +191,27 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     if (this.#destroyed) return undefined
     let value: unknown
     if (this.#values.has(key)) {
-      value = this.#values.get(key)
+      value = this.#lend(this.#values.get(key), key)
     } else if (this.#flash.has(key)) {
       this.#readFlash ??= new Set()
       if (!this.#readFlash.has(key)) {
         this.#readFlash.add(key)
         this.#dirty = true
       }
-      value = this.#flash.get(key)
+      value = this.#lend(this.#flash.get(key))
     }
     if (typeof value === 'object' && value !== null) this.#lent = true
     return value
+  }
+
+  /**
+   * `value` as handed out: a copy when it is an object the storage lends (a stored flash value,
+   * or the stored value of `key` when `set()` or `unset()` has not replaced it).
+   */
+  #lend(value: unknown, key?: string): unknown {
+    if (this.#copyOut === undefined || typeof value !== 'object' || value === null) return value
+    if (key !== undefined && this.#changedValues?.has(key)) return value
+    return this.#copyOut(value)
   }
 
   /** Whether a value or stored flash value exists for `key` (does not consume a flash value). */
@@ -352,11 +381,35 @@ export function keepWithSession(
   writeKept(session, storage, kept)
 }
 
-/** Sets when a session read from storage was created and last renewed (ms since the epoch). */
+/**
+ * Marks the values and flash values `session` was created with as a storage's own (a record kept
+ * in memory), never to be handed out: `get()` and `data` give `copy(value)` for each object among
+ * them instead, on first read. `copy` gives the same copy for the same object, so a value read
+ * twice is one object, as it is without lending. `sessionValue` still gives the stored value:
+ * storages only read it.
+ */
+export function copyOnRead(session: Session<Data, Data>, copy: (value: object) => unknown): void {
+  writeLender(session, copy)
+}
+
+/**
+ * Sets when a session read from storage was created and last renewed, and when any use renews it
+ * (ms since the epoch).
+ */
 export function setSessionTimes(
   session: Session<Data, Data>,
   createdAt: number,
   touchedAt: number,
+  renewsAt: number,
 ): void {
-  restoreTimes(session, createdAt, touchedAt)
+  restoreTimes(session, createdAt, touchedAt, renewsAt)
+}
+
+/**
+ * When (ms since the epoch) any use renews the stored session `session` was read from: a save of
+ * it unchanged writes from then on (and sends its cookie). `undefined` for a session not read from
+ * a storage of this package.
+ */
+export function sessionRenewsAt(session: Session<Data, Data>): number | undefined {
+  return readRenewsAt(session)
 }

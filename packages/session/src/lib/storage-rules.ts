@@ -5,6 +5,7 @@ import {
   isExpired,
   type Lifetime,
   needsRenewal,
+  renewalAt,
   resolveLifetime,
 } from './session-lifetime.ts'
 import { type InvalidDataPolicy, type SessionRecord, validRecord } from './session-record.ts'
@@ -59,7 +60,12 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
   let fresh = (id?: string) => createSession(id, undefined, { schema })
   let restored = (id: string, record: SessionRecord) => {
     let session = createSession(id, [record.values, record.flash], { schema })
-    setSessionTimes(session, record.createdAt, record.touchedAt)
+    setSessionTimes(
+      session,
+      record.createdAt,
+      record.touchedAt,
+      renewalAt(record.touchedAt, lifetime),
+    )
     return session
   }
   return {

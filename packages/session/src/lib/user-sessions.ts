@@ -18,9 +18,10 @@ export interface UserSession<Values extends Data = Data> {
   /** When the session began: the login that created it (a new one at each login). */
   createdAt: Date
   /**
-   * When the session was last saved: any change, or a renewal of its idle timeout, written once a
-   * tenth of `idleTimeout` (at most a day) has passed since the last save, so a session used
-   * without changes may show a time up to that much in the past.
+   * When the session last renewed its idle timeout: its start, a login or new id, a change a
+   * minute or more after the previous renewal, or any use a tenth of `idleTimeout` (at most a
+   * day) after it. So it may be up to a minute in the past for a session that changes, up to a
+   * tenth of `idleTimeout` for one that is only read.
    */
   lastUsedAt: Date
   /**

@@ -55,7 +55,8 @@ export class CounterLoad {
       let n = stored + 1
       session.set('n', n)
       let saved = await this.#storage.save(session)
-      if (saved !== id) {
+      // `null`: merged between renewals, the cookie left as it is; `id`: renewed; `''`: lost.
+      if (saved !== null && saved !== id) {
         this.figures.other.push(`save of ${id} answered ${JSON.stringify(saved)}`)
         return 500
       }

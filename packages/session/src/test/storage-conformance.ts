@@ -52,6 +52,7 @@ export function describeSessionStorage(
     itGuardsIdsAndExpiry(factory, traits)
     itChecksSchemas(factory, traits)
     if (traits.serverSide) itSharesServerState(factory)
+    if (traits.serverSide) itSendsTheIdWhenItMust(factory)
     // Server storages only: cookie storage keeps no server state.
     if (traits.serverSide) {
       describe('destroyUserSessions', () => {
@@ -300,6 +301,42 @@ function itGuardsIdsAndExpiry(factory: StorageFactory, traits: StorageTraits): v
 
 /** Schemas: refused values, and stored data a schema refuses (storages that reopen). */
 function itChecksSchemas(factory: StorageFactory, traits: StorageTraits): void {
+  it('gives a schema a copy: a transform that changes what it is given changes nothing stored', async () => {
+    let schema = {
+      values: {
+        // Shifts the Date it is given by an hour, in place.
+        at: z.date().transform((date) => {
+          date.setTime(date.getTime() + 3_600_000)
+          return date
+        }),
+      },
+    }
+    let browser = new Browser(factory({ schema }), cookie)
+    await browser.request((session) => session.set('at', new Date(0)))
+    let reads = []
+    for (let count = 0; count < 3; count++) {
+      reads.push(await browser.request((session) => (session.get('at') as Date).getTime()))
+    }
+    // Stored as given (01:00 after set's own check shifted the request's Date), shifted once per read.
+    expect(new Set(reads).size).toBe(1)
+  })
+
+  it('hands out what a schema gives as it is, a class instance too', async () => {
+    class Money {
+      readonly cents: number
+      constructor(cents: number) {
+        this.cents = cents
+      }
+    }
+    let schema = { values: { price: z.number().transform((cents) => new Money(cents)) } }
+    let browser = new Browser(factory({ schema }), cookie)
+    await browser.request((session) => session.set('price', 5))
+    await browser.request((session) => {
+      expect(session.get('price')).toEqual(new Money(5))
+      expect(session.get('price')).toBe(session.get('price'))
+    })
+  })
+
   it('refuses a value that fails the schema at set(), naming the key', async () => {
     let storage = factory({ schema: { values: { count: z.number().int() } } })
     let browser = new Browser(storage, cookie)
@@ -352,6 +389,59 @@ function itChecksSchemas(factory: StorageFactory, traits: StorageTraits): void {
 }
 
 /** Server storages: unknown ids, concurrent saves, and signing one user out. */
+/** Server storages: the cookie holds only the id, sent when it is new or the session renews. */
+function itSendsTheIdWhenItMust(factory: StorageFactory): void {
+  it('sends the cookie for a new id and once per renewal, not for every change', async () => {
+    let storage = factory({ idleTimeout: 600 })
+    // Max-Age as long as the idle timeout: the browser drops the cookie when it ends.
+    let browser = new Browser(storage, createCookie('session', { secrets: [secret], maxAge: 600 }))
+    await browser.request((session) => session.set('visits', 0))
+    expect(browser.lastSetCookie).toMatch(/^session=/)
+    let sent: number[] = []
+    // Forty changes 30 s apart: twenty minutes, twice the idle timeout.
+    for (let step = 1; step <= 40; step++) {
+      vi.advanceTimersByTime(30_000)
+      await browser.request((session) => {
+        expect(session.get('visits')).toBe(step - 1)
+        session.set('visits', step)
+      })
+      if (browser.lastSetCookie !== undefined) sent.push(step)
+    }
+    // Renewed once per tenth of the idle timeout (60 s): every other request.
+    expect(sent).toEqual(Array.from({ length: 20 }, (_, index) => 2 * index + 2))
+    await browser.request((session) => expect(session.get('visits')).toBe(40))
+  })
+
+  it('ends a session when the cookie it last sent ends: changes between renewals do not extend it', async () => {
+    let storage = factory({ idleTimeout: 600 })
+    let browser = new Browser(storage, cookie)
+    await browser.request((session) => session.set('user', 'ada'))
+    let sent = browser.cookieHeader
+    vi.advanceTimersByTime(30_000)
+    await browser.request((session) => session.set('cart', ['mug']))
+    expect(browser.lastSetCookie).toBeUndefined()
+    expect(browser.cookieHeader).toBe(sent)
+    // 600 s after the cookie was sent (a Max-Age of idleTimeout ends now too), not after the change.
+    vi.advanceTimersByTime(570_000)
+    await browser.request((session) => expect(session.get('user')).toBeUndefined())
+  })
+
+  it('sends the cookie when the user changes, and keeps the session listed for its user', async () => {
+    let storage = factory({ userKey: 'user' })
+    let browser = new Browser(storage, cookie)
+    await browser.request((session) => session.set('cart', ['mug']))
+    vi.advanceTimersByTime(1000)
+    await browser.request((session) => session.set('user', 'ada'))
+    expect(browser.lastSetCookie).toMatch(/^session=/)
+    vi.advanceTimersByTime(1000)
+    await browser.request((session) => session.set('theme', 'dark'))
+    expect(browser.lastSetCookie).toBeUndefined()
+    expect(await storage.listUserSessions?.('ada')).toHaveLength(1)
+    expect(await storage.destroyUserSessions?.('ada')).toBe(1)
+    await browser.request((session) => expect(session.get('theme')).toBeUndefined())
+  })
+}
+
 function itSharesServerState(factory: StorageFactory): void {
   it('never adopts an unknown id unless useUnknownIds is set', async () => {
     let planted = 'C'.repeat(32)
@@ -460,6 +550,21 @@ function itCapsByLastUse(factory: StorageFactory): void {
     for (let device of [laptop, phone]) {
       await device?.request((session) => expect(session.get('userId')).toBe('ada'))
     }
+    expect(await storage.destroyUserSessions?.('ada')).toBe(2)
+  })
+
+  it('keeps a device whose session changed an hour ago over one unused since its login', async () => {
+    // The default idle timeout: a read alone renews the session once in 16.8 hours.
+    let storage = factory({ userKey: 'userId', maxSessionsPerUser: 2 })
+    let [laptop, tablet, phone] = [0, 1, 2].map(() => new Browser(storage, cookie))
+    await laptop?.request((session) => session.set('userId', 'ada'))
+    vi.advanceTimersByTime(1000)
+    await tablet?.request((session) => session.set('userId', 'ada'))
+    vi.advanceTimersByTime(3_600_000)
+    await laptop?.request((session) => session.set('cart', ['mug']))
+    await phone?.request((session) => session.set('userId', 'ada'))
+    await tablet?.request((session) => expect(session.get('userId')).toBeUndefined())
+    await laptop?.request((session) => expect(session.get('cart')).toEqual(['mug']))
     expect(await storage.destroyUserSessions?.('ada')).toBe(2)
   })
 }

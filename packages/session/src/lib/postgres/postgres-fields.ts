@@ -100,7 +100,9 @@ export function decodeRow(row: PostgresRow | undefined): Found {
   let values = decodeData(row.v)
   let flash = decodeData(row.f)
   if (values === null || flash === null) return { kind: 'corrupt' }
-  return { kind: 'record', record: { values, flash, createdAt, touchedAt } }
+  // The row's own user column lists it for as long as it lives: no index to extend on renewal.
+  let indexedUntil = Number.POSITIVE_INFINITY
+  return { kind: 'record', record: { values, flash, createdAt, touchedAt, indexedUntil } }
 }
 
 /** The devalue text a value is stored as, for comparing a column's key in SQL. */

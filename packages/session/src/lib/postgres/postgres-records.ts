@@ -228,12 +228,15 @@ export class PostgresRecords implements RecordStore {
       userColumn = `, user_id = CASE WHEN ${merged} ->> $9::text IS NOT DISTINCT FROM $10::text
         THEN $11::text ELSE user_id END`
     }
+    // Between renewals the row's last use and expiry stay as stored (the core renews when the
+    // user index needs it).
+    let renewal = plan.renews
+      ? ', touched_at = $2::bigint, expires_at = LEAST($2::bigint + $3::bigint, created_at + $4::bigint)'
+      : ''
     let rows = await this.#client.run(
       `UPDATE ${this.#table} SET
         vals = ${merged},
-        flash = (flash - ARRAY(SELECT jsonb_array_elements_text($8::text::jsonb))) || $7::text::jsonb,
-        touched_at = $2::bigint,
-        expires_at = LEAST($2::bigint + $3::bigint, created_at + $4::bigint)${userColumn}
+        flash = (flash - ARRAY(SELECT jsonb_array_elements_text($8::text::jsonb))) || $7::text::jsonb${renewal}${userColumn}
       WHERE id = $1 AND ${liveSql(2, 3, 4)}
       RETURNING 1 AS ok`,
       params,
@@ -277,7 +280,7 @@ export class PostgresRecords implements RecordStore {
 
   /**
    * Deletes the user's live sessions past `plan.maxPerUser`, those used least recently (by
-   * `touched_at`, which every save sets), never the one just saved. The deletes of one user take
+   * `touched_at`, the last renewal: see `renewsOnChange`), never the one just saved. The deletes of one user take
    * turns on {@link PostgresRecords.#userLock} (overlapping multi-row deletes locking rows in
    * different orders deadlock). Logins saved at the same moment may each pick the same rows: the
    * one whose statement began last sees every login's row, so the user keeps at most the cap.

@@ -25,16 +25,18 @@ export function isRetiredMarker(fields: Record<string, string>): boolean {
 
 /**
  * The fields a save writes at `now`: only what the request changed for a stored session (`stored`),
- * else the whole session with its creation time.
+ * else the whole session with its creation time. The last use (`t`) becomes `now` when the save
+ * `renews` the session, else stays as stored (a stored session's save only).
  */
 export function fieldChanges(
   session: Session,
   stored: boolean,
   now: number,
   createdAt: number,
+  renews: boolean,
 ): FieldChanges {
   let changes = sessionChanges(session)
-  let set: string[] = ['t', String(now)]
+  let set: string[] = renews || !stored ? ['t', String(now)] : []
   let removed: string[] = []
   let [values, flash] = session.data
   if (stored) {

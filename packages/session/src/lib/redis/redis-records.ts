@@ -7,7 +7,7 @@ import type {
   WritePlan,
 } from '../record-store.ts'
 import { indexUntil, userOf } from '../record-store.ts'
-import { sessionValue } from '../session.ts'
+import { sessionChanges, sessionValue } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { expiresAt, type Lifetime } from '../session-lifetime.ts'
 import type { RedisSessionClient } from './redis-client.ts'
@@ -77,7 +77,10 @@ export class RedisRecords implements RecordStore {
   async write(plan: WritePlan): Promise<WriteOutcome> {
     let { session, now, stored, lifetime, origin } = plan
     let cluster = this.#client.cluster === true
-    let expires = expiresAt({ createdAt: plan.createdAt, touchedAt: now }, lifetime)
+    // A save between renewals keeps the stored expiry: the core renews when the index needs it.
+    let renews = plan.renews || !stored
+    let touchedAt = renews ? now : (sessionChanges(session).touchedAt ?? now)
+    let expires = expiresAt({ createdAt: plan.createdAt, touchedAt }, lifetime)
     let user = plan.userKey === undefined ? undefined : userOf(sessionValue(session, plan.userKey))
     let indexed = plan.read?.indexedUntil
     let covered = !plan.userChanged && indexed !== undefined && indexed >= expires
@@ -96,8 +99,9 @@ export class RedisRecords implements RecordStore {
     let keys = [this.#key(plan.id)]
     if (origin !== undefined && !cluster) keys.push(this.#key(origin.id))
     if (index !== undefined && !cluster) keys.push(index)
-    let { set, removed } = fieldChanges(session, stored, now, plan.createdAt)
-    let args = [stored ? 'existing' : 'new', score(expires, ''), `${now}`, plan.id, plan.dropped]
+    let { set, removed } = fieldChanges(session, stored, now, plan.createdAt, renews)
+    let expiry = renews ? score(expires, '') : 'keep'
+    let args = [stored ? 'existing' : 'new', expiry, `${now}`, plan.id, plan.dropped]
     args.push(...timeouts(lifetime), until, cap, cluster ? '' : (origin?.expect ?? ''))
     args.push(`${set.length / 2}`, ...set, ...removed)
     let [reply, more] = (await this.#run(saveScript, keys, args)) as [number, string[]?]

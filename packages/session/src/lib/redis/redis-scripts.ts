@@ -125,7 +125,7 @@ end
  * Saves a session. KEYS[1] the session; KEYS[2] the id it was read under, when ARGV[10] names
  * what must be there; then, when given, its user's index. ARGV: mode (`new` replaces the key,
  * `existing` refuses a key deleted, expired or retired since it was read), expiry (ms since the
- * epoch, '' for none), now, the session id, an id to drop from the index ('' for none), the idle
+ * epoch, '' for none, `keep` to leave the key's as it is: a save that does not renew), now, the session id, an id to drop from the index ('' for none), the idle
  * and absolute timeouts in ms ('' for none), until when the index lists the session (the `i`
  * field and the index score: '' leaves `i` as it is, '-' deletes it), the most sessions per user
  * ('' for no cap), what the original id must hold ('live', 'retired' or '' when there is none),
@@ -157,7 +157,7 @@ if #ARGV > 11 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 12 + 2 * n, #ARG
 if n > 0 then redis.call('HSET', key, unpack(ARGV, 12, 11 + 2 * n)) end
 if ARGV[8] == '-' then redis.call('HDEL', key, 'i')
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
-if ARGV[2] == '' then redis.call('PERSIST', key) else expireIn(key, ARGV[2], now) end
+if ARGV[2] == '' then redis.call('PERSIST', key) elseif ARGV[2] ~= 'keep' then expireIn(key, ARGV[2], now) end
 if userKeys then
   return {1, index(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))}
 end

@@ -114,6 +114,42 @@ describe('createCookieSessionStorage', () => {
     expect((await createCookieSessionStorage().read(earlier)).get('at')).toEqual(new Date(0))
   })
 
+  it('keeps an object shared with a typed array one object, whichever value is read first', async () => {
+    let writer = createCookieSessionStorage()
+    let session = await writer.read(null)
+    let shared = { n: 1 }
+    session.set('v', shared)
+    session.set('w', { shared, bytes: new Uint8Array(1) })
+    let value = (await writer.save(session)) as string
+    for (let storage of [writer, createCookieSessionStorage()]) {
+      let read = await storage.read(value)
+      let v = read.get('v')
+      expect((read.get('w') as { shared: object }).shared).toBe(v)
+    }
+  })
+
+  it('copies a cookie another process wrote as devalue would, shared objects and typed arrays too', async () => {
+    let writer = createCookieSessionStorage()
+    let session = await writer.read(null)
+    let inner = { bytes: new Uint8Array([1]), n: { v: 1 } }
+    session.set('a', { inner })
+    session.set('b', inner)
+    let value = (await writer.save(session)) as string
+    // Another process: it parses the cookie it never wrote.
+    let storage = createCookieSessionStorage()
+    let first = await storage.read(value)
+    let a = first.get('a') as { inner: typeof inner }
+    expect(a.inner).toBe(first.get('b'))
+    a.inner.n.v = 99
+    a.inner.bytes[0] = 9
+    let second = await storage.read(value)
+    expect(second.get('b')).toEqual({ bytes: new Uint8Array([1]), n: { v: 1 } })
+    first.set('other', 1)
+    let saved = (await storage.save(first)) as string
+    let fresh = await createCookieSessionStorage().read(saved)
+    expect(fresh.get('b')).toEqual({ bytes: new Uint8Array([1]), n: { v: 1 } })
+  })
+
   it('shares no object between requests that read the same cookie value, nor with what it saved', async () => {
     let storage = createCookieSessionStorage()
     let first = await storage.read(null)

@@ -1,7 +1,13 @@
 import { maxCookieSize } from '../cookie.ts'
-import { copyRecord, keepRecord } from '../record-copy.ts'
+import { copyRecord, keepRecord, lendingCopier, lendsValues } from '../record-copy.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
-import { keepWithSession, keptWithSession, type Session, sessionChanges } from '../session.ts'
+import {
+  copyOnRead,
+  keepWithSession,
+  keptWithSession,
+  type Session,
+  sessionChanges,
+} from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from '../session-record.ts'
 import type { SessionSchema } from '../session-schema.ts'
@@ -60,15 +66,18 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     if (!cookieValue || !isSessionId(id)) return rules.fresh()
     let kept = parsed.get(cookieValue)
     if (kept === undefined) {
-      // Parsed just now, shared with nothing: it is kept as it is.
       let record = decodeRecord(cookieValue.slice(32))
       if (record === null) return rules.fresh()
-      kept = record
+      kept = keptParsed(record)
       parsed.set(cookieValue, kept)
     }
-    let session = rules.restore(id, copyRecord(kept))
+    // Lent as it is, each value copied on first read (see copyOnRead); copied whole for a schema
+    // to check (a transform may change what it is given), or when only devalue copies it.
+    let lends = options.schema === undefined && lendsValues(kept)
+    let session = rules.restore(id, lends ? kept : copyRecord(kept))
     if (session instanceof Promise) session = await session
     if (!session) return rules.fresh()
+    if (lends) copyOnRead(session, lendingCopier())
     keepWithSession(session, bases, kept)
     return session
   }
@@ -100,4 +109,17 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
   }
 
   return { read, save } as unknown as TypedSessionStorage<Schema>
+}
+
+/**
+ * The record to keep for one just parsed (shared with nothing): put through `keepRecord`, which
+ * tells whether its values can be lent one by one, or as it is, copied whole at each read, when
+ * `keepRecord` refuses it (a value nested deeper than this version writes, say).
+ */
+function keptParsed(record: SessionRecord): SessionRecord {
+  try {
+    return keepRecord(record, undefined)
+  } catch {
+    return record
+  }
 }

@@ -102,6 +102,49 @@ describe('createMemorySessionStorage', () => {
     expect((await storage.read(id)).get('visits')).toBe(1)
   })
 
+  it('copies each value on first read: shared objects stay shared, a value read twice is one object', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    let shared = { n: 1 }
+    session.set('a', { shared })
+    session.set('b', shared)
+    session.flash('note', shared)
+    let id = (await storage.save(session)) as string
+    let read = await storage.read(id)
+    let b = read.get('b') as { n: number }
+    expect(b).toEqual({ n: 1 })
+    expect((read.get('a') as { shared: object }).shared).toBe(b)
+    expect(read.get('b')).toBe(b)
+    expect(read.data[0].b).toBe(b)
+    expect(read.get('note')).toBe(b)
+    b.n = 2
+    read.set('visits', 1)
+    await storage.save(read)
+    let next = await storage.read(id)
+    expect(next.get('a')).toEqual({ shared: { n: 1 } })
+    expect(next.get('b')).toEqual({ n: 1 })
+    expect(next.get('visits')).toBe(1)
+  })
+
+  it('copies a record holding what only devalue copies (a typed array) whole, as devalue would', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    let shared = { n: 1 }
+    session.set('a', { bytes: new Uint8Array([1, 2]), shared })
+    session.set('b', shared)
+    let id = (await storage.save(session)) as string
+    let read = await storage.read(id)
+    let a = read.get('a') as { bytes: Uint8Array; shared: { n: number } }
+    expect(a.shared).toBe(read.get('b'))
+    a.bytes[0] = 9
+    a.shared.n = 2
+    read.set('visits', 1)
+    await storage.save(read)
+    let next = await storage.read(id)
+    expect(next.get('a')).toEqual({ bytes: new Uint8Array([1, 2]), shared: { n: 1 } })
+    expect(next.get('visits')).toBe(1)
+  })
+
   it('stores no key a polluted Object.prototype makes enumerable', async () => {
     let storage = createMemorySessionStorage()
     let session = await storage.read(null)
@@ -113,6 +156,47 @@ describe('createMemorySessionStorage', () => {
       let [values] = (await storage.read(id)).data
       expect(Object.keys(values)).toEqual(['cart'])
       expect(Object.keys(values.cart as object)).toEqual(['items'])
+    } finally {
+      delete prototype.polluted
+    }
+  })
+
+  it('keeps an object shared with a value only devalue copies one object (a typed array, a sparse array)', async () => {
+    let sparse = [1, 2, 3]
+    delete sparse[1]
+    for (let odd of [new Uint8Array(1), sparse]) {
+      let storage = createMemorySessionStorage()
+      let session = await storage.read(null)
+      let shared = { n: 1 }
+      session.set('v', shared)
+      session.set('w', { shared, odd })
+      session.flash('f', { shared })
+      let id = (await storage.save(session)) as string
+      let read = await storage.read(id)
+      let v = read.get('v')
+      expect((read.get('w') as { shared: object }).shared).toBe(v)
+      expect((read.get('f') as { shared: object }).shared).toBe(v)
+      expect((read.get('w') as { odd: unknown }).odd).toEqual(odd)
+    }
+  })
+
+  it('copies as devalue would once Object.prototype is polluted after the save, and adds no key', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    let shared = { n: 1 }
+    session.set('a', { shared })
+    session.set('b', shared)
+    let id = (await storage.save(session)) as string
+    let prototype = Object.prototype as Record<string, unknown>
+    try {
+      prototype.polluted = { evil: true }
+      let read = await storage.read(id)
+      let a = read.get('a') as { shared: { n: number } }
+      expect(read.get('a')).toBe(a)
+      expect(a.shared).toBe(read.get('b'))
+      expect(Object.keys(a)).toEqual(['shared'])
+      a.shared.n = 2
+      expect((await storage.read(id)).get('b')).toEqual({ n: 1 })
     } finally {
       delete prototype.polluted
     }
