@@ -70,9 +70,9 @@ export function boundIndexes(
  * ones are written, and one of those used least recently is dropped past `maxSessions`; user
  * indexes are kept apart, swept by expiry, and past `maxSessions` of them those that list no kept
  * session are dropped. Records are kept parsed, never as the live objects of a request: a read
- * gets a copy, a save stores a copy (both exactly what devalue would give back), so no text is
- * parsed or written per request and nothing one request changes reaches another before it is
- * saved. A value nested too deep for devalue (about 1,700 levels) is refused at save, as before.
+ * hands out a copy of each value when the request first reads it, a save stores a copy of what
+ * changed (both exactly what devalue would give back), so no text is parsed or written per request
+ * and nothing one request changes reaches another before it is saved. A value nested too deep for devalue (about 1,700 levels) is refused at save, as before.
  *
  * @throws {TypeError} when `maxSessions` is not a positive integer, or for invalid expiry options.
  */
