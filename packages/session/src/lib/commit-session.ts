@@ -139,13 +139,7 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   let own = isOwn(response, request)
   // Only a renewal was due (a session of another storage, or one that fell due since the check
   // above): its cookie waits for a response that can carry it.
-  if (
-    !changed &&
-    (sharedCacheHeader(response.headers) !== null ||
-      copyProblem(response, own, options.madeWith) !== null)
-  ) {
-    return response
-  }
+  if (!changed && cannotCarry(response, own, options)) return response
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
   if (own) return addCookie(response, setCookie, cacheControl)
@@ -176,9 +170,18 @@ function renewalWaits(
   let renewsAt = sessionRenewsAt(session)
   // A second early: the save reads the clock again, and must not find the renewal due then.
   if (renewsAt === undefined || Date.now() < renewsAt - 1000) return false
+  return cannotCarry(response, isOwn(response, request), options)
+}
+
+/** Whether `response` cannot carry the cookie: a shared cache may store it, or it cannot be copied. */
+function cannotCarry(
+  response: Response,
+  own: boolean,
+  options: Pick<CommitSessionOptions, 'madeWith'>,
+): boolean {
   return (
     sharedCacheHeader(response.headers) !== null ||
-    copyProblem(response, isOwn(response, request), options.madeWith) !== null
+    copyProblem(response, own, options.madeWith) !== null
   )
 }
 

@@ -1,6 +1,5 @@
 import { recordKeeper } from './kept-records.ts'
 import { KeyLock } from './key-lock.ts'
-import { copyRecord, lendsValues } from './record-copy.ts'
 import type { Found, ListedSession, RecordStore, WriteOutcome, WritePlan } from './record-store.ts'
 import { indexUntil, userOf } from './record-store.ts'
 import { retiredMarker, retiredUntil } from './retired-ids.ts'
@@ -44,13 +43,8 @@ export class DataStoreRecords implements RecordStore {
     let keeper = recordKeeper(this.#store)
     let text = keeper ? keeper.read(id) : await this.#store.readData(id)
     if (text === null) return { kind: 'none' }
-    // A record kept parsed (memory storage): nothing to parse. Lent as it is, for the session to
-    // copy each value on first read; copied whole for a schema to check (a transform may change
-    // what it is given, and its output may be anything), or when only devalue copies it.
-    if (typeof text !== 'string') {
-      if (this.#schema || !lendsValues(text)) return { kind: 'record', record: copyRecord(text) }
-      return { kind: 'record', record: text, lent: true }
-    }
+    // A record kept parsed (memory storage): nothing to parse, the core restores it as kept.
+    if (typeof text !== 'string') return { kind: 'record', record: text, lent: true }
     let until = retiredUntil(text)
     if (until !== undefined) return { kind: 'retired', until }
     let record = decodeRecord(text)

@@ -13,8 +13,8 @@ export type Found =
   | { kind: 'corrupt' }
   /**
    * A session record; `text` is its serialized form when the store keeps one string. `lent`: the
-   * record is the store's own (kept in memory), never to change: a session made from it must hand
-   * out copies (`copyOnRead`).
+   * record is the store's own (kept in memory), never to change: the core restores it with
+   * `restoreKept`, which hands out copies.
    */
   | { kind: 'record'; record: SessionRecord; text?: string; lent?: boolean }
 

@@ -1,5 +1,4 @@
 import { DataStoreRecords } from './data-store-records.ts'
-import { lendingCopier } from './record-copy.ts'
 import {
   checkedUser,
   type Found,
@@ -11,7 +10,6 @@ import {
 } from './record-store.ts'
 import { isInert, resolveRetiredGrace } from './retired-ids.ts'
 import {
-  copyOnRead,
   keepWithSession,
   keptWithSession,
   type Session,
@@ -370,10 +368,9 @@ export class ServerStorage {
   }
 
   /** The session for a record found under `id`; `null` when it expired or failed the schema. */
-  async #restore(id: string, found: FoundRecord): Promise<Session | null> {
-    let session = await this.#rules.restore(id, found.record)
-    if (session && found.lent) copyOnRead(session, lendingCopier())
-    return session
+  #restore(id: string, found: FoundRecord): Session | null | Promise<Session | null> {
+    let rules = this.#rules
+    return found.lent ? rules.restoreKept(id, found.record) : rules.restore(id, found.record)
   }
 
   /**

@@ -1,5 +1,12 @@
+import { copyRecord, lendingCopier, lendsValues } from './record-copy.ts'
 import { markInert } from './retired-ids.ts'
-import { createSession, type Session, sessionChanges, setSessionTimes } from './session.ts'
+import {
+  copyOnRead,
+  createSession,
+  type Session,
+  sessionChanges,
+  setSessionTimes,
+} from './session.ts'
 import {
   type ExpiryOptions,
   isExpired,
@@ -44,6 +51,13 @@ export interface StorageRules {
    * Synchronous without a schema (schemas may validate asynchronously).
    */
   restore(id: string, record: SessionRecord): Session | null | Promise<Session | null>
+  /**
+   * {@link StorageRules.restore} for a record a storage keeps in memory (never to change nor hand
+   * out): its values are lent, each copied on its first read (see `copyOnRead`), or, with a schema
+   * (a transform may change what it is given) or when only devalue copies them, the record is
+   * copied whole first.
+   */
+  restoreKept(id: string, kept: SessionRecord): Session | null | Promise<Session | null>
   /** Whether `save` must write: the session changed, or its idle timeout is due for renewal. */
   needsWrite(session: Session, now: number): boolean
 }
@@ -76,6 +90,12 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
       if (isExpired(record, lifetime, Date.now())) return null
       if (schema === undefined) return restored(id, record)
       return validRecord(record, schema, policy).then((valid) => valid && restored(id, valid))
+    },
+    restoreKept(id, kept) {
+      if (schema !== undefined || !lendsValues(kept)) return this.restore(id, copyRecord(kept))
+      let session = this.restore(id, kept) as Session | null
+      if (session) copyOnRead(session, lendingCopier())
+      return session
     },
     needsWrite(session, now) {
       return session.dirty || needsRenewal(sessionChanges(session).touchedAt, lifetime, now)

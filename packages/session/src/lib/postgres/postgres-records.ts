@@ -280,8 +280,8 @@ export class PostgresRecords implements RecordStore {
 
   /**
    * Deletes the user's live sessions past `plan.maxPerUser`, those used least recently (by
-   * `touched_at`, the last renewal: see `renewsOnChange`), never the one just saved. The deletes of one user take
-   * turns on {@link PostgresRecords.#userLock} (overlapping multi-row deletes locking rows in
+   * `touched_at`, the last renewal: see `renewsOnChange`), never the one just saved. The deletes
+   * of one user take turns on {@link PostgresRecords.#userLock} (overlapping multi-row deletes locking rows in
    * different orders deadlock). Logins saved at the same moment may each pick the same rows: the
    * one whose statement began last sees every login's row, so the user keeps at most the cap.
    */

@@ -26,7 +26,7 @@ export function isRetiredMarker(fields: Record<string, string>): boolean {
 /**
  * The fields a save writes at `now`: only what the request changed for a stored session (`stored`),
  * else the whole session with its creation time. The last use (`t`) becomes `now` when the save
- * `renews` the session, else stays as stored (a stored session's save only).
+ * `renews` the session (always when not `stored`), else stays as stored.
  */
 export function fieldChanges(
   session: Session,
@@ -36,7 +36,7 @@ export function fieldChanges(
   renews: boolean,
 ): FieldChanges {
   let changes = sessionChanges(session)
-  let set: string[] = renews || !stored ? ['t', String(now)] : []
+  let set: string[] = renews ? ['t', String(now)] : []
   let removed: string[] = []
   let [values, flash] = session.data
   if (stored) {

@@ -78,7 +78,7 @@ export class RedisRecords implements RecordStore {
     let { session, now, stored, lifetime, origin } = plan
     let cluster = this.#client.cluster === true
     // A save between renewals keeps the stored expiry: the core renews when the index needs it.
-    let renews = plan.renews || !stored
+    let renews = plan.renews
     let touchedAt = renews ? now : (sessionChanges(session).touchedAt ?? now)
     let expires = expiresAt({ createdAt: plan.createdAt, touchedAt }, lifetime)
     let user = plan.userKey === undefined ? undefined : userOf(sessionValue(session, plan.userKey))

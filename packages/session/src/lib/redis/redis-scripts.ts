@@ -125,8 +125,8 @@ end
  * Saves a session. KEYS[1] the session; KEYS[2] the id it was read under, when ARGV[10] names
  * what must be there; then, when given, its user's index. ARGV: mode (`new` replaces the key,
  * `existing` refuses a key deleted, expired or retired since it was read), expiry (ms since the
- * epoch, '' for none, `keep` to leave the key's as it is: a save that does not renew), now, the session id, an id to drop from the index ('' for none), the idle
- * and absolute timeouts in ms ('' for none), until when the index lists the session (the `i`
+ * epoch, '' for none, `keep` to leave the key's as it is: a save that does not renew), now, the
+ * session id, an id to drop from the index ('' for none), the idle and absolute timeouts in ms ('' for none), until when the index lists the session (the `i`
  * field and the index score: '' leaves `i` as it is, '-' deletes it), the most sessions per user
  * ('' for no cap), what the original id must hold ('live', 'retired' or '' when there is none),
  * how many fields to set, those field/value pairs, then the fields to delete. Everything is

@@ -1,13 +1,7 @@
 import { maxCookieSize } from '../cookie.ts'
-import { copyRecord, keepRecord, lendingCopier, lendsValues } from '../record-copy.ts'
+import { keepRecord } from '../record-copy.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
-import {
-  copyOnRead,
-  keepWithSession,
-  keptWithSession,
-  type Session,
-  sessionChanges,
-} from '../session.ts'
+import { keepWithSession, keptWithSession, type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
 import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from '../session-record.ts'
 import type { SessionSchema } from '../session-schema.ts'
@@ -71,13 +65,9 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
       kept = keptParsed(record)
       parsed.set(cookieValue, kept)
     }
-    // Lent as it is, each value copied on first read (see copyOnRead); copied whole for a schema
-    // to check (a transform may change what it is given), or when only devalue copies it.
-    let lends = options.schema === undefined && lendsValues(kept)
-    let session = rules.restore(id, lends ? kept : copyRecord(kept))
+    let session = rules.restoreKept(id, kept)
     if (session instanceof Promise) session = await session
     if (!session) return rules.fresh()
-    if (lends) copyOnRead(session, lendingCopier())
     keepWithSession(session, bases, kept)
     return session
   }
