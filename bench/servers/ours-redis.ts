@@ -3,7 +3,8 @@ import { redisUrl } from '../config.ts'
 import { createOursApp } from './ours-app.ts'
 import { serveFetch } from './serve-fetch.ts'
 
-// @x/fetch-router + session() + Redis storage (ioredis, a hash per session, Lua saves).
+// @x/fetch-router + session() + Redis storage (`url`: its own node-redis connection; a hash per
+// session, Lua saves).
 let storage = createRedisSessionStorage({ url: redisUrl, keyPrefix: 'bench:x-session:' })
 let router = createOursApp(storage)
 serveFetch(

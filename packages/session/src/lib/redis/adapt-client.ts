@@ -12,7 +12,7 @@ export type RedisClient = IoredisConnection | NodeRedisConnection | RedisSession
  * @throws {TypeError} for anything else.
  */
 export function adaptClient(client: object): RedisSessionClient {
-  if (isIoredis(client)) return adaptIoredis(client, false)
+  if (isIoredis(client)) return adaptIoredis(client)
   if (isNodeRedis(client)) return adaptNodeRedis(client)
   let contract = client as Partial<RedisSessionClient>
   if (typeof contract.hgetall === 'function' && typeof contract.evalScript === 'function') {

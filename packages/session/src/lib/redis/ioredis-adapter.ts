@@ -1,3 +1,4 @@
+import { nextEventOf } from './next-event.ts'
 import type { RedisSessionClient } from './redis-client.ts'
 import { isNoScript } from './redis-client.ts'
 
@@ -21,10 +22,6 @@ export interface IoredisConnection {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
   /** `EVAL`. */
   eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
-  /** Ends the connection after the replies it waits for. */
-  quit(): Promise<unknown>
-  /** Ends the connection at once. */
-  disconnect(): void
   /** Listens once for an event (`'ready'`, `'close'`, `'end'`). */
   once(event: string, listener: () => void): unknown
   /** Stops listening. */
@@ -48,23 +45,11 @@ export function isIoredis(client: object): client is IoredisConnection {
  * connection is not ready yet. So does a request that finds any other connection attempt under
  * way (a client made without `lazyConnect`, which starts connecting at once, or a reconnection):
  * it waits for the attempt to end (the caller's `commandTimeout` bounds the wait), then runs, and
- * fails at once if the attempt failed. `owned` connections are closed by `close()`.
+ * fails at once if the attempt failed. The connection is yours: the storage never closes it.
  */
-export function adaptIoredis(redis: IoredisConnection, owned: boolean): RedisSessionClient {
+export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
   let connecting: Promise<void> | undefined
-  let attempt: Promise<void> | undefined
-  // One set of listeners for every request waiting on the same attempt.
-  function attemptEnded(): Promise<void> {
-    attempt ??= new Promise<void>((resolve) => {
-      let ended = () => {
-        for (let event of attemptEnds) redis.removeListener(event, ended)
-        attempt = undefined
-        resolve()
-      }
-      for (let event of attemptEnds) redis.once(event, ended)
-    })
-    return attempt
-  }
+  let attemptEnded = nextEventOf(redis, attemptEnds)
   async function ready(): Promise<IoredisConnection> {
     if (redis.status === 'wait' && connecting === undefined) {
       connecting = redis.connect().finally(() => {
@@ -88,62 +73,6 @@ export function adaptIoredis(redis: IoredisConnection, owned: boolean): RedisSes
         if (!isNoScript(error)) throw error
         return connection.eval(script, keys.length, ...keys, ...args)
       }
-    },
-    close: owned
-      ? async () => {
-          if (redis.status !== 'end') await redis.quit().catch(() => redis.disconnect())
-        }
-      : undefined,
-  }
-}
-
-/**
- * The storage's own ioredis connection to `url`, imported on first use so that node-redis users
- * need not install ioredis. It fails fast while Redis is unreachable (no offline queue, no
- * retries), reconnects in the background, and pipelines the commands of concurrent requests
- * (`enableAutoPipelining`).
- */
-export function connectIoredis(url: string): RedisSessionClient {
-  let adapter: Promise<RedisSessionClient> | undefined
-  let closed = false
-  function open(): Promise<RedisSessionClient> {
-    adapter ??= import('ioredis').then(
-      ({ Redis }) => {
-        let redis = new Redis(url, {
-          lazyConnect: true,
-          // Concurrent requests' commands go out in one write: measured 8 to 30% more
-          // read+save cycles per second with 50 concurrent loops.
-          enableAutoPipelining: true,
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 0,
-          retryStrategy: (attempt) => Math.min(attempt * 100, 1000),
-        })
-        // Connection errors reach the caller through the commands that fail; without a listener
-        // ioredis would also print each reconnection attempt.
-        redis.on('error', () => {})
-        return adaptIoredis(redis as unknown as IoredisConnection, true)
-      },
-      (cause: unknown) => {
-        throw new Error(
-          'createRedisSessionStorage({ url }) connects with ioredis, which is not installed: install it, or give a node-redis client',
-          { cause },
-        )
-      },
-    )
-    return adapter
-  }
-  return {
-    async hgetall(key) {
-      if (closed) throw new Error('The Redis session storage was closed')
-      return (await open()).hgetall(key)
-    },
-    async evalScript(script, sha1, keys, args) {
-      if (closed) throw new Error('The Redis session storage was closed')
-      return (await open()).evalScript(script, sha1, keys, args)
-    },
-    async close() {
-      closed = true
-      if (adapter !== undefined) await (await adapter.catch(() => undefined))?.close?.()
     },
   }
 }

@@ -1,6 +1,5 @@
-import { RedisServer, withServer } from '@x/test-kit'
+import { eventually, RedisServer, withServer } from '@x/test-kit'
 import { Redis } from 'ioredis'
-import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { outageAndRecovery, savedSession } from '../../test/storage-outage.ts'
 import { adaptClient } from '../redis/adapt-client.ts'
@@ -24,23 +23,49 @@ afterAll(async () => {
 
 describe('createRedisSessionStorage({ url }) on a new connection', () => {
   it('serves 50 concurrent first requests on the one connection attempt', async () => {
-    let setup = createRedisSessionStorage({ url, keyPrefix: prefix })
-    let id = await savedSession(setup)
-    await setup.close()
-    let storage = createRedisSessionStorage({ url, keyPrefix: prefix })
-    let saved = await Promise.all(
-      Array.from({ length: 50 }, async (_, index) => {
-        let session = await storage.read(id)
-        session.set(`key${index}`, index)
-        return storage.save(session)
-      }),
-    )
-    // Saved between renewals: the cookie (the id) is not sent again.
-    expect(saved).toEqual(Array(50).fill(null))
-    expect((await storage.read(id)).size).toBe(51)
-    await storage.close()
+    await withServer(RedisServer, async (server) => {
+      let setup = createRedisSessionStorage({ url: server.url })
+      let id = await savedSession(setup)
+      await setup.close()
+      let admin = new Redis(server.url)
+      let before = await connectionsReceived(admin)
+      let storage = createRedisSessionStorage({ url: server.url })
+      let saved = await Promise.all(
+        Array.from({ length: 50 }, async (_, index) => {
+          let session = await storage.read(id)
+          session.set(`key${index}`, index)
+          return storage.save(session)
+        }),
+      )
+      // Saved between renewals: the cookie (the id) is not sent again.
+      expect(saved).toEqual(Array(50).fill(null))
+      expect((await storage.read(id)).size).toBe(51)
+      // One connection for the 50 requests (the admin's own INFO comes after it).
+      expect(await connectionsReceived(admin)).toBe(before + 1)
+      await storage.close()
+      await admin.quit()
+    })
+  })
+
+  it('fails at once while Redis is unreachable from the start, then connects in the background', async () => {
+    await withServer(RedisServer, async (server) => {
+      await server.stop()
+      let storage = createRedisSessionStorage({ url: server.url, commandTimeout: 60_000 })
+      // Within the test's timeout, far below commandTimeout: the failed attempt ends the wait.
+      await expect(storage.read('E'.repeat(32))).rejects.toThrow(/ECONNREFUSED|offline/)
+      await server.restart()
+      let id = await eventually(() => savedSession(storage))
+      expect((await storage.read(id)).get('user')).toBe('ada')
+      await storage.close()
+    })
   })
 })
+
+/** How many connections the Redis behind `admin` has accepted since it started. */
+async function connectionsReceived(admin: Redis): Promise<number> {
+  let stats = await admin.info('stats')
+  return Number(/^total_connections_received:(\d+)/m.exec(stats)?.[1])
+}
 
 describe('createRedisSessionStorage({ client }) on a connection still opening', () => {
   it('serves 20 concurrent first reads on the ioredis client the README recommends', async () => {
@@ -80,15 +105,15 @@ async function readOnceRecovered(storage: RedisSessionStorage, id: string): Prom
 }
 
 describe('createRedisSessionStorage when Redis stalls', () => {
-  it.each(['its own ioredis connection', 'a node-redis client'])(
+  it.each(['its own node-redis connection', 'an ioredis client'])(
     'rejects reads and saves after commandTimeout with %s, then recovers',
     async (kind) => {
       await withServer(RedisServer, async (server) => {
-        let nodeRedis = createClient({ url: server.url })
-        nodeRedis.on('error', () => {})
+        let ioredis = new Redis(server.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 })
+        ioredis.on('error', () => {})
         let storage =
-          kind === 'a node-redis client'
-            ? createRedisSessionStorage(await nodeRedis.connect(), { commandTimeout: 200 })
+          kind === 'an ioredis client'
+            ? createRedisSessionStorage(ioredis, { commandTimeout: 200 })
             : createRedisSessionStorage({ url: server.url, commandTimeout: 200 })
         let id = await savedSession(storage)
         server.pause()
@@ -108,7 +133,7 @@ describe('createRedisSessionStorage when Redis stalls', () => {
         expect(await storage.save(session)).toBeNull()
         expect((await storage.read(id)).get('cart')).toEqual(['mug'])
         await storage.close()
-        if (nodeRedis.isOpen) await nodeRedis.close()
+        ioredis.disconnect()
       })
     },
     30_000,

@@ -1,6 +1,6 @@
 import { adaptClient, type RedisClient } from '../redis/adapt-client.ts'
 import { withCommandTimeout } from '../redis/command-timeout.ts'
-import { connectIoredis } from '../redis/ioredis-adapter.ts'
+import { connectNodeRedis } from '../redis/node-redis-connection.ts'
 import { RedisRecords } from '../redis/redis-records.ts'
 import {
   type ServerSessionStorage,
@@ -14,9 +14,9 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
   extends ServerStorageOptions<Schema> {
   /**
    * A `redis://` or `rediss://` URL (`redis://user:password@host:6379/0`): the storage connects by
-   * itself with ioredis (install it), once, however many requests arrive before the connection is
-   * up; it fails fast while Redis is unreachable, reconnects in the background, and `close()`
-   * disconnects it.
+   * itself with node-redis (install the `redis` package), once, however many requests arrive
+   * before the connection is up; it fails fast while Redis is unreachable, reconnects in the
+   * background, and `close()` disconnects it.
    */
   url?: string
   /**
@@ -105,7 +105,9 @@ export function createRedisSessionStorage(
     throw new TypeError(`commandTimeout must be a positive number of milliseconds, got ${timeout}`)
   }
   let client =
-    options.url === undefined ? adaptClient(options.client as object) : connectIoredis(options.url)
+    options.url === undefined
+      ? adaptClient(options.client as object)
+      : connectNodeRedis(options.url)
   let records = new RedisRecords(
     withCommandTimeout(client, timeout),
     options.keyPrefix ?? 'session:',
