@@ -8,22 +8,23 @@ interface OwnedClient extends NodeRedisConnection, EventSource {
   connect(): Promise<unknown>
   close(): Promise<unknown>
   destroy(): void
-  on(event: string, listener: () => void): unknown
+  on(event: string, listener: (error?: unknown) => void): unknown
 }
 
-/** The events that end a connection attempt, in success or failure. */
-const attemptEnds = ['ready', 'error']
+/** The events that end a connection attempt: in success, failure, or by `close()`. */
+const attemptEnds = ['ready', 'error', 'end']
 
 /**
  * The storage's own node-redis connection to `url`, imported and connected on first use, so that
  * ioredis users need not install node-redis. Every request that arrives while a connection
  * attempt is under way (the first one, or a reconnection) waits for that one attempt (the
- * caller's `commandTimeout` bounds the wait), then runs, and fails at once if it failed. While
- * Redis is unreachable commands fail at once (no offline queue), and the client reconnects in
- * the background (100 ms after the first failure, then up to 1 s apart). node-redis writes the
- * commands of concurrent requests in one write.
+ * caller's `commandTimeout` bounds the wait), then runs, and fails at once if it failed, with the
+ * connection's error as `cause`. While Redis is unreachable commands fail at once (no offline
+ * queue), and the client reconnects in the background, at most a second apart. node-redis writes
+ * the commands of concurrent requests in one write. `close()` waits for the replies under way at
+ * most `closeWithin` milliseconds, then ends the connection.
  */
-export function connectNodeRedis(url: string): RedisSessionClient {
+export function connectNodeRedis(url: string, closeWithin: number): RedisSessionClient {
   let connection: Promise<Connection> | undefined
   let opened: Connection | undefined
   let closed = false
@@ -43,14 +44,15 @@ export function connectNodeRedis(url: string): RedisSessionClient {
     return connection
   }
   async function afterAttempt(): Promise<RedisSessionClient> {
+    let { client, commands, ready, lastError } = await open()
+    if (!client.isReady && !closed) await ready()
     if (closed) throw new Error('The Redis session storage was closed')
-    let { commands, ready } = await open()
-    await ready()
+    if (!client.isReady) throw new Error('Redis is unreachable', { cause: lastError() })
     return commands
   }
-  /** The commands, when no connection attempt is under way (the common case: no wait at all). */
+  /** The commands, while connected (the common case: no wait at all). */
   function usable(): RedisSessionClient | undefined {
-    return !closed && opened?.attempting() === false ? opened.commands : undefined
+    return !closed && opened?.client.isReady === true ? opened.commands : undefined
   }
   return {
     hgetall(key) {
@@ -67,9 +69,10 @@ export function connectNodeRedis(url: string): RedisSessionClient {
       closed = true
       let client = (await connection?.catch(() => undefined))?.client
       if (client === undefined) return
-      // A client between attempts (or in one) has nothing to flush: end it at once.
-      if (client.isReady) await client.close().catch(() => client.destroy())
-      else client.destroy()
+      // A client between attempts (or in one) has nothing to flush: end it at once. A stalled
+      // Redis would hold a graceful close for the whole stall: it gets `closeWithin`.
+      if (client.isReady) await settledWithin(client.close(), closeWithin)
+      client.destroy()
     },
   }
 }
@@ -78,10 +81,10 @@ export function connectNodeRedis(url: string): RedisSessionClient {
 interface Connection {
   client: OwnedClient
   commands: RedisSessionClient
-  /** Whether a connection attempt is under way. */
-  attempting(): boolean
   /** Resolves when no attempt is under way: at once, or when the one under way ends. */
   ready(): Promise<void>
+  /** The error of the last failed attempt or lost connection, if any since the last success. */
+  lastError(): unknown
 }
 
 const clientOptions = {
@@ -96,12 +99,18 @@ const clientOptions = {
 /** Connects `client` and tracks its connection attempts. */
 function watchAttempts(client: OwnedClient): Connection {
   let attempting = true
+  let lastError: unknown
   // Errors reach the caller through the commands that fail; without a listener node-redis would
   // crash the process on the first one.
-  client.on('error', () => {
+  client.on('error', (error?: unknown) => {
     attempting = false
+    lastError = error
   })
   client.on('ready', () => {
+    attempting = false
+    lastError = undefined
+  })
+  client.on('end', () => {
     attempting = false
   })
   client.on('reconnecting', () => {
@@ -110,6 +119,24 @@ function watchAttempts(client: OwnedClient): Connection {
   // Rejects only when closed while connecting; a failed attempt is an 'error' event.
   client.connect().catch(() => {})
   let attemptEnded = nextEventOf(client, attemptEnds)
-  let ready = () => (attempting ? attemptEnded() : Promise.resolve())
-  return { client, commands: adaptNodeRedis(client), attempting: () => attempting, ready }
+  return {
+    client,
+    commands: adaptNodeRedis(client),
+    ready: () => (attempting ? attemptEnded() : Promise.resolve()),
+    lastError: () => lastError,
+  }
 }
+
+/** Resolves when `task` settles or `ms` milliseconds pass, whichever comes first. */
+function settledWithin(task: Promise<unknown>, ms: number): Promise<void> {
+  if (ms === Number.POSITIVE_INFINITY) return task.then(noop, noop)
+  return new Promise<void>((resolve) => {
+    let timer = setTimeout(resolve, ms)
+    task.then(noop, noop).finally(() => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
+}
+
+function noop(): void {}

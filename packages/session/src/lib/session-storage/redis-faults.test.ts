@@ -51,12 +51,53 @@ describe('createRedisSessionStorage({ url }) on a new connection', () => {
     await withServer(RedisServer, async (server) => {
       await server.stop()
       let storage = createRedisSessionStorage({ url: server.url, commandTimeout: 60_000 })
-      // Within the test's timeout, far below commandTimeout: the failed attempt ends the wait.
-      await expect(storage.read('E'.repeat(32))).rejects.toThrow(/ECONNREFUSED|offline/)
+      // Within the test's timeout, far below commandTimeout: the failed attempt ends the wait, and
+      // its error is the cause.
+      let failure = await storage.read('E'.repeat(32)).catch((error: unknown) => error)
+      expect(failure).toMatchObject({
+        message: 'Redis is unreachable',
+        cause: expect.objectContaining({ code: 'ECONNREFUSED' }),
+      })
       await server.restart()
       let id = await eventually(() => savedSession(storage))
       expect((await storage.read(id)).get('user')).toBe('ada')
       await storage.close()
+    })
+  })
+})
+
+describe('createRedisSessionStorage({ url }).close()', () => {
+  it('ends a request waiting for the first connection attempt at once', async () => {
+    await withServer(RedisServer, async (server) => {
+      // A frozen Redis accepts the connection but never answers: the attempt stays under way.
+      server.pause()
+      try {
+        let storage = createRedisSessionStorage({
+          url: server.url,
+          commandTimeout: Number.POSITIVE_INFINITY,
+        })
+        let waiting = storage.read('E'.repeat(32))
+        await storage.close()
+        await expect(waiting).rejects.toThrow('The Redis session storage was closed')
+      } finally {
+        server.resume()
+      }
+    })
+  })
+
+  it('ends the connection to a stalled Redis after commandTimeout, not at its end', async () => {
+    await withServer(RedisServer, async (server) => {
+      let storage = createRedisSessionStorage({ url: server.url, commandTimeout: 200 })
+      let id = await savedSession(storage)
+      server.pause()
+      try {
+        await expect(storage.read(id)).rejects.toThrow(RedisTimeoutError)
+        // Resolves while Redis is still frozen (a graceful close would wait for the read's reply).
+        await storage.close()
+        await expect(storage.read(id)).rejects.toThrow('The Redis session storage was closed')
+      } finally {
+        server.resume()
+      }
     })
   })
 })

@@ -155,6 +155,8 @@ describe('createRedisSessionStorage', () => {
     )
     expect(() => createRedisSessionStorage(redis, { ttl: 0 })).toThrow(TypeError)
     expect(() => createRedisSessionStorage({ url, commandTimeout: 0 })).toThrow(TypeError)
+    // node-redis would take an empty url for localhost.
+    expect(() => createRedisSessionStorage({ url: '' })).toThrow(/non-empty/)
     expect(() => createRedisSessionStorage({ url, retiredIdGrace: -1 })).toThrow(TypeError)
     expect(() =>
       createRedisSessionStorage({ client: { get: () => null } as never, keyPrefix: prefix }),

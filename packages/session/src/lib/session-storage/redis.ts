@@ -16,7 +16,10 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
    * A `redis://` or `rediss://` URL (`redis://user:password@host:6379/0`): the storage connects by
    * itself with node-redis (install the `redis` package), once, however many requests arrive
    * before the connection is up; it fails fast while Redis is unreachable, reconnects in the
-   * background, and `close()` disconnects it.
+   * background, and `close()` disconnects it (after the replies under way, waiting at most
+   * `commandTimeout`).
+   *
+   * @throws {TypeError} (from the factory) for an empty string.
    */
   url?: string
   /**
@@ -104,10 +107,13 @@ export function createRedisSessionStorage(
   if (typeof timeout !== 'number' || !(timeout > 0)) {
     throw new TypeError(`commandTimeout must be a positive number of milliseconds, got ${timeout}`)
   }
+  if (options.url !== undefined && (typeof options.url !== 'string' || options.url === '')) {
+    throw new TypeError('createRedisSessionStorage(): `url` must be a non-empty redis:// URL')
+  }
   let client =
     options.url === undefined
       ? adaptClient(options.client as object)
-      : connectNodeRedis(options.url)
+      : connectNodeRedis(options.url, timeout)
   let records = new RedisRecords(
     withCommandTimeout(client, timeout),
     options.keyPrefix ?? 'session:',
