@@ -14,8 +14,8 @@ function gate<Value = void>(): { promise: Promise<Value>; open: (value: Value) =
   return { promise, open }
 }
 
-// @hono/node-server makes a request's signal only when it is first read, and the router reads it
-// only once a step is still pending after the I/O of its turn: the abort must still get through.
+// @hono/node-server makes a request's signal only when it is first read (the router reads it when
+// a step first answers with a promise): the client going away must still end the wait.
 it('ends the wait for a stuck handler when the client goes away, on @hono/node-server', async () => {
   let handlerStarted = gate()
   let handlerWaits = gate()
@@ -55,6 +55,6 @@ it('ends the wait for a stuck handler when the client goes away, on @hono/node-s
     expect(await abortSeen.promise).toMatch(/aborted|prematurely closed/)
   } finally {
     handlerWaits.open()
-    server.close()
+    await new Promise((resolve) => server.close(resolve))
   }
 })

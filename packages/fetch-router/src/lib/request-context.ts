@@ -80,10 +80,8 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
         ? /^https:/i.test(context.request.url)
         : context.#url.protocol === 'https:'
     abortOf = (context) => {
-      context.#abort ??= new RequestAbort(
-        () => (context.#signal ??= context.request.signal),
-        readySignalOf(context),
-      )
+      context.#signal ??= context.request.signal
+      context.#abort ??= new RequestAbort(context.#signal)
       return context.#abort
     }
     readySignalOf = (context) => {
@@ -117,8 +115,7 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   // Made when a step first answers with a promise: synchronous answers never race the signal.
   #abort: RequestAbort | undefined
   // The request's signal, once read: at once when the runtime made it with the request, else when
-  // a step is still pending after the I/O of its turn (an adapter's signal made on demand costs an
-  // allocation; see RequestAbort).
+  // a step first answers with a promise (an adapter's signal made on demand costs an allocation).
   #signal: AbortSignal | undefined
   #signalOnDemand = false
 
@@ -252,7 +249,7 @@ export function requestAbort(context: RequestContext<AnyParams>): RequestAbort {
  * Throws the abort reason when the request is aborted, as far as can be known without making its
  * signal: a signal the runtime made with the request, or one already read, is checked; the signal
  * of an adapter's request that makes it on first read (`@hono/node-server`) is left unmade until a
- * step stays pending past the I/O of its turn. Such a signal aborts on an event (the client went away), so it
+ * step answers with a promise. Such a signal aborts on an event (the client went away), so it
  * cannot abort during a synchronous run of steps.
  *
  * @throws the abort reason, or what the request's `signal` getter throws.
