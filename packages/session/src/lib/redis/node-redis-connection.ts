@@ -72,7 +72,12 @@ export function connectNodeRedis(url: string, closeWithin: number): RedisSession
       // A client between attempts (or in one) has nothing to flush: end it at once. A stalled
       // Redis would hold a graceful close for the whole stall: it gets `closeWithin`.
       if (client.isReady) await settledWithin(client.close(), closeWithin)
-      client.destroy()
+      try {
+        client.destroy()
+      } catch {
+        // node-redis 5 refuses to destroy a client once close() began: closed, or still draining a
+        // stalled Redis, which it ends when the socket does.
+      }
     },
   }
 }
@@ -87,6 +92,7 @@ interface Connection {
   lastError(): unknown
 }
 
+/** How the storage's own client is made, besides its `url`. */
 const clientOptions = {
   // Fail fast while Redis is unreachable, instead of queueing requests until it is back.
   disableOfflineQueue: true,
