@@ -535,36 +535,45 @@ function itEndsUserSessions(factory: StorageFactory): void {
   })
 }
 
+/**
+ * A storage capping each user at 2 sessions, and three browsers: ada logged in on the laptop,
+ * then a second later on the tablet; the phone not yet.
+ */
+async function twoDevicesAtTheCap(factory: StorageFactory) {
+  let storage = factory({ userKey: 'userId', maxSessionsPerUser: 2 })
+  let [laptop, tablet, phone] = [0, 1, 2].map(() => new Browser(storage, cookie)) as [
+    Browser,
+    Browser,
+    Browser,
+  ]
+  await laptop.request((session) => session.set('userId', 'ada'))
+  vi.advanceTimersByTime(1000)
+  await tablet.request((session) => session.set('userId', 'ada'))
+  return { storage, laptop, tablet, phone }
+}
+
 /** The per-user cap, by last use. */
 function itCapsByLastUse(factory: StorageFactory): void {
   it('keeps a device in use over one left unused when the cap deletes a session', async () => {
-    let storage = factory({ userKey: 'userId', maxSessionsPerUser: 2 })
-    let [laptop, tablet, phone] = [0, 1, 2].map(() => new Browser(storage, cookie))
-    await laptop?.request((session) => session.set('userId', 'ada'))
-    vi.advanceTimersByTime(1000)
-    await tablet?.request((session) => session.set('userId', 'ada'))
+    let { storage, laptop, tablet, phone } = await twoDevicesAtTheCap(factory)
     vi.advanceTimersByTime(day) // the laptop is used (and renewed); the tablet is not
-    await laptop?.request((session) => expect(session.get('userId')).toBe('ada'))
-    await phone?.request((session) => session.set('userId', 'ada'))
-    await tablet?.request((session) => expect(session.get('userId')).toBeUndefined())
+    await laptop.request((session) => expect(session.get('userId')).toBe('ada'))
+    await phone.request((session) => session.set('userId', 'ada'))
+    await tablet.request((session) => expect(session.get('userId')).toBeUndefined())
     for (let device of [laptop, phone]) {
-      await device?.request((session) => expect(session.get('userId')).toBe('ada'))
+      await device.request((session) => expect(session.get('userId')).toBe('ada'))
     }
     expect(await storage.destroyUserSessions?.('ada')).toBe(2)
   })
 
   it('keeps a device whose session changed an hour ago over one unused since its login', async () => {
     // The default idle timeout: a read alone renews the session once in 16.8 hours.
-    let storage = factory({ userKey: 'userId', maxSessionsPerUser: 2 })
-    let [laptop, tablet, phone] = [0, 1, 2].map(() => new Browser(storage, cookie))
-    await laptop?.request((session) => session.set('userId', 'ada'))
-    vi.advanceTimersByTime(1000)
-    await tablet?.request((session) => session.set('userId', 'ada'))
+    let { storage, laptop, tablet, phone } = await twoDevicesAtTheCap(factory)
     vi.advanceTimersByTime(3_600_000)
-    await laptop?.request((session) => session.set('cart', ['mug']))
-    await phone?.request((session) => session.set('userId', 'ada'))
-    await tablet?.request((session) => expect(session.get('userId')).toBeUndefined())
-    await laptop?.request((session) => expect(session.get('cart')).toEqual(['mug']))
+    await laptop.request((session) => session.set('cart', ['mug']))
+    await phone.request((session) => session.set('userId', 'ada'))
+    await tablet.request((session) => expect(session.get('userId')).toBeUndefined())
+    await laptop.request((session) => expect(session.get('cart')).toEqual(['mug']))
     expect(await storage.destroyUserSessions?.('ada')).toBe(2)
   })
 }
