@@ -56,6 +56,8 @@ export class DataStoreRecords implements RecordStore {
   }
 
   async write(plan: WritePlan): Promise<WriteOutcome> {
+    let done = plan.origin === undefined ? this.#writeKeptNow(plan) : undefined
+    if (done !== undefined) return done
     let evicted: Evicted = { user: '', ids: [] }
     let write = () => this.#locks.run(plan.id, () => this.#write(plan, evicted))
     let origin = plan.origin
@@ -166,12 +168,49 @@ export class DataStoreRecords implements RecordStore {
     return record === null || isExpired(record, lifetime, now) ? 'gone' : 'live'
   }
 
+  /**
+   * The whole write, at once, when the store keeps records in memory (`read` and `write` are
+   * synchronous: nothing else runs between them, as under the lock), nothing holds the session's
+   * lock and the user index needs no change; `undefined`, having changed nothing, otherwise.
+   */
+  #writeKeptNow(plan: WritePlan): WriteOutcome | undefined {
+    let keeper = recordKeeper(this.#store)
+    if (keeper === undefined || this.#locks.busy(plan.id)) return undefined
+    let merged = this.#merge(plan, plan.stored ? keeper.read(plan.id) : null)
+    if (typeof merged === 'string') return merged
+    if (this.#indexWanted(merged, plan)) return undefined
+    keeper.write(plan.id, merged, expiryMs(merged, plan.lifetime))
+    return 'written'
+  }
+
   /** Writes the session's record under its lock, first extending the user index if needed. */
   async #write(plan: WritePlan, evicted: Evicted): Promise<WriteOutcome> {
-    let { session, now, stored, read, lifetime } = plan
-    let changes = sessionChanges(session)
     let keeper = recordKeeper(this.#store)
-    let base = stored ? (keeper ? keeper.read(plan.id) : await this.#store.readData(plan.id)) : null
+    let base = plan.stored
+      ? keeper
+        ? keeper.read(plan.id)
+        : await this.#store.readData(plan.id)
+      : null
+    let record = this.#merge(plan, base)
+    if (typeof record === 'string') return record
+    if (this.#indexWanted(record, plan)) await this.#index(record, plan, evicted)
+    let expires = expiryMs(record, plan.lifetime)
+    if (keeper) {
+      keeper.write(plan.id, record, expires)
+      return 'written'
+    }
+    let data = encodeRecord(record)
+    if (base === null) await this.#store.createData(plan.id, data, new Date(expires))
+    else await this.#store.updateData(plan.id, data, new Date(expires))
+    return 'written'
+  }
+
+  /**
+   * The record to write: the session's changes applied to `base` (what is stored under its id now:
+   * a record kept parsed, a text, or `null`), or why nothing is written.
+   */
+  #merge(plan: WritePlan, base: SessionRecord | string | null): SessionRecord | 'gone' | 'retired' {
+    let { session, now, stored, read, lifetime } = plan
     // The record vanished since it was read (a logout elsewhere, destroyUserSessions, expiry): do
     // not revive it. A live marker: this request read the id before a login retired it.
     if (stored && base === null) return 'gone'
@@ -185,46 +224,51 @@ export class DataStoreRecords implements RecordStore {
         : { record: base, asRead: false }
     // Expired while the request ran, by the timestamps stored now (another request may have renewed
     // it since): do not revive it either.
-    let times = baseRecord ?? {
-      createdAt: changes.createdAt ?? now,
-      touchedAt: changes.touchedAt ?? now,
+    if (stored) {
+      let changes = sessionChanges(session)
+      let times = baseRecord ?? {
+        createdAt: changes.createdAt ?? now,
+        touchedAt: changes.touchedAt ?? now,
+      }
+      if (isExpired(times, lifetime, now)) return 'gone'
     }
-    if (stored && isExpired(times, lifetime, now)) return 'gone'
     let record = applyChanges(baseRecord, session, now, plan.createdAt, plan.renews)
     if (asRead && read?.indexedUntil !== undefined) record.indexedUntil = read.indexedUntil
-    await this.#index(record, plan, evicted)
-    let expires = new Date(Math.min(expiresAt(record, lifetime), maxDate))
-    if (keeper) {
-      keeper.write(plan.id, record, expires)
-      return 'written'
-    }
-    let data = encodeRecord(record)
-    if (base === null) await this.#store.createData(plan.id, data, expires)
-    else await this.#store.updateData(plan.id, data, expires)
-    return 'written'
+    return record
   }
 
   /**
-   * Lists the session in its user's index until at least when the record about to be written may
-   * live, unless the index already does; sets what it holds on the record, and what the cap
-   * evicts on `evicted`.
+   * Whether the user index must list the session until later before `record` is written (see
+   * {@link DataStoreRecords.#index}); a record without a user loses what it says of the index.
    */
-  async #index(record: SessionRecord, plan: WritePlan, evicted: Evicted): Promise<void> {
+  #indexWanted(record: SessionRecord, plan: WritePlan): boolean {
     let user = plan.userKey === undefined ? undefined : userOf(record.values[plan.userKey])
     if (user === undefined) {
       delete record.indexedUntil
-      return
+      return false
     }
     let expires = expiresAt(record, plan.lifetime)
-    if (!plan.userChanged && record.indexedUntil !== undefined && record.indexedUntil >= expires) {
-      return
-    }
-    let until = indexUntil(record.createdAt, expires, plan.lifetime)
+    return plan.userChanged || record.indexedUntil === undefined || record.indexedUntil < expires
+  }
+
+  /**
+   * Lists the session in its user's index until at least when `record` may live (when
+   * {@link DataStoreRecords.#indexWanted} says so); sets what it holds on the record, and what the
+   * cap evicts on `evicted`.
+   */
+  async #index(record: SessionRecord, plan: WritePlan, evicted: Evicted): Promise<void> {
+    let user = userOf(record.values[plan.userKey as string]) as string
+    let until = indexUntil(record.createdAt, expiresAt(record, plan.lifetime), plan.lifetime)
     let entry = { id: plan.id, until, dropped: plan.dropped }
     evicted.ids = await this.#users.add(user, entry, plan.now, plan.maxPerUser)
     evicted.user = user
     record.indexedUntil = until
   }
+}
+
+/** When `record` expires (ms since the epoch), as a store is told: at the latest Date there is. */
+function expiryMs(record: SessionRecord, lifetime: Lifetime): number {
+  return Math.min(expiresAt(record, lifetime), maxDate)
 }
 
 function liveMarker(text: string, now: number): boolean {

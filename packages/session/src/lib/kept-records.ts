@@ -18,11 +18,11 @@ export interface RecordKeeper {
    */
   read(id: string): SessionRecord | string | null
   /**
-   * Stores a copy of `record` under `id` until `expires`.
+   * Stores a copy of `record` under `id` until `expires` (ms since the epoch).
    *
    * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
    */
-  write(id: string, record: SessionRecord, expires: Date): void
+  write(id: string, record: SessionRecord, expires: number): void
 }
 
 /** The {@link RecordKeeper} `store` offers, if any. */

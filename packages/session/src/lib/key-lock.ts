@@ -7,17 +7,23 @@ export class KeyLock {
   #tails = new Map<string, Promise<unknown>>()
 
   /** Runs `task` once every task queued for `key` before it has settled; resolves to its result. */
-  async run<Result>(key: string, task: () => Promise<Result>): Promise<Result> {
-    let previous = this.#tails.get(key)
+  run<Result>(key: string, task: () => Promise<Result>): Promise<Result> {
+    let tails = this.#tails
+    let previous = tails.get(key)
     // Nothing queued: start at once, without waiting a turn of the microtask queue.
     let current = previous === undefined ? start(task) : previous.then(task, task)
-    let settled = current.catch(() => {})
-    this.#tails.set(key, settled)
-    try {
-      return await current
-    } finally {
-      if (this.#tails.get(key) === settled) this.#tails.delete(key)
-    }
+    // The next task queued for `key` waits for this one to settle; the last one forgets the key.
+    let settled: Promise<void> = current.then(
+      () => release(tails, key, settled),
+      () => release(tails, key, settled),
+    )
+    tails.set(key, settled)
+    return current
+  }
+
+  /** Whether a task queued for `key` has not settled yet. */
+  busy(key: string): boolean {
+    return this.#tails.has(key)
   }
 
   /**
@@ -32,6 +38,11 @@ export class KeyLock {
     }
     return hold(0)
   }
+}
+
+/** Forgets `key` once `settled`, its last task's end, is still the last one queued. */
+function release(tails: Map<string, Promise<unknown>>, key: string, settled: Promise<void>): void {
+  if (tails.get(key) === settled) tails.delete(key)
 }
 
 /** Starts `task`, turning a synchronous throw into a rejected promise. */

@@ -8,7 +8,8 @@ const uncommon = Symbol('uncommon')
 
 /** One copy's state: each object copied so far with its copy, and whether values are checked. */
 interface Copying {
-  copies: Map<object, unknown>
+  /** Made on the first object copied: most saves copy none (they set a number, say). */
+  copies: Map<object, unknown> | undefined
   /** Whether values may be anything a request stored (else they are a kept record's own). */
   checked: boolean
   /**
@@ -26,12 +27,16 @@ interface Copying {
 }
 
 /**
- * Kept records whose every value {@link keepRecord} copied directly: they hold only what
- * {@link copyValue} copies (no typed array, sparse array or null-prototype object), so their
- * values can be lent one by one (see {@link lendsValues}). Any other record (one devalue's round
- * trip made, or one parsed from text and never kept) is copied whole.
+ * Set (to `true`) on kept records whose every value {@link keepRecord} copied directly: they hold
+ * only what {@link copyValue} copies (no typed array, sparse array or null-prototype object), so
+ * their values can be lent one by one (see {@link lendsValues}). Any other record (one devalue's
+ * round trip made, or one parsed from text and never kept) is copied whole. A property, not a
+ * WeakSet: adding to one at every save costs more than the rest of the copy.
  */
-const copiedDirectly = new WeakSet<SessionRecord>()
+const copiedDirectly = Symbol('copiedDirectly')
+
+/** A record {@link keepRecord} made, marked when it copied it directly. */
+type KeptRecord = SessionRecord & { [copiedDirectly]?: true }
 
 /**
  * A record to keep in memory for `record`, sharing nothing with it: each value (and flash value)
@@ -50,19 +55,22 @@ export function keepRecord(
   previous: SessionRecord | undefined,
 ): SessionRecord {
   let copying: Copying = {
-    copies: new Map(),
+    copies: undefined,
     checked: true,
     maxDepth: maxWrittenDepth,
     ownKeys: false,
   }
   // Values are shared only with a record copied directly, so that the new one can be lent too.
-  let shared = previous !== undefined && copiedDirectly.has(previous) ? previous : undefined
+  let shared =
+    previous !== undefined && (previous as KeptRecord)[copiedDirectly] === true
+      ? previous
+      : undefined
   try {
     if (isPolluted()) throw uncommon
     let values = keepValues(record.values, shared?.values, copying)
     let flash = keepValues(record.flash, shared?.flash, copying)
-    let kept = withData(record, values, flash)
-    copiedDirectly.add(kept)
+    let kept: KeptRecord = withData(record, values, flash)
+    kept[copiedDirectly] = true
     return kept
   } catch {
     // Mostly `uncommon`; any other error (an object faking a Date, say) is devalue's to report.
@@ -76,7 +84,7 @@ export function keepRecord(
  * a record {@link keepRecord} copied directly, which holds nothing devalue alone copies.
  */
 export function lendsValues(kept: SessionRecord): boolean {
-  return copiedDirectly.has(kept)
+  return (kept as KeptRecord)[copiedDirectly] === true
 }
 
 /**
@@ -89,7 +97,7 @@ export function lendsValues(kept: SessionRecord): boolean {
  */
 export function lendingCopier(): (value: object) => unknown {
   let copying: Copying = {
-    copies: new Map(),
+    copies: undefined,
     checked: false,
     maxDepth: Number.POSITIVE_INFINITY,
     ownKeys: false,
@@ -107,7 +115,7 @@ export function lendingCopier(): (value: object) => unknown {
  */
 export function copyRecord(kept: SessionRecord): SessionRecord {
   let copying: Copying = {
-    copies: new Map(),
+    copies: undefined,
     checked: false,
     maxDepth: Number.POSITIVE_INFINITY,
     ownKeys: false,
@@ -161,7 +169,7 @@ function copyValue(value: unknown, copying: Copying, depth: number): unknown {
     if (typeof value === 'function' || typeof value === 'symbol') throw uncommon
     return value
   }
-  let known = copying.copies.get(value)
+  let known = copying.copies?.get(value)
   if (known !== undefined) return known
   // devalue refuses a thenable, even a Date with a `then` method.
   if (copying.checked && typeof (value as { then?: unknown }).then === 'function') throw uncommon
@@ -189,6 +197,7 @@ function copyValue(value: unknown, copying: Copying, depth: number): unknown {
 }
 
 function remember<Copy>(original: object, copy: Copy, copying: Copying): Copy {
+  copying.copies ??= new Map()
   copying.copies.set(original, copy)
   return copy
 }
@@ -198,7 +207,7 @@ function copyObject(original: Data, copying: Copying, depth: number): Data {
   if (copying.checked && Object.getOwnPropertySymbols(original).length > 0) throw uncommon
   // A spread copies the object's layout at once; only objects inside need copying after it.
   let copy = { ...original }
-  copying.copies.set(original, copy)
+  remember(original, copy, copying)
   if (copying.ownKeys) {
     for (let key of Object.keys(copy)) copyEntry(copy, key, copying, depth)
   } else {
@@ -219,7 +228,7 @@ function copyEntry(copy: Data, key: string, copying: Copying, depth: number): vo
 function copyArray(original: unknown[], copying: Copying, depth: number): unknown[] {
   if (!Array.isArray(original)) throw uncommon
   let copy: unknown[] = []
-  copying.copies.set(original, copy)
+  remember(original, copy, copying)
   for (let index = 0; index < original.length; index++) {
     // devalue keeps holes; a plain copy would fill them.
     if (!(index in original)) throw uncommon
@@ -234,7 +243,7 @@ function copyMap(
   depth: number,
 ): Map<unknown, unknown> {
   let copy = new Map<unknown, unknown>()
-  copying.copies.set(original, copy)
+  remember(original, copy, copying)
   for (let [key, value] of original)
     copy.set(copyValue(key, copying, depth), copyValue(value, copying, depth))
   return copy
@@ -242,7 +251,7 @@ function copyMap(
 
 function copySet(original: Set<unknown>, copying: Copying, depth: number): Set<unknown> {
   let copy = new Set<unknown>()
-  copying.copies.set(original, copy)
+  remember(original, copy, copying)
   for (let value of original) copy.add(copyValue(value, copying, depth))
   return copy
 }

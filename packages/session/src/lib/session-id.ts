@@ -1,7 +1,5 @@
 import { toBase64Url } from './base64url.ts'
 
-const sessionIdPattern = /^[A-Za-z0-9_-]{32}$/
-
 /**
  * A new session id: 24 bytes (192 bits) from the platform's CSPRNG, as 32 base64url characters.
  */
@@ -14,5 +12,20 @@ export function createSessionId(): string {
  * cookie becomes a key or a file name.
  */
 export function isSessionId(id: unknown): id is string {
-  return typeof id === 'string' && sessionIdPattern.test(id)
+  if (typeof id !== 'string' || id.length !== 32) return false
+  for (let index = 0; index < 32; index++) {
+    if (!isBase64UrlCode(id.charCodeAt(index))) return false
+  }
+  return true
+}
+
+/** Whether `code` is a character of base64url (A-Z, a-z, 0-9, `-`, `_`): faster than a RegExp. */
+function isBase64UrlCode(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 45 ||
+    code === 95
+  )
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { createSession, Session } from './session.ts'
 import { createSessionId, isSessionId } from './session-id.ts'
@@ -14,6 +15,38 @@ describe('createSessionId', () => {
     for (let id of ['A'.repeat(31), `${'A'.repeat(31)}=`, '../../etc/passwd', null, 42]) {
       expect(isSessionId(id)).toBe(false)
     }
+  })
+
+  it('accepts exactly 32 characters of A-Z, a-z, 0-9, - and _ (2,000 strings around them)', () => {
+    let base64url = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    // Near misses: the characters around each range, a few beyond ASCII, lengths 31 to 33.
+    let near = [
+      ...base64url,
+      '@',
+      '[',
+      '`',
+      '{',
+      '/',
+      ':',
+      '.',
+      '+',
+      '=',
+      ' ',
+      '\0',
+      'é',
+      '\u{1f600}',
+    ]
+    let ids = fc.oneof(
+      fc.string({ unit: fc.constantFrom(...near), minLength: 31, maxLength: 33 }),
+      fc.string({ unit: fc.constantFrom(...base64url), minLength: 31, maxLength: 33 }),
+    )
+    fc.assert(
+      fc.property(ids, (id) => {
+        let expected = id.length === 32 && [...id].every((char) => base64url.includes(char))
+        expect(isSessionId(id)).toBe(expected)
+      }),
+      { numRuns: 2000 },
+    )
   })
 })
 

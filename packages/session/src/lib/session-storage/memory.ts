@@ -99,7 +99,7 @@ class MemoryDataStore implements SessionDataStore {
     },
     write: (id, record, expires) => {
       let kept = keepRecord(record, this.#entries.get(id)?.record)
-      this.#keep(id, { record: kept, text: undefined, expires: expires.getTime(), used: false })
+      this.#keep(id, { record: kept, text: undefined, expires, used: false })
     },
   }
 
