@@ -89,6 +89,56 @@ describe('Session', () => {
     expect(session.data).toEqual([{}, {}])
   })
 
+  it('agrees with a Map of its values after any set, unset and get over stored data (500 runs)', () => {
+    let key = fc.constantFrom('a', 'b', 'c', 'd', 'constructor', 'toString')
+    let value = fc.oneof(fc.integer(), fc.constant(undefined), fc.constant(null), fc.string())
+    let step = fc.oneof(
+      fc.tuple(fc.constant('set' as const), key, value),
+      fc.tuple(fc.constant('unset' as const), key, fc.constant(undefined)),
+    )
+    let stored = fc.dictionary(key, fc.oneof(fc.integer(), fc.constant(undefined)))
+    fc.assert(
+      fc.property(stored, stored, fc.array(step, { maxLength: 12 }), (values, flash, steps) => {
+        let session = new Session('id', [values, flash])
+        let model = new Map(Object.entries(values))
+        for (let [action, name, item] of steps) {
+          if (action === 'set' && item !== null && item !== undefined) {
+            session.set(name, item)
+            model.set(name, item)
+          } else {
+            if (action === 'set') session.set(name, item)
+            else session.unset(name)
+            model.delete(name)
+          }
+        }
+        let flashKeys = Object.keys(flash)
+        expect(session.size).toBe(model.size + flashKeys.length)
+        expect(session.data[0]).toStrictEqual(Object.fromEntries(model))
+        for (let name of ['a', 'b', 'c', 'd', 'constructor', 'toString', 'other']) {
+          let inFlash = flashKeys.includes(name)
+          expect(session.has(name)).toBe(model.has(name) || inFlash)
+          if (model.has(name)) expect(session.get(name)).toBe(model.get(name))
+          else expect(session.get(name)).toBe(inFlash ? flash[name] : undefined)
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('copies the data it is given: changing those objects afterwards changes nothing', () => {
+    let values: Record<string, unknown> = { user: 'ada' }
+    let flash: Record<string, unknown> = { notice: 'hi' }
+    let session = new Session('id', [values, flash])
+    values.user = 'mallory'
+    values.admin = true
+    delete flash.notice
+    expect([session.get('user'), session.has('admin'), session.get('notice')]).toEqual([
+      'ada',
+      false,
+      'hi',
+    ])
+  })
+
   it('refuses __proto__ as a key', () => {
     let session = createSession()
     expect(() => session.set('__proto__', {})).toThrow('"__proto__" cannot be a session key')

@@ -43,6 +43,9 @@ export interface SessionChanges {
 const noKeys: ReadonlySet<string> = new Set()
 const noFlash: ReadonlyMap<string, unknown> = new Map()
 
+/** What a session's lookup gives for a key it holds no value under (see `Session.#lookup`). */
+const absent = Symbol('absent')
+
 let readChanges: (session: Session<Data, Data>) => SessionChanges
 let readValue: (session: Session<Data, Data>, key: string) => unknown
 let restoreTimes: (
@@ -73,7 +76,9 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     })
     readValue = (session, key) => {
       if (session.#destroyed) return undefined
-      return session.#inputs?.has(key) ? session.#inputs.get(key) : session.#values.get(key)
+      if (session.#inputs?.has(key)) return session.#inputs.get(key)
+      let value = session.#lookup(key)
+      return value === absent ? undefined : value
     }
     restoreTimes = (session, createdAt, touchedAt, renewsAt) => {
       session.#createdAt = createdAt
@@ -94,12 +99,16 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #originalId: string
   #id: string
   #deleteId: string | undefined
-  #values: Map<string, unknown>
+  /** The values as read (a copy of the object given): never changed here, see `#changed`. */
+  #stored: Data
+  /** What `set` and `unset` (`absent`) did since, by key, over `#stored`. */
+  #changed: Map<string, unknown> | undefined
   // The collections below are made on first use: most requests change nothing, and a session is
   // made for each.
   /** What `set` was given for keys it checked against a schema: stored instead of the output. */
   #inputs: Map<string, unknown> | undefined
-  #flash: Map<string, unknown>
+  /** The stored flash values as read (a copy of the object given): never changed here. */
+  #flash: Data
   #newFlash: Map<string, unknown> | undefined
   #readFlash: Set<string> | undefined
   #changedValues: Set<string> | undefined
@@ -132,8 +141,9 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   ) {
     this.#originalId = id
     this.#id = id
-    this.#values = toMap(initialData?.[0])
-    this.#flash = toMap(initialData?.[1])
+    // A spread: faster than filling a Map, which reads would not need (see `#changed`).
+    this.#stored = { ...initialData?.[0] }
+    this.#flash = { ...initialData?.[1] }
     this.#schema = options?.schema
   }
 
@@ -165,11 +175,17 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     if (this.#destroyed) return [{}, {}] as unknown as SessionData<Values, Flash>
     this.#lent = true
     let values: Data = {}
-    for (let [key, value] of this.#values) setData(values, key, this.#lend(value, key))
+    for (let key of Object.keys(this.#stored)) {
+      let value = this.#lookup(key)
+      if (value !== absent) setData(values, key, this.#lend(value, key))
+    }
+    for (let [key, value] of this.#changed ?? []) {
+      if (value !== absent && !Object.hasOwn(this.#stored, key)) setData(values, key, value)
+    }
     if (this.#inputs) for (let [key, input] of this.#inputs) values[key] = input
     let flash: Data = {}
-    for (let [key, value] of this.#flash) {
-      if (!this.#readFlash?.has(key)) setData(flash, key, this.#lend(value))
+    for (let key of Object.keys(this.#flash)) {
+      if (!this.#readFlash?.has(key)) setData(flash, key, this.#lend(this.#flash[key]))
     }
     if (this.#newFlash) for (let [key, value] of this.#newFlash) flash[key] = value
     return [values, flash] as SessionData<Values, Flash>
@@ -177,7 +193,21 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
 
   /** The number of values and stored flash values. `0` once destroyed. */
   get size(): number {
-    return this.#destroyed ? 0 : this.#values.size + this.#flash.size
+    if (this.#destroyed) return 0
+    let size = Object.keys(this.#stored).length + Object.keys(this.#flash).length
+    for (let [key, value] of this.#changed ?? []) {
+      if (Object.hasOwn(this.#stored, key)) size -= value === absent ? 1 : 0
+      else size += value === absent ? 0 : 1
+    }
+    return size
+  }
+
+  /** The value under `key` (`set` since, else as read), or `absent`. */
+  #lookup(key: string): unknown {
+    // `set` never holds `undefined` (it unsets): a changed key gives something else.
+    let changed = this.#changed?.get(key)
+    if (changed !== undefined) return changed
+    return Object.hasOwn(this.#stored, key) ? this.#stored[key] : absent
   }
 
   /**
@@ -189,16 +219,18 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   get<Key extends keyof Flash & string>(key: Key): Flash[Key] | undefined
   get(key: string): unknown {
     if (this.#destroyed) return undefined
-    let value: unknown
-    if (this.#values.has(key)) {
-      value = this.#lend(this.#values.get(key), key)
-    } else if (this.#flash.has(key)) {
+    let value = this.#lookup(key)
+    if (value !== absent) {
+      value = this.#lend(value, key)
+    } else if (Object.hasOwn(this.#flash, key)) {
       this.#readFlash ??= new Set()
       if (!this.#readFlash.has(key)) {
         this.#readFlash.add(key)
         this.#dirty = true
       }
-      value = this.#lend(this.#flash.get(key))
+      value = this.#lend(this.#flash[key])
+    } else {
+      value = undefined
     }
     if (typeof value === 'object' && value !== null) this.#lent = true
     return value
@@ -216,7 +248,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
 
   /** Whether a value or stored flash value exists for `key` (does not consume a flash value). */
   has(key: (keyof Values | keyof Flash) & string): boolean {
-    return !this.#destroyed && (this.#values.has(key) || this.#flash.has(key))
+    return !this.#destroyed && (this.#lookup(key) !== absent || Object.hasOwn(this.#flash, key))
   }
 
   /**
@@ -240,7 +272,8 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
       return
     }
     let schemas = this.#schema?.values
-    this.#values.set(key, schemas ? checkValue(schemas, key, value) : value)
+    this.#changed ??= new Map()
+    this.#changed.set(key, schemas ? checkValue(schemas, key, value) : value)
     if (schemas) {
       this.#inputs ??= new Map()
       this.#inputs.set(key, value)
@@ -259,7 +292,8 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
    */
   unset(key: keyof Values & string): void {
     this.#checkLive()
-    this.#values.delete(key)
+    this.#changed ??= new Map()
+    this.#changed.set(key, absent)
     this.#inputs?.delete(key)
     this.#changedValues ??= new Set()
     this.#changedValues.add(key)
@@ -309,13 +343,6 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #checkLive(): void {
     if (this.#destroyed) throw new Error('The session has been destroyed')
   }
-}
-
-/** The entries of stored data (own enumerable keys, in order) as a Map. */
-function toMap(data: Data | undefined): Map<string, unknown> {
-  let map = new Map<string, unknown>()
-  if (data !== undefined) for (let key of Object.keys(data)) map.set(key, data[key])
-  return map
 }
 
 /** Sets `data[key]`, as an own property even for `__proto__` (stored data may hold one). */
