@@ -39,25 +39,22 @@ export class DataStoreRecords implements RecordStore {
     this.#users = new UserIndex(store, (id, task) => this.#locks.run(id, task))
   }
 
-  async find(id: string): Promise<Found> {
+  find(id: string): Found | Promise<Found> {
     let keeper = recordKeeper(this.#store)
-    let text = keeper ? keeper.read(id) : await this.#store.readData(id)
-    if (text === null) return { kind: 'none' }
-    // A record kept parsed (memory storage): nothing to parse, the core restores it as kept.
-    if (typeof text !== 'string') return { kind: 'record', record: text, lent: true }
-    let until = retiredUntil(text)
-    if (until !== undefined) return { kind: 'retired', until }
-    let record = decodeRecord(text)
-    return record === null ? { kind: 'corrupt' } : { kind: 'record', record, text }
+    if (keeper) return found(keeper.read(id))
+    return this.#store.readData(id).then(found)
   }
 
   drop(id: string): Promise<void> {
     return this.#locks.run(id, () => this.#store.deleteData(id))
   }
 
-  async write(plan: WritePlan): Promise<WriteOutcome> {
+  write(plan: WritePlan): WriteOutcome | Promise<WriteOutcome> {
     let done = plan.origin === undefined ? this.#writeKeptNow(plan) : undefined
-    if (done !== undefined) return done
+    return done ?? this.#writeLocked(plan)
+  }
+
+  async #writeLocked(plan: WritePlan): Promise<WriteOutcome> {
     let evicted: Evicted = { user: '', ids: [] }
     let write = () => this.#locks.run(plan.id, () => this.#write(plan, evicted))
     let origin = plan.origin
@@ -244,7 +241,8 @@ export class DataStoreRecords implements RecordStore {
   #indexWanted(record: SessionRecord, plan: WritePlan): boolean {
     let user = plan.userKey === undefined ? undefined : userOf(record.values[plan.userKey])
     if (user === undefined) {
-      delete record.indexedUntil
+      // Only when there: deleting a property slows every later access to the object.
+      if (record.indexedUntil !== undefined) delete record.indexedUntil
       return false
     }
     let expires = expiresAt(record, plan.lifetime)
@@ -269,6 +267,17 @@ export class DataStoreRecords implements RecordStore {
 /** When `record` expires (ms since the epoch), as a store is told: at the latest Date there is. */
 function expiryMs(record: SessionRecord, lifetime: Lifetime): number {
   return Math.min(expiresAt(record, lifetime), maxDate)
+}
+
+/** What a read found under an id: what the store holds there (a record it keeps, or text). */
+function found(stored: SessionRecord | string | null): Found {
+  if (stored === null) return { kind: 'none' }
+  // A record kept parsed (memory storage): nothing to parse, the core restores it as kept.
+  if (typeof stored !== 'string') return { kind: 'record', record: stored, lent: true }
+  let until = retiredUntil(stored)
+  if (until !== undefined) return { kind: 'retired', until }
+  let record = decodeRecord(stored)
+  return record === null ? { kind: 'corrupt' } : { kind: 'record', record, text: stored }
 }
 
 function liveMarker(text: string, now: number): boolean {

@@ -91,16 +91,20 @@ export interface WritePlan {
  * the Redis storage (one Lua script per operation) implement it.
  */
 export interface RecordStore {
-  /** What is stored under `id`. Rejects only for a real I/O failure. */
-  find(id: string): Promise<Found>
+  /**
+   * What is stored under `id`; given at once (not a promise) by a store that keeps records in
+   * memory. Rejects only for a real I/O failure.
+   */
+  find(id: string): Found | Promise<Found>
   /** Deletes what is stored under `id` (a corrupt or expired record, a finished login's marker). */
   drop(id: string): Promise<void>
   /**
    * Writes a session as planned, with its user index when it names a user. When the index then
    * lists more than `plan.maxPerUser` sessions, ids no longer live are taken out, then the live
-   * ones used least recently (never this one) are deleted, then taken out of the index.
+   * ones used least recently (never this one) are deleted, then taken out of the index. May give
+   * its outcome at once (not a promise), or throw, when done without waiting (memory storage).
    */
-  write(plan: WritePlan): Promise<WriteOutcome>
+  write(plan: WritePlan): WriteOutcome | Promise<WriteOutcome>
   /**
    * Replaces the live session under `id` by a retired marker ending at `until` (ms since the
    * epoch). `'gone'` when nothing live was there, `'retired'` when a live marker already was (both

@@ -211,12 +211,15 @@ export class ServerStorage {
   read = async (cookieValue: string | null): Promise<Session> => {
     let rules = this.#rules
     if (!isSessionId(cookieValue)) return rules.fresh()
-    let found = await this.#records.find(cookieValue)
+    // Awaited only when a promise: memory storage finds at once, and each await costs a turn.
+    let finding = this.#records.find(cookieValue)
+    let found = finding instanceof Promise ? await finding : finding
     if (found.kind === 'none')
       return rules.fresh(this.#options.useUnknownIds ? cookieValue : undefined)
     // Past its end a marker reads as an unknown id, never adopted.
     if (found.kind === 'retired') return Date.now() < found.until ? rules.retired() : rules.fresh()
-    let session = found.kind === 'record' ? await this.#restore(cookieValue, found) : null
+    let restoring = found.kind === 'record' ? this.#restore(cookieValue, found) : null
+    let session = restoring instanceof Promise ? await restoring : restoring
     if (found.kind === 'record' && session) {
       let { text, record } = found
       keepWithSession(session, this, {
@@ -257,7 +260,7 @@ export class ServerStorage {
     if (typeof origin === 'string' || origin === null) return origin
     let read = this.#readState(session)
     let renews = !stored || userChanged || this.#renewalDue(session, read, now)
-    let outcome = await this.#records.write({
+    let writing = this.#records.write({
       session,
       id: session.id,
       now,
@@ -274,6 +277,7 @@ export class ServerStorage {
       dropped: session.deleteId ?? '',
       maxPerUser: this.#maxPerUser,
     })
+    let outcome = writing instanceof Promise ? await writing : writing
     if (origin?.expect === 'retired' && this.#graceMs === 0) await this.#records.drop(origin.id)
     if (outcome === 'gone') return ''
     if (outcome === 'retired') return null

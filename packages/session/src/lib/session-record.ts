@@ -120,7 +120,7 @@ export function applyChanges(
   }
   if (base.indexedUntil !== undefined) merged.indexedUntil = base.indexedUntil
   // Only the keys changed: reading the others (`data`) would copy what a storage lends.
-  for (let key of changes.values) {
+  for (let key of changes.values.keys()) {
     let value = sessionValue(session, key)
     if (value !== undefined) merged.values[key] = value
     else delete merged.values[key]

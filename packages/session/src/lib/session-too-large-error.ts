@@ -51,7 +51,7 @@ function changedKeySizes(session: Session<Data, Data>): ChangedKey[] {
   let changes = sessionChanges(session)
   let [values] = session.data
   let keys: ChangedKey[] = []
-  for (let key of changes.values) {
+  for (let key of changes.values.keys()) {
     keys.push({ key, size: Object.hasOwn(values, key) ? sizeOf(values[key]) : 0 })
   }
   for (let [key, value] of changes.newFlash) keys.push({ key: `flash:${key}`, size: sizeOf(value) })

@@ -99,8 +99,8 @@ describe('Session', () => {
     let stored = fc.dictionary(key, fc.oneof(fc.integer(), fc.constant(undefined)))
     fc.assert(
       fc.property(stored, stored, fc.array(step, { maxLength: 12 }), (values, flash, steps) => {
-        let session = new Session('id', [values, flash])
-        let model = new Map(Object.entries(values))
+        let session = new Session<Record<string, unknown>>('id', [values, flash])
+        let model = new Map<string, unknown>(Object.entries(values))
         for (let [action, name, item] of steps) {
           if (action === 'set' && item !== null && item !== undefined) {
             session.set(name, item)

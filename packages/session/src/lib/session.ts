@@ -22,8 +22,8 @@ export interface SessionOptions {
 export interface SessionChanges {
   /** The id the session was created or read with (before any `regenerateId`). */
   originalId: string
-  /** Value keys given to `set()` or `unset()` since the session was read. */
-  values: ReadonlySet<string>
+  /** Value keys given to `set()` or `unset()` since the session was read (`keys()` lists them). */
+  values: ChangedKeys
   /** Flash values set with `flash()` since the session was read. */
   newFlash: ReadonlyMap<string, unknown>
   /** Stored flash keys read with `get()` since the session was read: they are removed on save. */
@@ -37,6 +37,12 @@ export interface SessionChanges {
    * changed it in place, so the values in memory may differ from what was read.
    */
   lent: boolean
+}
+
+/** Keys a session changed: `has` tells one, `keys()` lists them (a Set's or a Map's). */
+export interface ChangedKeys {
+  has(key: string): boolean
+  keys(): Iterable<string>
 }
 
 /** What a session that changed nothing reports, shared: nothing ever adds to them. */
@@ -67,7 +73,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   static {
     readChanges = (session) => ({
       originalId: session.#originalId,
-      values: session.#changedValues ?? noKeys,
+      values: session.#changed ?? noKeys,
       newFlash: session.#newFlash ?? noFlash,
       readFlash: session.#readFlash ?? noKeys,
       createdAt: session.#createdAt,
@@ -111,7 +117,6 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #flash: Data
   #newFlash: Map<string, unknown> | undefined
   #readFlash: Set<string> | undefined
-  #changedValues: Set<string> | undefined
   #destroyed = false
   #dirty = false
   #schema: SessionSchema | undefined
@@ -242,7 +247,7 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
    */
   #lend(value: unknown, key?: string): unknown {
     if (this.#copyOut === undefined || typeof value !== 'object' || value === null) return value
-    if (key !== undefined && this.#changedValues?.has(key)) return value
+    if (key !== undefined && this.#changed?.has(key)) return value
     return this.#copyOut(value)
   }
 
@@ -280,8 +285,6 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     } else {
       this.#inputs?.delete(key)
     }
-    this.#changedValues ??= new Set()
-    this.#changedValues.add(key)
     this.#dirty = true
   }
 
@@ -295,8 +298,6 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
     this.#changed ??= new Map()
     this.#changed.set(key, absent)
     this.#inputs?.delete(key)
-    this.#changedValues ??= new Set()
-    this.#changedValues.add(key)
     this.#dirty = true
   }
 

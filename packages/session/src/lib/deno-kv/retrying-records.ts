@@ -31,7 +31,7 @@ export class RetryingRecords implements RecordStore {
   }
 
   find(id: string): Promise<Found> {
-    return this.#retry([], (records) => records.find(id))
+    return this.#retry([], async (records) => records.find(id))
   }
 
   drop(id: string): Promise<void> {
@@ -41,7 +41,7 @@ export class RetryingRecords implements RecordStore {
   async write(plan: WritePlan): Promise<WriteOutcome> {
     let ids = plan.origin === undefined ? [plan.id] : [plan.id, plan.origin.id]
     try {
-      return await this.#retry(ids, (records) => records.write(plan))
+      return await this.#retry(ids, async (records) => records.write(plan))
     } catch (error) {
       if (error instanceof KvValueTooLargeError) {
         throw new KvSessionTooLargeError(plan.session, error)

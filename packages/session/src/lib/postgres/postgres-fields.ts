@@ -78,7 +78,7 @@ export function rowChanges(session: Session, stored: boolean): RowChanges {
   }
   let set: [string, unknown][] = []
   let removed: string[] = []
-  for (let key of changes.values) {
+  for (let key of changes.values.keys()) {
     if (Object.hasOwn(values, key)) set.push([key, values[key]])
     else removed.push(key)
   }

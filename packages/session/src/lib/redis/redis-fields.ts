@@ -40,7 +40,7 @@ export function fieldChanges(
   let removed: string[] = []
   let [values, flash] = session.data
   if (stored) {
-    for (let key of changes.values) {
+    for (let key of changes.values.keys()) {
       if (Object.hasOwn(values, key)) set.push(`v:${key}`, stringifyValue(values[key]))
       else removed.push(`v:${key}`)
     }
