@@ -38,10 +38,59 @@ const quotedKeys = new Map<string, string>()
  */
 export function stringifyValue(value: unknown): string {
   try {
-    return new DevalueWriter().write(value)
+    return new DevalueWriter(undefined).write(value)
   } catch {
     // Mostly `uncommon`; any other error (an object faking a Date, say) is devalue's to report.
     return devalue.stringify(value)
+  }
+}
+
+/**
+ * Where the entries of a text {@link stringifyWithLayout} wrote lie, so that one holding a plain
+ * value (see {@link plainEntry}) can be rewritten in place: no other entry refers to it, as
+ * values that are not objects are written once per place they are in.
+ */
+export interface EntryLayout {
+  /** Where entry `i` starts at `2i` and ends (exclusive) at `2i + 1`, offsets in the text. */
+  bounds: number[]
+  /** The entries the first entry (the value given) refers to, in the order written. */
+  rootRefs: number[]
+  /** The entries the second entry (the value's first object) refers to, in the order written. */
+  childRefs: number[]
+}
+
+/**
+ * {@link stringifyValue}'s text, and its {@link EntryLayout} when written here; `layout` is
+ * `undefined` when devalue itself wrote the text.
+ *
+ * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
+ */
+export function stringifyWithLayout(value: unknown): { text: string; layout?: EntryLayout } {
+  let layout: EntryLayout = { bounds: [], rootRefs: [], childRefs: [] }
+  try {
+    return { text: new DevalueWriter(layout).write(value), layout }
+  } catch {
+    return { text: devalue.stringify(value) }
+  }
+}
+
+/**
+ * The entry {@link stringifyValue} writes for `value` when it is a plain value that has an entry
+ * of its own (a string, a finite number other than `-0`, a boolean or `null`); `undefined` for
+ * anything else (an object, or a value written as a negative number: `undefined`, `NaN`...).
+ */
+export function plainEntry(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return quote(value)
+    case 'boolean':
+      return `${value}`
+    case 'number':
+      return Number.isFinite(value) && !Object.is(value, -0) ? `${value}` : undefined
+    case 'object':
+      return value === null ? 'null' : undefined
+    default:
+      return undefined
   }
 }
 
@@ -64,6 +113,14 @@ class DevalueWriter {
   #indexes = new Map<object, number>()
   /** Whether an object was met twice. */
   #repeated = false
+  /** Where entries lie, when asked for; see {@link EntryLayout}. */
+  #layout: EntryLayout | undefined
+  /** The index of the entry being written; `-1` before the first. */
+  #writing = -1
+
+  constructor(layout: EntryLayout | undefined) {
+    this.#layout = layout
+  }
 
   write(value: unknown): string {
     let root = this.#reference(value)
@@ -79,7 +136,10 @@ class DevalueWriter {
         levelEnd = queue.length
       }
       if (index > 0) text += ','
+      this.#writing = index
+      let start = text.length
       text += this.#entry(queue[index])
+      this.#layout?.bounds.push(start, text.length)
     }
     if (this.#repeated && this.#indexes.size > maxWrittenDepth) throw uncommon
     return `${text}]`
@@ -87,6 +147,15 @@ class DevalueWriter {
 
   /** The index of `value`'s entry (given now if it has none), or the number that stands for it. */
   #reference(value: unknown): number {
+    let reference = this.#referenceOf(value)
+    let layout = this.#layout
+    if (layout !== undefined && (this.#writing === 0 || this.#writing === 1)) {
+      ;(this.#writing === 0 ? layout.rootRefs : layout.childRefs).push(reference)
+    }
+    return reference
+  }
+
+  #referenceOf(value: unknown): number {
     switch (typeof value) {
       case 'undefined':
         return -1

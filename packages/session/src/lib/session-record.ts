@@ -1,5 +1,5 @@
 import * as devalue from 'devalue'
-import { stringifyValue } from './devalue-writer.ts'
+import { type EntryLayout, stringifyValue, stringifyWithLayout } from './devalue-writer.ts'
 import { hasProtoKey, isJsonExact } from './json-exact.ts'
 import { type Data, type Session, sessionChanges, sessionValue } from './session.ts'
 import type { Timestamps } from './session-lifetime.ts'
@@ -14,6 +14,13 @@ export interface SessionRecord extends Timestamps {
    * when it is not indexed. Server storages with `userKey` only.
    */
   indexedUntil?: number
+}
+
+/** A record's text as {@link encodeRecordText} wrote it, and where its entries lie, when known. */
+export interface RecordText {
+  text: string
+  /** Set for a text in devalue's format written by this package's writer; else `undefined`. */
+  layout?: EntryLayout
 }
 
 /** What a storage does with stored data that fails the session schema. */
@@ -37,6 +44,20 @@ const jsonTag = 'J'
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
 export function encodeRecord(record: SessionRecord): string {
+  return encode(record, false).text
+}
+
+/**
+ * {@link encodeRecord}'s text, with where its entries lie when it is in devalue's format (see
+ * `patchRecordText`, which rewrites some of them for the next save of the record).
+ *
+ * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
+ */
+export function encodeRecordText(record: SessionRecord): RecordText {
+  return encode(record, true)
+}
+
+function encode(record: SessionRecord, withLayout: boolean): RecordText {
   let fields: unknown[] = [record.values, record.flash, record.createdAt, record.touchedAt]
   let until = record.indexedUntil
   if (until !== undefined) fields.push(until)
@@ -46,9 +67,9 @@ export function encodeRecord(record: SessionRecord): string {
     (until === undefined || until === Number.POSITIVE_INFINITY || isJsonNumber(until))
   if (jsonFields && isJsonExact([record.values, record.flash])) {
     if (until === Number.POSITIVE_INFINITY) fields[4] = null
-    return jsonTag + JSON.stringify(fields)
+    return { text: jsonTag + JSON.stringify(fields) }
   }
-  return stringifyValue(fields)
+  return withLayout ? stringifyWithLayout(fields) : { text: stringifyValue(fields) }
 }
 
 /**

@@ -1,9 +1,16 @@
 import { maxCookieSize } from '../cookie.ts'
 import { keepRecord } from '../record-copy.ts'
+import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
 import { keepWithSession, keptWithSession, type Session, sessionChanges } from '../session.ts'
 import { isSessionId } from '../session-id.ts'
-import { applyChanges, decodeRecord, encodeRecord, type SessionRecord } from '../session-record.ts'
+import {
+  applyChanges,
+  decodeRecord,
+  encodeRecordText,
+  type RecordText,
+  type SessionRecord,
+} from '../session-record.ts'
 import type { SessionSchema } from '../session-schema.ts'
 import { SessionTooLargeError } from '../session-too-large-error.ts'
 import { createStorageRules, type SessionStorageOptions } from '../storage-rules.ts'
@@ -21,7 +28,19 @@ const parsedValues = {
   maxEntries: 1024,
   maxWeight: 512 * 1024,
   keyOf: (value: string) => `${value.slice(0, 32)}${value.slice(-32)}`,
-  weigh: (value: string) => value.length,
+  // A layout holds two numbers an entry: about as much memory as 8 characters.
+  weigh: (value: string, kept: KeptValue) =>
+    value.length + 4 * (kept.written?.layout?.bounds.length ?? 0),
+}
+
+/**
+ * A cookie value's record, kept (see `keepRecord`), and its text as this storage wrote it, so the
+ * next save can rewrite the entries that changed (see `patchRecordText`); `undefined` for a value
+ * this process did not write (read after a restart, or written by another process).
+ */
+interface KeptValue {
+  record: SessionRecord
+  written: RecordText | undefined
 }
 
 /** Options for {@link createCookieSessionStorage}. */
@@ -52,7 +71,7 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
   // Cookie values this storage wrote or read, with their records kept: the value sent back is
   // copied, not parsed. Filled only with values that parsed (a cookie is verified before it gets
   // here), bounded.
-  let parsed = new TextCache<SessionRecord>(parsedValues)
+  let parsed = new TextCache<KeptValue>(parsedValues)
   let warnedDeleteOld = false
 
   async function read(cookieValue: string | null): Promise<Session> {
@@ -62,10 +81,10 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     if (kept === undefined) {
       let record = decodeRecord(cookieValue.slice(32))
       if (record === null) return rules.fresh()
-      kept = keptParsed(record)
+      kept = { record: keptParsed(record), written: undefined }
       parsed.set(cookieValue, kept)
     }
-    let session = rules.restoreKept(id, kept)
+    let session = rules.restoreKept(id, kept.record)
     if (session instanceof Promise) session = await session
     if (!session) return rules.fresh()
     keepWithSession(session, bases, kept)
@@ -85,16 +104,24 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     // The cookie is the store: what is stored now is the record the session was read from, under
     // its id (a new id starts a new cookie). Merging onto it gives what the session holds when
     // nothing was changed in place (saveBase's rule), without parsing anything.
-    let base =
-      sessionChanges(session).originalId === session.id
-        ? (keptWithSession(session, bases) as SessionRecord | undefined)
+    let changes = sessionChanges(session)
+    let kept =
+      changes.originalId === session.id
+        ? (keptWithSession(session, bases) as KeptValue | undefined)
         : undefined
+    let base = kept?.record
     let record = applyChanges(base ?? null, session, now)
-    let value = session.id + encodeRecord(record)
+    let flashChanged = changes.newFlash.size > 0 || changes.readFlash.size > 0
+    let written =
+      kept?.written === undefined || base === undefined || flashChanged
+        ? undefined
+        : patchRecordText(kept.written, base, record, changes.values.keys())
+    written ??= encodeRecordText(record)
+    let value = session.id + written.text
     // UTF-8 bytes, counted only when the characters alone come close.
     let size = value.length * 3 <= maxCookieSize ? value.length : encoder.encode(value).length
     if (size > maxCookieSize) throw new SessionTooLargeError(session, size, maxCookieSize)
-    parsed.set(value, keepRecord(record, base))
+    parsed.set(value, { record: keepRecord(record, base), written })
     return value
   }
 

@@ -1,0 +1,117 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { anyValue } from '../test/any-value.ts'
+import { patchRecordText } from './record-text.ts'
+import { decodeRecord, encodeRecordText, type SessionRecord } from './session-record.ts'
+
+/** A plain value: what a patch may write in place of another. */
+const plain = fc.oneof(
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Object.is(n, -0)),
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+)
+/** Any value a session may hold, plain or not (a Date keeps the text in devalue's format). */
+const anything = fc.oneof(plain, anyValue(), fc.date({ noInvalidDate: true }))
+const mostlyPlain = fc.oneof({ arbitrary: plain, weight: 3 }, { arbitrary: anything, weight: 1 })
+// With a Date under `when`, mostly: the text is then in devalue's format, which patches apply to.
+const values = fc
+  .tuple(
+    fc.dictionary(fc.string({ maxLength: 4 }), mostlyPlain, { maxKeys: 6 }),
+    fc.option(fc.date({ noInvalidDate: true }), { freq: 5 }),
+  )
+  .map(([data, when]) => (when === null ? data : { ...data, when }))
+
+/** Each key of `base.values` and a new value for it (or none), and a new `touchedAt`. */
+const changes = (base: Record<string, unknown>) =>
+  fc.record({
+    set: fc.array(fc.tuple(fc.constantFrom(...Object.keys(base), 'new'), mostlyPlain), {
+      maxLength: 3,
+    }),
+    touchedAt: fc.oneof(
+      { arbitrary: fc.integer({ min: 2, max: 2 ** 45 }), weight: 5 },
+      fc.double(),
+    ),
+  })
+
+/** What encodeRecordText writes, or `undefined` when devalue refuses the values. */
+function written(record: SessionRecord) {
+  try {
+    return encodeRecordText(record)
+  } catch {
+    return undefined
+  }
+}
+
+describe('patchRecordText', () => {
+  it('gives exactly the text and layout a whole write gives, or nothing (1,000 runs)', () => {
+    let cases = values.chain((base) => fc.tuple(fc.constant(base), changes(base)))
+    let patched = 0
+    fc.assert(
+      fc.property(cases, ([baseValues, change]) => {
+        let base: SessionRecord = { values: baseValues, flash: {}, createdAt: 1, touchedAt: 2 }
+        let baseText = written(base)
+        fc.pre(baseText !== undefined)
+        let record: SessionRecord = {
+          values: { ...baseValues, ...Object.fromEntries(change.set) },
+          flash: {},
+          createdAt: 1,
+          touchedAt: change.touchedAt,
+        }
+        let whole = written(record)
+        let keys = change.set.map(([key]) => key)
+        let patch = patchRecordText(baseText as { text: string }, base, record, keys)
+        if (patch === undefined) return
+        patched++
+        expect(whole).toBeDefined()
+        // Written whole as JSON (all values plain now): the patch reads back the same.
+        if (whole?.layout === undefined) {
+          expect(decodeRecord(patch.text)).toStrictEqual(decodeRecord(whole?.text as string))
+        } else {
+          expect(patch).toStrictEqual(whole)
+        }
+      }),
+      { numRuns: 1000 },
+    )
+    // Most cases change plain values of a text in devalue's format: the patch is what is tested.
+    expect(patched).toBeGreaterThan(100)
+  })
+
+  it('patches patched texts: ten saves of a counter and a timestamp read back exactly', () => {
+    let values = { when: new Date(0), count: 0, name: 'ada', list: [1, 'two'] }
+    let base: SessionRecord = { values, flash: {}, createdAt: 1, touchedAt: 1 }
+    let text = encodeRecordText(base)
+    for (let save = 1; save <= 10; save++) {
+      let record: SessionRecord = {
+        values: { ...base.values, count: save * 1000, name: save % 2 ? 'ada "the first"' : 'é' },
+        flash: {},
+        createdAt: 1,
+        touchedAt: 1 + save * 12345,
+      }
+      let patch = patchRecordText(text, base, record, ['count', 'name'])
+      expect(patch).toStrictEqual(encodeRecordText(record))
+      expect(decodeRecord(patch?.text as string)).toStrictEqual(record)
+      text = patch as typeof text
+      base = record
+    }
+  })
+
+  it('writes nothing for a key added or removed, a value that is or was an object, a new createdAt', () => {
+    let base: SessionRecord = { values: { when: new Date(0), n: 1, o: {} }, flash: {}, ...times }
+    let text = encodeRecordText(base)
+    let patch = (values: Record<string, unknown>, keys: string[], createdAt = 1) =>
+      patchRecordText(text, base, { values, flash: {}, createdAt, touchedAt: 3 }, keys)
+    expect(patch({ ...base.values, n: 2 }, ['n'])).toBeDefined()
+    expect(patch({ ...base.values, added: 2 }, ['added'])).toBeUndefined()
+    expect(patch({ when: new Date(0), o: {} }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: {} }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, o: 1 }, ['o'])).toBeUndefined()
+    expect(patch({ ...base.values, n: undefined }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: Number.NaN }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: 2 }, ['n'], 5)).toBeUndefined()
+  })
+})
+
+const times = { createdAt: 1, touchedAt: 2 }
