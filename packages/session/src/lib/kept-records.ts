@@ -18,7 +18,9 @@ export interface RecordKeeper {
    */
   read(id: string): SessionRecord | string | null
   /**
-   * Stores a copy of `record` under `id` until `expires` (ms since the epoch).
+   * Keeps `record` under `id` until `expires` (ms since the epoch), taking over its values and
+   * flash objects (made for this write: the caller holds them no longer) with a copy of each value
+   * in them (see `keepRecord`).
    *
    * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
    */

@@ -2,7 +2,7 @@ import * as devalue from 'devalue'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { anyValue } from '../test/any-value.ts'
-import { copyRecord, keepRecord } from './record-copy.ts'
+import { copyRecord, keepRecord, lendsValues } from './record-copy.ts'
 import { decodeRecord, encodeRecord, type SessionRecord } from './session-record.ts'
 
 const times = { createdAt: 1, touchedAt: 2 }
@@ -79,6 +79,32 @@ describe('keepRecord and copyRecord', () => {
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('give a round trip’s copy for a record handed over (owned), keeping its two objects (500 runs)', () => {
+    let data = fc.dictionary(fc.string(), anything)
+    fc.assert(
+      fc.property(data, data, (values, flash) => {
+        let original = record(values, flash)
+        let expected = roundTrip(original)
+        let kept = outcome(() => keepRecord(original, undefined, true))
+        expect(kept).toStrictEqual(expected)
+        // Kept as they are (when copied directly), or read as they were by devalue's round trip.
+        let direct = 'value' in (kept as object) && lendsValues(keepRecord(original, undefined))
+        if (direct) expect(keepRecord(original, undefined, true).values).toBe(original.values)
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('leave a record handed over as it was when a value needs devalue: shared objects stay shared', () => {
+    let shared = { n: 1 }
+    // `a` is copied before the typed array sends the whole record to devalue's round trip.
+    let original = record({ a: shared, b: [shared], c: new Uint8Array(1) })
+    let kept = keepRecord(original, undefined, true)
+    expect(original.values.a).toBe(shared)
+    expect(kept.values.a).toBe((kept.values.b as unknown[])[0])
+    expect(kept.values.a).not.toBe(shared)
   })
 
   it('keep repeated references across values and flash', () => {

@@ -47,12 +47,16 @@ type KeptRecord = SessionRecord & { [copiedDirectly]?: true }
  * devalue refuses the same values with the same error, and nothing it could not read back is
  * kept. A value `previous` (the record kept before, never changed nor handed out) holds under the
  * same key, the very same value, is shared with it instead of copied: it is one already kept.
+ * With `owned` (the caller made `record`'s values and flash objects for this and holds them no
+ * longer), those two objects are kept as they are, each object in them replaced by its copy once
+ * every copy is made, instead of being copied too.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
 export function keepRecord(
   record: SessionRecord,
   previous: SessionRecord | undefined,
+  owned = false,
 ): SessionRecord {
   let copying: Copying = {
     copies: undefined,
@@ -67,8 +71,8 @@ export function keepRecord(
       : undefined
   try {
     if (isPolluted()) throw uncommon
-    let values = keepValues(record.values, shared?.values, copying)
-    let flash = keepValues(record.flash, shared?.flash, copying)
+    let values = keepValues(record.values, shared?.values, copying, owned)
+    let flash = keepValues(record.flash, shared?.flash, copying, owned)
     let kept: KeptRecord = withData(record, values, flash)
     kept[copiedDirectly] = true
     return kept
@@ -141,11 +145,20 @@ function withData(record: SessionRecord, values: Data, flash: Data): SessionReco
   return copy
 }
 
-/** `data` with every value not also in `kept` under its key copied. */
-function keepValues(data: Data, kept: Data | undefined, copying: Copying): Data {
+/**
+ * `data` (itself when `owned`, else a copy) with every value not also in `kept` under its key
+ * copied. An owned `data` is changed only once every copy is made: when one throws, devalue's
+ * round trip reads it as it was.
+ */
+function keepValues(data: Data, kept: Data | undefined, copying: Copying, owned: boolean): Data {
   // A spread copies the layout at once (a `__proto__` key as an own property, refused below).
-  let copy: Data =
-    Object.getPrototypeOf(data) === null ? Object.assign(Object.create(null), data) : { ...data }
+  let copy: Data = owned
+    ? data
+    : Object.getPrototypeOf(data) === null
+      ? Object.assign(Object.create(null), data)
+      : { ...data }
+  // Keys and their copies, one after the other: most saves copy nothing, and make no array.
+  let copies: unknown[] | undefined
   // Own keys only, as no copy is made while Object.prototype is polluted (see isPolluted).
   for (let key in copy) {
     // devalue refuses it.
@@ -154,7 +167,12 @@ function keepValues(data: Data, kept: Data | undefined, copying: Copying): Data 
     if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
       continue
     let shared = kept !== undefined && Object.hasOwn(kept, key) && kept[key] === value
-    if (!shared) copy[key] = copyValue(value, copying, 0)
+    if (!shared) (copies ??= []).push(key, copyValue(value, copying, 0))
+  }
+  if (copies !== undefined) {
+    for (let index = 0; index < copies.length; index += 2) {
+      copy[copies[index] as string] = copies[index + 1]
+    }
   }
   return copy
 }

@@ -173,6 +173,13 @@ export function createSessionStorage<Schema extends SessionSchema = SessionSchem
   ) as unknown as ServerSessionStorage<Schema>
 }
 
+/** What a read keeps of a record kept in memory, without a user nor an index: one object. */
+const readNothing: ReadState = Object.freeze({
+  text: undefined,
+  user: undefined,
+  indexedUntil: undefined,
+})
+
 /** A record a store found. */
 type FoundRecord = Extract<Found, { kind: 'record' }>
 
@@ -222,11 +229,10 @@ export class ServerStorage {
     let session = restoring instanceof Promise ? await restoring : restoring
     if (found.kind === 'record' && session) {
       let { text, record } = found
-      keepWithSession(session, this, {
-        text,
-        user: this.#userKey === undefined ? undefined : userOf(record.values[this.#userKey]),
-        indexedUntil: record.indexedUntil,
-      })
+      let user = this.#userKey === undefined ? undefined : userOf(record.values[this.#userKey])
+      let { indexedUntil } = record
+      let nothing = text === undefined && user === undefined && indexedUntil === undefined
+      keepWithSession(session, this, nothing ? readNothing : { text, user, indexedUntil })
       return session
     }
     // Corrupt, expired, or refused by the schema: free the record and start afresh.

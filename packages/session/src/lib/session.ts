@@ -63,7 +63,7 @@ let restoreTimes: (
 let readRenewsAt: (session: Session<Data, Data>) => number | undefined
 let readKept: (session: Session<Data, Data>, storage: object) => unknown
 let writeKept: (session: Session<Data, Data>, storage: object, kept: unknown) => void
-let writeLender: (session: Session<Data, Data>, copy: (value: object) => unknown) => void
+let writeLender: (session: Session<Data, Data>, lender: () => (value: object) => unknown) => void
 
 /**
  * A user's data across requests: values that stay until changed, and flash values that stay until
@@ -97,8 +97,8 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
       session.#keptBy = storage
       session.#kept = kept
     }
-    writeLender = (session, copy) => {
-      session.#copyOut = copy
+    writeLender = (session, lender) => {
+      session.#lender = lender
     }
   }
 
@@ -131,8 +131,10 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
   #kept: unknown
   /**
    * Set when the stored values and flash values are a storage's own (see copyOnRead): each object
-   * among them is handed out as `#copyOut(value)`; values `set()` gave are the request's own.
+   * among them is handed out as `#copyOut(value)`, `#copyOut` made by it on the first (most
+   * requests read no object); values `set()` gave are the request's own.
    */
+  #lender: (() => (value: object) => unknown) | undefined
   #copyOut: ((value: object) => unknown) | undefined
 
   /**
@@ -246,8 +248,9 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
    * or the stored value of `key` when `set()` or `unset()` has not replaced it).
    */
   #lend(value: unknown, key?: string): unknown {
-    if (this.#copyOut === undefined || typeof value !== 'object' || value === null) return value
+    if (this.#lender === undefined || typeof value !== 'object' || value === null) return value
     if (key !== undefined && this.#changed?.has(key)) return value
+    this.#copyOut ??= this.#lender()
     return this.#copyOut(value)
   }
 
@@ -412,12 +415,15 @@ export function keepWithSession(
 /**
  * Marks the values and flash values `session` was created with as a storage's own (a record kept
  * in memory), never to be handed out: `get()` and `data` give `copy(value)` for each object among
- * them instead, on first read. `copy` gives the same copy for the same object, so a value read
- * twice is one object, as it is without lending. `sessionValue` still gives the stored value:
- * storages only read it.
+ * them instead, on first read, `copy` made by `lender()` when the first object is read. `copy`
+ * gives the same copy for the same object, so a value read twice is one object, as it is without
+ * lending. `sessionValue` still gives the stored value: storages only read it.
  */
-export function copyOnRead(session: Session<Data, Data>, copy: (value: object) => unknown): void {
-  writeLender(session, copy)
+export function copyOnRead(
+  session: Session<Data, Data>,
+  lender: () => (value: object) => unknown,
+): void {
+  writeLender(session, lender)
 }
 
 /**

@@ -94,7 +94,7 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
     restoreKept(id, kept) {
       if (schema !== undefined || !lendsValues(kept)) return this.restore(id, copyRecord(kept))
       let session = this.restore(id, kept) as Session | null
-      if (session) copyOnRead(session, lendingCopier())
+      if (session) copyOnRead(session, lendingCopier)
       return session
     },
     needsWrite(session, now) {

@@ -121,7 +121,8 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     // UTF-8 bytes, counted only when the characters alone come close.
     let size = value.length * 3 <= maxCookieSize ? value.length : encoder.encode(value).length
     if (size > maxCookieSize) throw new SessionTooLargeError(session, size, maxCookieSize)
-    parsed.set(value, { record: keepRecord(record, base), written })
+    // The record was made for this save (by applyChanges): kept, its values copied.
+    parsed.set(value, { record: keepRecord(record, base, true), written })
     return value
   }
 

@@ -98,7 +98,7 @@ class MemoryDataStore implements SessionDataStore {
       return entry === undefined ? null : (entry.record ?? (entry.text as string))
     },
     write: (id, record, expires) => {
-      let kept = keepRecord(record, this.#entries.get(id)?.record)
+      let kept = keepRecord(record, this.#entries.get(id)?.record, true)
       this.#keep(id, { record: kept, text: undefined, expires, used: false })
     },
   }
