@@ -42,7 +42,8 @@ export class DataStoreRecords implements RecordStore {
   find(id: string): Found | Promise<Found> {
     let keeper = recordKeeper(this.#store)
     if (keeper) return found(keeper.read(id))
-    return this.#store.readData(id).then(found)
+    // Whatever the store gives (a promise of another realm, a thenable, a value): one of ours.
+    return Promise.resolve(this.#store.readData(id)).then(found)
   }
 
   drop(id: string): Promise<void> {

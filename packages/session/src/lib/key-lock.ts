@@ -21,7 +21,11 @@ export class KeyLock {
     return current
   }
 
-  /** Whether a task queued for `key` has not settled yet. */
+  /**
+   * Whether a task queued for `key` has not settled yet. `false` while the first task of an idle
+   * key runs its synchronous start (a `run` of the same key from there starts at once, as it
+   * always did): call it from outside the key's tasks.
+   */
   busy(key: string): boolean {
     return this.#tails.has(key)
   }

@@ -97,6 +97,14 @@ describe('keepRecord and copyRecord', () => {
     )
   })
 
+  it('leave a record handed over as it was when a flash value needs devalue: values too', () => {
+    let shared = { n: 1 }
+    let original = record({ a: shared }, { b: shared, c: new Uint8Array(1) })
+    let kept = keepRecord(original, undefined, true)
+    expect(original.values.a).toBe(shared)
+    expect(kept.values.a).toBe(kept.flash.b)
+  })
+
   it('leave a record handed over as it was when a value needs devalue: shared objects stay shared', () => {
     let shared = { n: 1 }
     // `a` is copied before the typed array sends the whole record to devalue's round trip.

@@ -49,7 +49,8 @@ type KeptRecord = SessionRecord & { [copiedDirectly]?: true }
  * same key, the very same value, is shared with it instead of copied: it is one already kept.
  * With `owned` (the caller made `record`'s values and flash objects for this and holds them no
  * longer), those two objects are kept as they are, each object in them replaced by its copy once
- * every copy is made, instead of being copied too.
+ * every copy (of both) is made, instead of being copied too: when one throws, devalue's round trip
+ * reads them as they were.
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
@@ -71,8 +72,12 @@ export function keepRecord(
       : undefined
   try {
     if (isPolluted()) throw uncommon
-    let values = keepValues(record.values, shared?.values, copying, owned)
-    let flash = keepValues(record.flash, shared?.flash, copying, owned)
+    let copies: Copies = []
+    let values = keepValues(record.values, shared?.values, copying, owned, copies)
+    let flash = keepValues(record.flash, shared?.flash, copying, owned, copies)
+    for (let index = 0; index < copies.length; index += 3) {
+      ;(copies[index] as Data)[copies[index + 1] as string] = copies[index + 2]
+    }
     let kept: KeptRecord = withData(record, values, flash)
     kept[copiedDirectly] = true
     return kept
@@ -146,19 +151,28 @@ function withData(record: SessionRecord, values: Data, flash: Data): SessionReco
 }
 
 /**
- * `data` (itself when `owned`, else a copy) with every value not also in `kept` under its key
- * copied. An owned `data` is changed only once every copy is made: when one throws, devalue's
- * round trip reads it as it was.
+ * Copies to put in place once all are made: the object, the key, the copy, one after the other
+ * (most saves copy nothing, and fill nothing).
  */
-function keepValues(data: Data, kept: Data | undefined, copying: Copying, owned: boolean): Data {
+type Copies = unknown[]
+
+/**
+ * `data` (itself when `owned`, else a copy) to keep, and on `copies` the copy of every value of
+ * it not also in `kept` under its key, to put in it once every copy is made.
+ */
+function keepValues(
+  data: Data,
+  kept: Data | undefined,
+  copying: Copying,
+  owned: boolean,
+  copies: Copies,
+): Data {
   // A spread copies the layout at once (a `__proto__` key as an own property, refused below).
   let copy: Data = owned
     ? data
     : Object.getPrototypeOf(data) === null
       ? Object.assign(Object.create(null), data)
       : { ...data }
-  // Keys and their copies, one after the other: most saves copy nothing, and make no array.
-  let copies: unknown[] | undefined
   // Own keys only, as no copy is made while Object.prototype is polluted (see isPolluted).
   for (let key in copy) {
     // devalue refuses it.
@@ -167,12 +181,7 @@ function keepValues(data: Data, kept: Data | undefined, copying: Copying, owned:
     if (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
       continue
     let shared = kept !== undefined && Object.hasOwn(kept, key) && kept[key] === value
-    if (!shared) (copies ??= []).push(key, copyValue(value, copying, 0))
-  }
-  if (copies !== undefined) {
-    for (let index = 0; index < copies.length; index += 2) {
-      copy[copies[index] as string] = copies[index + 1]
-    }
+    if (!shared) copies.push(copy, key, copyValue(value, copying, 0))
   }
   return copy
 }

@@ -1,3 +1,4 @@
+import vm from 'node:vm'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Browser } from '../test/browser.ts'
 import { describeSessionStorage, secret } from '../test/storage-conformance.ts'
@@ -93,6 +94,45 @@ describe('createSessionStorage', () => {
     })
     await expect(storage.read('D'.repeat(32))).rejects.toThrow('connection refused')
   })
+})
+
+describe('createSessionStorage over stores that answer in other ways', () => {
+  /** A store over a Map whose four functions give what `wrap` makes of each answer. */
+  function storeAnswering(wrap: <Value>(value: Value) => Promise<Value>) {
+    let map = new Map<string, string>()
+    let store: SessionDataStore = {
+      readData: (id) => wrap(map.get(id) ?? null),
+      createData: (id, data) => wrap(void map.set(id, data)),
+      updateData: (id, data) => wrap(void map.set(id, data)),
+      deleteData: (id) => wrap(void map.delete(id)),
+    }
+    return { map, store }
+  }
+  let ForeignPromise = vm.runInNewContext('Promise') as PromiseConstructor
+  let answers = {
+    // A promise made in another realm (a vm context, an iframe): not an instance of this Promise.
+    'promises of another realm': <Value>(value: Value) => ForeignPromise.resolve(value),
+    // A promise library's thenable.
+    thenables: <Value>(value: Value) =>
+      ({ then: (done: (value: Value) => unknown) => done(value) }) as unknown as Promise<Value>,
+    // A JavaScript store that answers at once, whatever its type says.
+    'plain values': <Value>(value: Value) => value as unknown as Promise<Value>,
+  }
+
+  for (let [kind, wrap] of Object.entries(answers)) {
+    it(`reads and saves sessions with ${kind}, never taking a stored one for corrupt`, async () => {
+      let { map, store } = storeAnswering(wrap)
+      let storage = createSessionStorage(store)
+      let first = await storage.read(null)
+      first.set('user', 'ada')
+      let id = (await storage.save(first)) as string
+      let again = await storage.read(id)
+      expect([again.id, again.get('user'), map.has(id)]).toEqual([id, 'ada', true])
+      again.set('visits', 1)
+      await storage.save(again)
+      expect((await storage.read(id)).get('visits')).toBe(1)
+    })
+  }
 })
 
 describe('createSessionStorage with userKey', () => {

@@ -7,6 +7,7 @@ const schema = {
     count: z.string().transform(Number),
     theme: z.enum(['light', 'dark']).default('light'),
     referrer: z.string().nullable(),
+    nickname: z.string().transform((text) => text || undefined),
   },
   flash: { attempts: z.string().transform(Number) },
 }
@@ -20,6 +21,15 @@ describe('session.set and session.flash with schemas whose input and output diff
     expect(session.get('count')).toBe(5)
     expect(session.get('theme')).toBe('dark')
     expect(session.get('referrer')).toBe('https://example.com/')
+  })
+
+  it('gives back an output of undefined as the value set, not what was stored before', async () => {
+    let storage = createMemorySessionStorage({ schema })
+    let first = await storage.read(null)
+    first.set('nickname', 'ada')
+    let next = await storage.read(await storage.save(first))
+    next.set('nickname', '')
+    expect([next.get('nickname'), next.has('nickname'), next.size]).toEqual([undefined, true, 1])
   })
 
   it('removes a key set to undefined or null, as without a schema', async () => {

@@ -211,9 +211,9 @@ export class Session<Values extends Data = Data, Flash extends Data = Data> {
 
   /** The value under `key` (`set` since, else as read), or `absent`. */
   #lookup(key: string): unknown {
-    // `set` never holds `undefined` (it unsets): a changed key gives something else.
-    let changed = this.#changed?.get(key)
-    if (changed !== undefined) return changed
+    // `has`, not `get`: a schema's output may be `undefined`, and is the value then.
+    let changed = this.#changed
+    if (changed?.has(key)) return changed.get(key)
     return Object.hasOwn(this.#stored, key) ? this.#stored[key] : absent
   }
 

@@ -197,6 +197,22 @@ describe('createCookieSessionStorage', () => {
     expect(values.slice(1).every((value) => !value.slice(32).startsWith('J'))).toBe(true)
   })
 
+  it('keeps an object a value and a flash value share one object, here as in another process', async () => {
+    let storage = createCookieSessionStorage()
+    let session = await storage.read(null)
+    let shared = { n: 1 }
+    session.set('a', shared)
+    session.flash('b', shared)
+    // Only devalue writes a typed array: the record's copy falls back to its round trip.
+    session.flash('c', new Uint8Array([1]))
+    let value = (await storage.save(session)) as string
+    for (let reader of [storage, createCookieSessionStorage()]) {
+      let read = await reader.read(value)
+      expect(read.get('a')).toEqual({ n: 1 })
+      expect(read.get('a')).toBe(read.get('b'))
+    }
+  })
+
   it('shares no object between requests that read the same cookie value, nor with what it saved', async () => {
     let storage = createCookieSessionStorage()
     let first = await storage.read(null)

@@ -126,6 +126,19 @@ describe('createMemorySessionStorage', () => {
     expect(next.get('visits')).toBe(1)
   })
 
+  it('keeps an object a value and a flash value share one object when a typed array sends the save to devalue', async () => {
+    let storage = createMemorySessionStorage()
+    let session = await storage.read(null)
+    let shared = { n: 1 }
+    session.set('a', shared)
+    session.flash('b', shared)
+    session.flash('c', new Uint8Array([1]))
+    let id = (await storage.save(session)) as string
+    let next = await storage.read(id)
+    expect(next.get('a')).toEqual({ n: 1 })
+    expect(next.get('a')).toBe(next.get('b'))
+  })
+
   it('copies a record holding what only devalue copies (a typed array) whole, as devalue would', async () => {
     let storage = createMemorySessionStorage()
     let session = await storage.read(null)
