@@ -13,6 +13,7 @@ import {
   keepWithSession,
   keptWithSession,
   type Session,
+  type SessionChanges,
   sessionChanges,
   sessionValue,
 } from './session.ts'
@@ -251,7 +252,7 @@ export class ServerStorage {
   /** Saves a session: see {@link SessionStorage.save}. */
   save = async (session: Session): Promise<string | null> => {
     let changes = sessionChanges(session)
-    let logsIn = this.#logsIn(session)
+    let logsIn = this.#logsIn(session, changes)
     // Read under a retired id: saves nothing, unless the request logs in anew (regenerateId(true)
     // and sets the userKey value): then it is a new session holding only what this request set.
     if (isInert(session) && (session.deleteId === undefined || session.destroyed || !logsIn)) {
@@ -259,7 +260,7 @@ export class ServerStorage {
     }
     if (session.destroyed) return this.#destroy(session)
     let now = Date.now()
-    if (!this.#rules.needsWrite(session, now)) return null
+    if (!this.#rules.needsWrite(session, now, changes)) return null
     let userKey = this.#userKey
     // Read from the store and saved under a new id (regenerateId).
     let renamed = changes.createdAt !== undefined && changes.originalId !== session.id
@@ -273,7 +274,7 @@ export class ServerStorage {
     let origin = renamed ? await this.#retireOriginal(session, now) : undefined
     if (typeof origin === 'string' || origin === null) return origin
     let read = this.#readState(session)
-    let renews = !stored || userChanged || this.#renewalDue(session, read, now)
+    let renews = !stored || userChanged || this.#renewalDue(session, changes, read, now)
     let writing = this.#records.write({
       session,
       id: session.id,
@@ -374,8 +375,12 @@ export class ServerStorage {
    * until its current end (a record an older version wrote, or one read by another storage
    * object), which only a renewal's write extends.
    */
-  #renewalDue(session: Session, read: ReadState | undefined, now: number): boolean {
-    let { createdAt, touchedAt } = sessionChanges(session)
+  #renewalDue(
+    session: Session,
+    { createdAt, touchedAt }: SessionChanges,
+    read: ReadState | undefined,
+    now: number,
+  ): boolean {
     let lifetime = this.#rules.lifetime
     if (createdAt === undefined || touchedAt === undefined) return true
     if (!session.dirty || renewsOnChange(touchedAt, lifetime, now)) return true
@@ -395,9 +400,9 @@ export class ServerStorage {
    * Whether this save is a login: the request set the `userKey` value to a user. Without the
    * `userKey` option no save is one: the storage cannot tell a login from an id rotation.
    */
-  #logsIn(session: Session): boolean {
+  #logsIn(session: Session, changes: SessionChanges): boolean {
     let userKey = this.#userKey
-    if (userKey === undefined || !sessionChanges(session).values.has(userKey)) return false
+    if (userKey === undefined || !changes.values.has(userKey)) return false
     let value = sessionValue(session, userKey)
     return value !== undefined && value !== null
   }

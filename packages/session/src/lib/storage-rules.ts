@@ -4,6 +4,7 @@ import {
   copyOnRead,
   createSession,
   type Session,
+  type SessionChanges,
   sessionChanges,
   setSessionTimes,
 } from './session.ts'
@@ -58,8 +59,11 @@ export interface StorageRules {
    * copied whole first.
    */
   restoreKept(id: string, kept: SessionRecord): Session | null | Promise<Session | null>
-  /** Whether `save` must write: the session changed, or its idle timeout is due for renewal. */
-  needsWrite(session: Session, now: number): boolean
+  /**
+   * Whether `save` must write: the session changed, or its idle timeout is due for renewal.
+   * `changes`: the session's, when the caller has them already.
+   */
+  needsWrite(session: Session, now: number, changes?: SessionChanges): boolean
 }
 
 /**
@@ -97,8 +101,8 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
       if (session) copyOnRead(session, lendingCopier)
       return session
     },
-    needsWrite(session, now) {
-      return session.dirty || needsRenewal(sessionChanges(session).touchedAt, lifetime, now)
+    needsWrite(session, now, changes = sessionChanges(session)) {
+      return session.dirty || needsRenewal(changes.touchedAt, lifetime, now)
     },
   }
 }
