@@ -34,7 +34,7 @@ export async function runSessionMemory(log: (line: string) => void): Promise<Res
   )
   return {
     title: 'Memory per stored session (memory storage)',
-    description: `Heap used after ${sessionCount.toLocaleString('en')} typical sessions were saved, minus before, divided by their number (garbage collected before and after, in a fresh process). Each cell: bytes relative to **${baseline}** (lower is better), then the bytes per session. Remix's memory storage keeps each session's live data objects; ours keeps one serialized string per session.`,
+    description: `Heap used after ${sessionCount.toLocaleString('en')} typical sessions were saved, minus before, divided by their number (garbage collected before and after, in a fresh process). Each cell: bytes relative to **${baseline}** (lower is better), then the bytes per session. Remix's memory storage keeps each session's live data objects (the request's own); ours keeps a parsed copy of each session's record that no request holds.`,
     rows: rows.map(([label]) => label),
     columns: [
       { label: 'heap per session', kind: 'cost', format: formatBytes, baseline, measurements },
