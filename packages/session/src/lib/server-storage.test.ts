@@ -113,8 +113,13 @@ describe('createSessionStorage over stores that answer in other ways', () => {
     // A promise made in another realm (a vm context, an iframe): not an instance of this Promise.
     'promises of another realm': <Value>(value: Value) => ForeignPromise.resolve(value),
     // A promise library's thenable.
-    thenables: <Value>(value: Value) =>
-      ({ then: (done: (value: Value) => unknown) => done(value) }) as unknown as Promise<Value>,
+    thenables: <Value>(value: Value) => {
+      let thenable = {
+        // biome-ignore lint/suspicious/noThenProperty: a thenable is what this store answers with
+        then: (done: (value: Value) => unknown) => done(value),
+      }
+      return thenable as unknown as Promise<Value>
+    },
     // A JavaScript store that answers at once, whatever its type says.
     'plain values': <Value>(value: Value) => value as unknown as Promise<Value>,
   }
