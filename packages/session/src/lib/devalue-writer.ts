@@ -1,5 +1,6 @@
 import * as devalue from 'devalue'
 import { isoString } from './iso-string.ts'
+import { isThenable } from './thenable.ts'
 import { isWellFormed } from './well-formed.ts'
 
 /** Thrown inside a write for a value only devalue itself writes. */
@@ -198,7 +199,7 @@ class DevalueWriter {
 
   #objectEntry(value: object): string {
     // devalue refuses a thenable, even a Date with a `then` method.
-    if (typeof (value as { then?: unknown }).then === 'function') throw uncommon
+    if (isThenable(value)) throw uncommon
     switch (Object.getPrototypeOf(value)) {
       case Object.prototype:
         return this.#plainObject(value as Record<string, unknown>)

@@ -1,4 +1,5 @@
 import { maxWrittenDepth } from './devalue-writer.ts'
+import { isThenable } from './thenable.ts'
 
 /**
  * Whether JSON gives back exactly `value` (a deep copy of it): plain objects (of
@@ -37,6 +38,7 @@ function exact(value: unknown, seen: Set<object>, depth: number): boolean {
 }
 
 function exactArray(array: unknown[], seen: Set<object>, depth: number): boolean {
+  // devalue refuses a thenable (an array too), where JSON drops the method: it must see it.
   if (Object.getPrototypeOf(array) !== Array.prototype || isThenable(array)) return false
   for (let index = 0; index < array.length; index++) {
     // A hole would come back as null.
@@ -55,11 +57,6 @@ function exactObject(object: object, seen: Set<object>, depth: number): boolean 
     }
   }
   return true
-}
-
-/** devalue refuses a thenable (an array too), where JSON drops the method: it must see it. */
-function isThenable(value: object): boolean {
-  return typeof (value as { then?: unknown }).then === 'function'
 }
 
 /**

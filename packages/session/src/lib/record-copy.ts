@@ -2,6 +2,7 @@ import * as devalue from 'devalue'
 import { maxWrittenDepth } from './devalue-writer.ts'
 import type { Data } from './session.ts'
 import type { SessionRecord } from './session-record.ts'
+import { isThenable } from './thenable.ts'
 
 /** Thrown inside a copy for a value only devalue knows how to handle. */
 const uncommon = Symbol('uncommon')
@@ -199,7 +200,7 @@ function copyValue(value: unknown, copying: Copying, depth: number): unknown {
   let known = copying.copies?.get(value)
   if (known !== undefined) return known
   // devalue refuses a thenable, even a Date with a `then` method.
-  if (copying.checked && typeof (value as { then?: unknown }).then === 'function') throw uncommon
+  if (copying.checked && isThenable(value)) throw uncommon
   if (depth >= copying.maxDepth) throw uncommon
   switch (Object.getPrototypeOf(value)) {
     case Object.prototype:

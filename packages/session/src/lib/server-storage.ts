@@ -23,6 +23,7 @@ import { expiresAt, renewsOnChange } from './session-lifetime.ts'
 import type { FlashSchemas, InferData, SessionSchema, ValueSchemas } from './session-schema.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { createStorageRules, type SessionStorageOptions } from './storage-rules.ts'
+import { isThenable } from './thenable.ts'
 import {
   describeSessions,
   type ListUserSessionsOptions,
@@ -174,14 +175,6 @@ export function createSessionStorage<Schema extends SessionSchema = SessionSchem
   ) as unknown as ServerSessionStorage<Schema>
 }
 
-/**
- * Whether `value` is a promise (of any realm) or another thenable, rather than what a store gives
- * at once (a `Found`, a session, an outcome: none has a `then`).
- */
-function isPending<Value>(value: Value | PromiseLike<Value>): value is PromiseLike<Value> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function'
-}
-
 /** What a read keeps of a record kept in memory, without a user nor an index: one object. */
 const readNothing: ReadState = Object.freeze({
   text: undefined,
@@ -227,15 +220,16 @@ export class ServerStorage {
   read = async (cookieValue: string | null): Promise<Session> => {
     let rules = this.#rules
     if (!isSessionId(cookieValue)) return rules.fresh()
-    // Awaited only when a promise: memory storage finds at once, and each await costs a turn.
+    // Awaited only when a promise (of any realm): memory storage finds at once, and each await
+    // costs a turn. What a store gives at once (a `Found`, a session, an outcome) has no `then`.
     let finding = this.#records.find(cookieValue)
-    let found = isPending(finding) ? await finding : finding
+    let found = isThenable(finding) ? await finding : finding
     if (found.kind === 'none')
       return rules.fresh(this.#options.useUnknownIds ? cookieValue : undefined)
     // Past its end a marker reads as an unknown id, never adopted.
     if (found.kind === 'retired') return Date.now() < found.until ? rules.retired() : rules.fresh()
     let restoring = found.kind === 'record' ? this.#restore(cookieValue, found) : null
-    let session = isPending(restoring) ? await restoring : restoring
+    let session = isThenable(restoring) ? await restoring : restoring
     if (found.kind === 'record' && session) {
       let { text, record } = found
       let user = this.#userKey === undefined ? undefined : userOf(record.values[this.#userKey])
@@ -292,7 +286,7 @@ export class ServerStorage {
       dropped: session.deleteId ?? '',
       maxPerUser: this.#maxPerUser,
     })
-    let outcome = isPending(writing) ? await writing : writing
+    let outcome = isThenable(writing) ? await writing : writing
     if (origin?.expect === 'retired' && this.#graceMs === 0) await this.#records.drop(origin.id)
     if (outcome === 'gone') return ''
     if (outcome === 'retired') return null
