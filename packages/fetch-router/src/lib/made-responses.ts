@@ -1,17 +1,21 @@
 /**
- * What a response was made with: its body and status text. The shape of `@x/session`'s
- * `ResponseSource` (what `commitSession` takes), written out here because this module is part of
- * the router's main entry, which must not need `@x/session` (an optional peer).
+ * What a response was made with: its body, status text and, while nothing has read
+ * `response.headers`, its headers. The shape of `@x/session`'s `ResponseSource` (what
+ * `commitSession` takes), written out here because this module is part of the router's main
+ * entry, which must not need `@x/session` (an optional peer).
  */
 export interface MadeWith {
   readonly body: string | null
   readonly statusText?: string
+  readonly headers?: Readonly<Record<string, string>>
 }
 
 /** What {@link makeResponse} keeps on a response, with the response itself. */
 interface MadeTag extends MadeWith {
   /** The response tagged: a tag copied onto another object (`Object.assign`) does not count. */
   readonly response: Response
+  /** Dropped at the first read of `response.headers`: whoever read them may have changed them. */
+  headers?: Readonly<Record<string, string>>
 }
 
 /**
@@ -37,7 +41,49 @@ export function makeResponse(body: string | null, init?: ResponseInit): Response
   return response
 }
 
-/** What `response` was made with, if {@link makeResponse} made it. */
+/**
+ * `new Response(body, { status, headers: { 'content-type': type } })`, remembered like
+ * {@link makeResponse} and with its headers, for as long as nothing reads `response.headers`. The
+ * session middleware then checks and copies those instead of reading `response.headers`: on Node
+ * with `@hono/node-server`, reading a light response's headers builds a `Headers` object, and the
+ * adapter then writes the response from it rather than from the plain record (about a tenth of the
+ * server CPU of a session request in `pnpm bench`).
+ */
+export function makeTypedResponse(body: string, type: string, status = 200): Response {
+  let headers = { 'content-type': type }
+  let response: MadeResponse = new (watchingResponse())(body, { status, headers })
+  response[madeWithKey] = { body, statusText: undefined, response, headers }
+  return response
+}
+
+/** The subclass {@link makeTypedResponse} makes, with the global `Response` it extends. */
+let watching: { base: typeof Response; subclass: typeof Response } | undefined
+
+/**
+ * A subclass of the global `Response` whose `headers` getter first drops the remembered headers.
+ * Made again when the global changes: a server adapter may replace it after this module loaded
+ * (`@hono/node-server` does), and a response must be of the adapter's class to take its fast path.
+ * A subclass, not an own accessor on each response: `Object.defineProperty` costs several times as
+ * much as the response.
+ */
+function watchingResponse(): typeof Response {
+  let base = globalThis.Response
+  if (watching?.base !== base) watching = { base, subclass: watchingSubclass(base) }
+  return watching.subclass
+}
+
+function watchingSubclass(base: typeof Response): typeof Response {
+  return class Response extends base {
+    override get headers(): Headers {
+      // Whoever reads the headers may change them: from now on they are read, not remembered.
+      let tag = (this as MadeResponse)[madeWithKey]
+      if (tag !== undefined) tag.headers = undefined
+      return super.headers
+    }
+  }
+}
+
+/** What `response` was made with, if {@link makeResponse} or {@link makeTypedResponse} made it. */
 export function madeWith(response: Response): MadeWith | undefined {
   let tag = (response as MadeResponse)[madeWithKey]
   return tag?.response === response ? tag : undefined

@@ -1,4 +1,4 @@
-import { makeResponse } from './made-responses.ts'
+import { makeResponse, makeTypedResponse } from './made-responses.ts'
 
 /**
  * A plain-text response with `Content-Type: text/plain; charset=utf-8` (unless `init.headers` sets
@@ -60,7 +60,7 @@ export function escapeHtml(text: unknown): string {
 
 function withContentType(body: string, type: string, init: ResponseInit | undefined): Response {
   // Without init, plain headers: a server adapter writes them without building a Headers object.
-  if (init === undefined) return makeResponse(body, { headers: { 'Content-Type': type } })
+  if (init === undefined) return makeTypedResponse(body, type)
   let headers = new Headers(init.headers)
   if (!headers.has('Content-Type')) headers.set('Content-Type', type)
   return makeResponse(body, { ...init, headers })

@@ -1,11 +1,11 @@
-import { madeWith, makeResponse } from './made-responses.ts'
+import { madeWith, makeResponse, makeTypedResponse } from './made-responses.ts'
 import { RequestMethods } from './request-methods.ts'
 
 const plainTextType = 'text/plain; charset=utf-8'
 
 /** A response with a plain-text body and `Content-Type: text/plain; charset=utf-8`. */
 export function plainText(status: number, body: string): Response {
-  return makeResponse(body, { status, headers: { 'Content-Type': plainTextType } })
+  return makeTypedResponse(body, plainTextType, status)
 }
 
 /** The default answer when no route matches: `404 Not Found`, which never echoes the path. */

@@ -10,7 +10,7 @@ import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { HttpError } from './http-error.ts'
 import type { Middleware } from './middleware.ts'
-import { redirect } from './response-helpers.ts'
+import { redirect, text } from './response-helpers.ts'
 import { createRouter, type Router } from './router.ts'
 import { session } from './session-middleware.ts'
 
@@ -561,6 +561,65 @@ describe('session middleware, responses for shared caches', () => {
     expect(response.status).toBe(500)
     expect(response.headers.get('Set-Cookie')).toBeNull()
     expect(calls.write).toBe(0)
+  })
+
+  // text() remembers the headers it made, so the middleware need not read them: a change made
+  // through response.headers must still count, whenever and wherever it was made.
+  it('refuses a changed session on a text() response the handler then made shareable', async () => {
+    let { storage, calls } = countingStorage()
+    let { router, errors } = cacheableApp(storage)
+    router.post('/text', ({ session }) => {
+      session.set('count', 0)
+      let response = text('changed')
+      response.headers.set('Cache-Control', 'public, max-age=600')
+      return response
+    })
+    let response = await router.fetch('http://x.test/text', { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(0)
+    expect(String(errors[0])).toContain('(Cache-Control: public, max-age=600)')
+  })
+
+  it('refuses a changed session on a module-level text() an earlier request made shareable', async () => {
+    let shared = text('the same for everyone')
+    let { storage, calls } = countingStorage()
+    let { router } = cacheableApp(storage)
+    router.get('/open', () => {
+      shared.headers.set('Cache-Control', 'public, max-age=600')
+      return new Response('opened')
+    })
+    router.post('/shared', ({ session }) => {
+      session.set('count', 0)
+      return shared
+    })
+    let before = await router.fetch('http://x.test/shared', { method: 'POST' })
+    expect(before.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(calls.write).toBe(1)
+    expect((await router.fetch('http://x.test/open')).status).toBe(200)
+    let after = await router.fetch('http://x.test/shared', { method: 'POST' })
+    expect(after.status).toBe(500)
+    expect(after.headers.get('Set-Cookie')).toBeNull()
+    expect(calls.write).toBe(1)
+  })
+
+  it('copies the headers a handler added to a text() response, with the cookie', async () => {
+    let { storage } = countingStorage()
+    let { router } = cacheableApp(storage)
+    router.post('/text', ({ session }) => {
+      session.set('count', 0)
+      let response = text('a,b')
+      response.headers.set('Content-Type', 'text/csv')
+      response.headers.set('X-Request-Id', 'r-1')
+      return response
+    })
+    let response = await router.fetch('http://x.test/text', { method: 'POST' })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(response.headers.get('Content-Type')).toBe('text/csv')
+    expect(response.headers.get('X-Request-Id')).toBe('r-1')
+    expect(response.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(await response.text()).toBe('a,b')
   })
 
   it.each(['public, max-age=600', 'max-age=600', 'private="set-cookie"'])(

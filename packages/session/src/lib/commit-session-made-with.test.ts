@@ -152,4 +152,44 @@ describe('commitSession with madeWith', () => {
     expect(answer.headers.get('X-Kind')).toBe('raw')
     expect(await answer.text()).toBe('raw bytes')
   })
+
+  // The caller vouches that the response still has the headers it was made with: they are what is
+  // checked and copied, names in any case, and response.headers is not read at all.
+  it('checks and copies the headers given in madeWith, whatever the case of their names', async () => {
+    let storage = createMemorySessionStorage()
+    let response = new Response('made', { headers: { 'X-Kind': 'made' } })
+    let headers = { 'Content-Type': 'text/csv', 'X-Request-Id': 'r-1' }
+    let answer = await commit(storage, await signingIn(storage, 'ada'), unreadable(response), {
+      madeWith: { body: 'made', headers },
+    })
+    expect(answer.headers.get('Content-Type')).toBe('text/csv')
+    expect(answer.headers.get('X-Request-Id')).toBe('r-1')
+    expect(answer.headers.get('X-Kind')).toBeNull()
+    expect(answer.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(await answer.text()).toBe('made')
+    expect((await readSession(storage, sent(answer))).get('user')).toBe('ada')
+  })
+
+  it('refuses a changed session when the headers given in madeWith let shared caches in', async () => {
+    let storage = createMemorySessionStorage()
+    let jar = sent(await commit(storage, await signingIn(storage, 'ada'), new Response('ok')))
+    let changed = await readSession(storage, jar)
+    changed.set('user', 'bob')
+    let response = unreadable(new Response('made'))
+    let committing = commit(storage, changed, response, {
+      madeWith: { body: 'made', headers: { 'CACHE-CONTROL': 'public, max-age=600' } },
+    })
+    await expect(committing).rejects.toThrow('(Cache-Control: public, max-age=600)')
+    expect((await readSession(storage, jar)).get('user')).toBe('ada')
+  })
 })
+
+/** `response` with `headers` that throw when read: what `madeWith.headers` must spare. */
+function unreadable(response: Response): Response {
+  Object.defineProperty(response, 'headers', {
+    get() {
+      throw new Error('response.headers was read')
+    },
+  })
+  return response
+}

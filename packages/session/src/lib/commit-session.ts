@@ -1,6 +1,12 @@
 import { DevalueError } from 'devalue'
 import { type Cookie, CookieSizeError, isSecureOptOut, maxCookieSize } from './cookie.ts'
-import { addCookie, copyProblem, copyWithCookie, type ResponseSource } from './response-copy.ts'
+import {
+  addCookie,
+  copyProblem,
+  copyWithCookie,
+  headerEntries,
+  type ResponseSource,
+} from './response-copy.ts'
 import { type Data, type Session, sessionRenewsAt } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
@@ -59,9 +65,10 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
    */
   https?: boolean | (() => boolean)
   /**
-   * What `response` was made with, for a caller that made it: its body (a string or `null`) and
-   * status text (default `''`). The copy that carries the cookie is then made from these, with the
-   * response's current status and headers, instead of from `response.body`: no stream is read or
+   * What `response` was made with, for a caller that made it: its body (a string or `null`), status
+   * text (default `''`) and, while nothing has read `response.headers`, its headers (see
+   * {@link ResponseSource.headers}). The copy that carries the cookie is then made from these, with
+   * the response's current status and headers, instead of from `response.body`: no stream is read or
    * shared (the response given keeps its body), and the server's adapter can send the copy as it
    * would the original (on Node with `@hono/node-server`, a copy made from
    * `response.body` is a stream the adapter pumps chunk by chunk: about a third of the server CPU
@@ -180,7 +187,7 @@ function cannotCarry(
   options: Pick<CommitSessionOptions, 'madeWith'>,
 ): boolean {
   return (
-    sharedCacheHeader(response.headers) !== null ||
+    sharedCacheHeader(headerEntries(response, options.madeWith)) !== null ||
     copyProblem(response, own, options.madeWith) !== null
   )
 }
@@ -259,7 +266,7 @@ function checkBeforeSave(
       `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,
     )
   }
-  let shared = sharedCacheHeader(response.headers)
+  let shared = sharedCacheHeader(headerEntries(response, options.madeWith))
   if (shared !== null) {
     throw new Error(
       `The session changed, but a shared cache may store the response (${shared}): a CDN or proxy would hand this user's session cookie to others. Rule: a response that sets the session cookie must not be storable by a shared cache; add \`private\` or \`no-store\` to its Cache-Control (and drop CDN caching headers), or do not change the session on a cacheable route. Nothing was saved`,

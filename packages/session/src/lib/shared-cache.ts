@@ -1,3 +1,5 @@
+import type { HeaderEntries } from './response-copy.ts'
+
 /**
  * The caching headers, lower case as `Headers` yields names, each with how messages name it; in
  * the order they are checked. First those by which a CDN decides what to store, overriding
@@ -21,7 +23,7 @@ const displayNames = new Map<string, string>(
  * all allow storing. A response without `Cache-Control` counts as not shared here: the caller
  * adds its own, private one. The CDN headers are looked at first, then `Cache-Control`.
  */
-export function sharedCacheHeader(headers: Headers): string | null {
+export function sharedCacheHeader(headers: HeaderEntries): string | null {
   // One pass over the headers: five `get`s cost several times as much, and most responses have
   // none of these headers.
   let caching: Map<string, string> | undefined

@@ -1,0 +1,81 @@
+import { once } from 'node:events'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createCookie } from '@x/session/cookie'
+import { createMemorySessionStorage } from '@x/session/memory-storage'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { text } from './response-helpers.ts'
+import { createRouter } from './router.ts'
+import { session } from './session-middleware.ts'
+
+const cookie = createCookie('sid', { secrets: ['a-test-secret-that-is-32-chars-long!'] })
+
+// @hono/node-server replaces the global Response with a light one when it starts, after this
+// package loaded: the helpers' responses must be of its class (its fast path) and still see every
+// change a handler makes through response.headers.
+describe('helper responses behind the session middleware, on @hono/node-server', () => {
+  let storage = createMemorySessionStorage()
+  let router = createRouter({ middleware: [session(cookie, storage)], onError: () => undefined })
+  router.post('/plain', ({ session }) => {
+    session.set('via', 'plain')
+    return text('saved')
+  })
+  router.post('/extra', ({ session }) => {
+    session.set('via', 'extra')
+    let response = text('a,b')
+    response.headers.set('Content-Type', 'text/csv')
+    response.headers.set('X-Request-Id', 'r-1')
+    return response
+  })
+  router.post('/public', ({ session }) => {
+    session.set('via', 'public')
+    let response = text('the same for everyone')
+    response.headers.set('Cache-Control', 'public, max-age=600')
+    return response
+  })
+  router.get('/', ({ session }) => text(String(session.get('via') ?? 'none')))
+  let server: ReturnType<typeof serve>
+  let base = ''
+
+  beforeAll(async () => {
+    server = serve({ fetch: (request) => router.fetch(request), port: 0, hostname: '127.0.0.1' })
+    await once(server, 'listening')
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  })
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  /** POSTs to `path`, then reads `/` back with the cookie it was given. */
+  async function postThenRead(path: string) {
+    let response = await fetch(`${base}${path}`, { method: 'POST' })
+    let jar = response.headers.get('Set-Cookie')?.split(';')[0] ?? ''
+    let stored = await (await fetch(base, { headers: { Cookie: jar } })).text()
+    return { response, stored }
+  }
+
+  it('answers text() with its content type, body and the cookie', async () => {
+    let { response, stored } = await postThenRead('/plain')
+    expect(response.status).toBe(200)
+    expect(response.headers.get('Content-Type')).toBe('text/plain; charset=utf-8')
+    expect(response.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(await response.text()).toBe('saved')
+    expect(stored).toBe('plain')
+  })
+
+  it('sends the headers a handler set on a text() response, with the cookie', async () => {
+    let { response, stored } = await postThenRead('/extra')
+    expect(response.headers.get('Content-Type')).toBe('text/csv')
+    expect(response.headers.get('X-Request-Id')).toBe('r-1')
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(await response.text()).toBe('a,b')
+    expect(stored).toBe('extra')
+  })
+
+  it('refuses a changed session on a text() response the handler made shareable', async () => {
+    let response = await fetch(`${base}/public`, { method: 'POST' })
+    expect(response.status).toBe(500)
+    expect(response.headers.get('Set-Cookie')).toBeNull()
+    expect(await response.text()).toBe('Internal Server Error')
+  })
+})
