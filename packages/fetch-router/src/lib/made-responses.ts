@@ -51,8 +51,17 @@ export function makeResponse(body: string | null, init?: ResponseInit): Response
  */
 export function makeTypedResponse(body: string, type: string, status = 200): Response {
   let headers = { 'content-type': type }
-  let response: MadeResponse = new (watchingResponse())(body, { status, headers })
-  response[madeWithKey] = { body, statusText: undefined, response, headers }
+  let subclass = watchingResponse()
+  let response: MadeResponse = new subclass(body, { status, headers })
+  // A global `Response` whose constructor ignores `new.target` (a wrapper, a Proxy) makes an
+  // object the subclass's getter does not watch: its headers are then read, not remembered.
+  let watched = Object.getPrototypeOf(response) === subclass.prototype
+  response[madeWithKey] = {
+    body,
+    statusText: undefined,
+    response,
+    headers: watched ? headers : undefined,
+  }
   return response
 }
 

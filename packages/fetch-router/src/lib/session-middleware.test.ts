@@ -603,6 +603,75 @@ describe('session middleware, responses for shared caches', () => {
     expect(calls.write).toBe(1)
   })
 
+  it('copies the headers checked before the save, whatever another request changes meanwhile', async () => {
+    let startWrite!: () => void
+    let writing = new Promise<void>((resolve) => {
+      startWrite = resolve
+    })
+    let endWrite!: () => void
+    let written = new Promise<void>((resolve) => {
+      endWrite = resolve
+    })
+    let rows = new Map<string, string>()
+    let storage = createSessionStorage({
+      readData: async (id) => rows.get(id) ?? null,
+      createData: async (id, data) => {
+        startWrite()
+        await written
+        rows.set(id, data)
+      },
+      updateData: async (id, data) => void rows.set(id, data),
+      deleteData: async (id) => void rows.delete(id),
+    })
+    let shared = text('the same for everyone')
+    let { router } = cacheableApp(storage)
+    router.post('/login', ({ session }) => {
+      session.set('user', 'ada')
+      return shared
+    })
+    router.get('/open', () => {
+      shared.headers.set('Cache-Control', 'public, max-age=600')
+      return new Response('opened')
+    })
+    let login = router.fetch('http://x.test/login', { method: 'POST' })
+    await writing
+    expect((await router.fetch('http://x.test/open')).status).toBe(200)
+    endWrite()
+    let response = await login
+    expect(response.headers.get('Set-Cookie')).toMatch(/^sid=/)
+    expect(response.headers.get('Cache-Control')).toBe('private, no-store')
+    expect(shared.headers.get('Cache-Control')).toBe('public, max-age=600')
+  })
+
+  // Instrumentation may replace the global Response with a wrapper that ignores `new.target`: the
+  // helpers' responses are then plain ones, whose headers the middleware must read.
+  let wrappers: [string, (base: typeof Response) => typeof Response][] = [
+    ['a Proxy', (base) => new Proxy(base, { construct: (target, args) => new target(...args) })],
+    ['a function', wrapperOf],
+  ]
+  it.each(wrappers)(
+    'sees what a handler set on text() when the global Response is %s',
+    async (_, wrap) => {
+      let original = globalThis.Response
+      globalThis.Response = wrap(original)
+      try {
+        let { storage, calls } = countingStorage()
+        let { router } = cacheableApp(storage)
+        router.post('/text', ({ session }) => {
+          session.set('count', 0)
+          let response = text('changed')
+          response.headers.set('Cache-Control', 'public, max-age=600')
+          return response
+        })
+        let response = await router.fetch('http://x.test/text', { method: 'POST' })
+        expect(response.status).toBe(500)
+        expect(calls.write).toBe(0)
+      } finally {
+        globalThis.Response = original
+      }
+    },
+  )
+
   it('copies the headers a handler added to a text() response, with the cookie', async () => {
     let { storage } = countingStorage()
     let { router } = cacheableApp(storage)
@@ -685,3 +754,12 @@ describe('session middleware, Secure over HTTPS', () => {
     expect(await post(secureApp(insecure), 'https://x.test/')).not.toContain('Secure')
   })
 })
+
+/** A function standing in for `base`, returning `base`'s instances whatever `new.target` is. */
+function wrapperOf(base: typeof Response): typeof Response {
+  function WrappedResponse(body?: BodyInit | null, init?: ResponseInit) {
+    return new base(body, init)
+  }
+  WrappedResponse.prototype = base.prototype
+  return WrappedResponse as unknown as typeof Response
+}

@@ -182,6 +182,25 @@ describe('commitSession with madeWith', () => {
     await expect(committing).rejects.toThrow('(Cache-Control: public, max-age=600)')
     expect((await readSession(storage, jar)).get('user')).toBe('ada')
   })
+
+  it('reads the headers given in madeWith as new Response() does: own keys, one header per name', async () => {
+    let storage = createMemorySessionStorage()
+    let inherited = Object.create({ 'X-Inherited': 'yes' }) as Record<string, string>
+    inherited['X-Own'] = 'mine'
+    let inheriting = await commit(storage, await signingIn(storage, 'ada'), new Response('a'), {
+      madeWith: { body: 'a', headers: inherited },
+    })
+    expect(inheriting.headers.get('X-Own')).toBe('mine')
+    expect(inheriting.headers.has('X-Inherited')).toBe(false)
+    let twice = { 'cache-control': 'no-store', 'Cache-Control': 'public', 'X-A': '1', 'x-a': '2' }
+    let made = new Response('b', { headers: twice })
+    let merged = await commit(storage, await signingIn(storage, 'bob'), made, {
+      madeWith: { body: 'b', headers: twice },
+    })
+    expect(merged.headers.get('Cache-Control')).toBe(made.headers.get('Cache-Control'))
+    expect(merged.headers.get('X-A')).toBe('1, 2')
+    expect(merged.headers.getSetCookie()).toHaveLength(1)
+  })
 })
 
 /** `response` with `headers` that throw when read: what `madeWith.headers` must spare. */

@@ -4,6 +4,7 @@ import {
   addCookie,
   copyProblem,
   copyWithCookie,
+  type HeaderEntries,
   headerEntries,
   type ResponseSource,
 } from './response-copy.ts'
@@ -137,22 +138,27 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   options: CommitSessionOptions<Values, Flash>,
 ): Promise<Response> {
   if (isHead(request.method)) return response
+  // The headers are read once, when first needed, and what is checked is what is copied: another
+  // request may change a response kept in a module while this one awaits its save.
+  let read: HeaderEntries | undefined
+  let headers = () => (read ??= headerEntries(response, options.madeWith))
   let changed = session.dirty
-  if (changed) checkBeforeSave(request, response, session, options)
-  else if (renewalWaits(request, response, session, options)) return response
+  if (changed) checkBeforeSave(request, response, session, options, headers())
+  else if (renewalWaits(request, response, session, options, headers)) return response
   let value = await save(options.storage, session)
   if (changed && session.deleteId !== undefined) committedLogins.add(session)
   if (value === null) return response
   let own = isOwn(response, request)
   // Only a renewal was due (a session of another storage, or one that fell due since the check
   // above): its cookie waits for a response that can carry it.
-  if (!changed && cannotCarry(response, own, options)) return response
+  if (!changed && cannotCarry(response, own, options, headers())) return response
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
   if (own) return addCookie(response, setCookie, cacheControl)
   let answer: CommittedResponse = copyWithCookie(
     response,
     options.madeWith,
+    headers(),
     setCookie,
     cacheControl,
   )
@@ -173,22 +179,26 @@ function renewalWaits(
   response: Response,
   session: Session<Data, Data>,
   options: Pick<CommitSessionOptions, 'madeWith'>,
+  headers: () => HeaderEntries,
 ): boolean {
   let renewsAt = sessionRenewsAt(session)
   // A second early: the save reads the clock again, and must not find the renewal due then.
   if (renewsAt === undefined || Date.now() < renewsAt - 1000) return false
-  return cannotCarry(response, isOwn(response, request), options)
+  return cannotCarry(response, isOwn(response, request), options, headers())
 }
 
-/** Whether `response` cannot carry the cookie: a shared cache may store it, or it cannot be copied. */
+/**
+ * Whether `response` (with `headers`) cannot carry the cookie: a shared cache may store it, or it
+ * cannot be copied.
+ */
 function cannotCarry(
   response: Response,
   own: boolean,
   options: Pick<CommitSessionOptions, 'madeWith'>,
+  headers: HeaderEntries,
 ): boolean {
   return (
-    sharedCacheHeader(headerEntries(response, options.madeWith)) !== null ||
-    copyProblem(response, own, options.madeWith) !== null
+    sharedCacheHeader(headers) !== null || copyProblem(response, own, options.madeWith) !== null
   )
 }
 
@@ -253,6 +263,7 @@ function checkBeforeSave(
   response: Response,
   session: Session<Data, Data>,
   options: Pick<CommitSessionOptions, 'cacheControl' | 'madeWith'>,
+  headers: HeaderEntries,
 ): void {
   cacheControlOption(options)
   if (session.deleteId !== undefined && committedLogins.has(session)) {
@@ -266,7 +277,7 @@ function checkBeforeSave(
       `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,
     )
   }
-  let shared = sharedCacheHeader(headerEntries(response, options.madeWith))
+  let shared = sharedCacheHeader(headers)
   if (shared !== null) {
     throw new Error(
       `The session changed, but a shared cache may store the response (${shared}): a CDN or proxy would hand this user's session cookie to others. Rule: a response that sets the session cookie must not be storable by a shared cache; add \`private\` or \`no-store\` to its Cache-Control (and drop CDN caching headers), or do not change the session on a cacheable route. Nothing was saved`,

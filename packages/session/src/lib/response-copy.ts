@@ -20,32 +20,42 @@ export interface ResponseSource {
 }
 
 /** Header names (lower case, as `Headers` yields them) and values. */
-export type HeaderEntries = Headers | [string, string][]
+export type HeaderEntries = [string, string][]
 
 /**
- * The headers of `response`: those it was made with while the caller knows them (`made.headers`),
- * else `response.headers`.
+ * The headers of `response` as they are now, a copy that later changes to them do not reach:
+ * those it was made with while the caller knows them (`made.headers`), else `response.headers`.
  */
 export function headerEntries(response: Response, made: ResponseSource | undefined): HeaderEntries {
   let known = made?.headers
-  if (known === undefined) return response.headers
+  if (known === undefined) return [...response.headers]
   let entries: [string, string][] = []
-  for (let name in known) entries.push([name.toLowerCase(), known[name] as string])
+  // Own keys, as `new Response()` reads a record.
+  for (let name of Object.keys(known)) {
+    let lower = name.toLowerCase()
+    // Two names of one header, or one `Headers` drops: kept as `new Response()` would keep them.
+    if (lower === '__proto__' || entries.some(([seen]) => seen === lower)) {
+      return [...new Headers(known)]
+    }
+    entries.push([lower, known[name] as string])
+  }
   return entries
 }
 
 /**
- * A copy of `response` carrying `setCookie`, and `Cache-Control: cacheControl` unless it has a
- * non-empty one (`false`: none added). Its body is the one it was made with when the caller knows
- * it (`made`), else `response.body`, which the copy takes over. `response` is not changed.
+ * A copy of `response` with the headers `entries` (its own, as {@link headerEntries} read them)
+ * plus `setCookie`, and `Cache-Control: cacheControl` unless they have a non-empty one (`false`:
+ * none added). Its body is the one it was made with when the caller knows it (`made`), else
+ * `response.body`, which the copy takes over. `response` is not changed.
  */
 export function copyWithCookie(
   response: Response,
   made: ResponseSource | undefined,
+  entries: HeaderEntries,
   setCookie: string,
   cacheControl: string | false,
 ): Response {
-  let headers = headersWithCookie(headerEntries(response, made), setCookie, cacheControl)
+  let headers = headersWithCookie(entries, setCookie, cacheControl)
   let status = response.status
   if (made === undefined) {
     return new Response(response.body, { status, statusText: response.statusText, headers })
