@@ -39,9 +39,9 @@ export class DataStoreRecords implements RecordStore {
     this.#users = new UserIndex(store, (id, task) => this.#locks.run(id, task))
   }
 
-  find(id: string): Found | Promise<Found> {
+  find(id: string, now: number): Found | Promise<Found> {
     let keeper = recordKeeper(this.#store)
-    if (keeper) return found(keeper.read(id))
+    if (keeper) return found(keeper.read(id, now))
     // Whatever the store gives (a promise of another realm, a thenable, a value): one of ours.
     return Promise.resolve(this.#store.readData(id)).then(found)
   }
@@ -135,7 +135,7 @@ export class DataStoreRecords implements RecordStore {
 
   async listUser(user: string, now: number): Promise<ListedSession[]> {
     let ids = await this.#users.list(user, now)
-    return Promise.all(ids.map(async (id) => ({ id, found: await this.find(id) })))
+    return Promise.all(ids.map(async (id) => ({ id, found: await this.find(id, now) })))
   }
 
   async endUserSession(
@@ -174,7 +174,7 @@ export class DataStoreRecords implements RecordStore {
   #writeKeptNow(plan: WritePlan): WriteOutcome | undefined {
     let keeper = recordKeeper(this.#store)
     if (keeper === undefined || this.#locks.busy(plan.id)) return undefined
-    let merged = this.#merge(plan, plan.stored ? keeper.read(plan.id) : null)
+    let merged = this.#merge(plan, plan.stored ? keeper.read(plan.id, plan.now) : null)
     if (typeof merged === 'string') return merged
     if (this.#indexWanted(merged, plan)) return undefined
     keeper.write(plan.id, merged, expiryMs(merged, plan.lifetime))
@@ -186,7 +186,8 @@ export class DataStoreRecords implements RecordStore {
     let keeper = recordKeeper(this.#store)
     let base = plan.stored
       ? keeper
-        ? keeper.read(plan.id)
+        ? // The clock now: the lock may have been waited for since the plan was made.
+          keeper.read(plan.id, Date.now())
         : await this.#store.readData(plan.id)
       : null
     let record = this.#merge(plan, base)

@@ -12,11 +12,11 @@ export const keptRecords = Symbol('keptRecords')
  */
 export interface RecordKeeper {
   /**
-   * What is stored under `id`, as `readData` sees it (expired: `null`): the record kept (the
-   * store's own: never change it nor hand it out, copy it), or the text stored when it is not a
-   * record (a retired id's marker).
+   * What is stored under `id`, as `readData` sees it (expired at `now`, ms since the epoch:
+   * `null`): the record kept (the store's own: never change it nor hand it out, copy it), or the
+   * text stored when it is not a record (a retired id's marker).
    */
-  read(id: string): SessionRecord | string | null
+  read(id: string, now: number): SessionRecord | string | null
   /**
    * Keeps `record` under `id` until `expires` (ms since the epoch), taking over its values and
    * flash objects (made for this write: the caller holds them no longer) with a copy of each value

@@ -93,9 +93,10 @@ export interface WritePlan {
 export interface RecordStore {
   /**
    * What is stored under `id`; given at once (not a promise) by a store that keeps records in
-   * memory. Rejects only for a real I/O failure.
+   * memory, which then checks expiry against `now` (ms since the epoch, the caller's clock read).
+   * Rejects only for a real I/O failure.
    */
-  find(id: string): Found | Promise<Found>
+  find(id: string, now: number): Found | Promise<Found>
   /** Deletes what is stored under `id` (a corrupt or expired record, a finished login's marker). */
   drop(id: string): Promise<void>
   /**

@@ -222,13 +222,22 @@ export class ServerStorage {
     if (!isSessionId(cookieValue)) return rules.fresh()
     // Awaited only when a promise (of any realm): memory storage finds at once, and each await
     // costs a turn. What a store gives at once (a `Found`, a session, an outcome) has no `then`.
-    let finding = this.#records.find(cookieValue)
-    let found = isThenable(finding) ? await finding : finding
+    // One clock read for the find and the expiry check (each costs as much as a Map lookup), read
+    // again after a find that waited.
+    let now = Date.now()
+    let finding = this.#records.find(cookieValue, now)
+    let found: Found
+    if (isThenable(finding)) {
+      found = await finding
+      now = Date.now()
+    } else {
+      found = finding
+    }
     if (found.kind === 'none')
       return rules.fresh(this.#options.useUnknownIds ? cookieValue : undefined)
     // Past its end a marker reads as an unknown id, never adopted.
-    if (found.kind === 'retired') return Date.now() < found.until ? rules.retired() : rules.fresh()
-    let restoring = found.kind === 'record' ? this.#restore(cookieValue, found) : null
+    if (found.kind === 'retired') return now < found.until ? rules.retired() : rules.fresh()
+    let restoring = found.kind === 'record' ? this.#restore(cookieValue, found, now) : null
     let session = isThenable(restoring) ? await restoring : restoring
     if (found.kind === 'record' && session) {
       let { text, record } = found
@@ -355,7 +364,7 @@ export class ServerStorage {
     let live: RestoredSession[] = []
     for (let entry of listed) {
       if (entry.found.kind !== 'record') continue
-      let session = await this.#restore(entry.id, entry.found)
+      let session = await this.#restore(entry.id, entry.found, Date.now())
       if (session && userOf(sessionValue(session, userKey)) === user)
         live.push({ listed: entry, session })
     }
@@ -384,10 +393,15 @@ export class ServerStorage {
     return indexed === undefined || indexed < expiresAt({ createdAt, touchedAt }, lifetime)
   }
 
-  /** The session for a record found under `id`; `null` when it expired or failed the schema. */
-  #restore(id: string, found: FoundRecord): Session | null | Promise<Session | null> {
+  /**
+   * The session for a record found under `id`; `null` when it expired at `now` or failed the
+   * schema.
+   */
+  #restore(id: string, found: FoundRecord, now: number): Session | null | Promise<Session | null> {
     let rules = this.#rules
-    return found.lent ? rules.restoreKept(id, found.record) : rules.restore(id, found.record)
+    return found.lent
+      ? rules.restoreKept(id, found.record, now)
+      : rules.restore(id, found.record, now)
   }
 
   /**

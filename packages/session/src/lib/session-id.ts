@@ -14,18 +14,14 @@ export function createSessionId(): string {
 export function isSessionId(id: unknown): id is string {
   if (typeof id !== 'string' || id.length !== 32) return false
   for (let index = 0; index < 32; index++) {
-    if (!isBase64UrlCode(id.charCodeAt(index))) return false
+    // Past the table (code 128 and up): undefined, not 1.
+    if (base64UrlCodes[id.charCodeAt(index)] !== 1) return false
   }
   return true
 }
 
-/** Whether `code` is a character of base64url (A-Z, a-z, 0-9, `-`, `_`): faster than a RegExp. */
-function isBase64UrlCode(code: number): boolean {
-  return (
-    (code >= 97 && code <= 122) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 48 && code <= 57) ||
-    code === 45 ||
-    code === 95
-  )
+/** 1 at the char codes of base64url (A-Z, a-z, 0-9, `-`, `_`): one load per character. */
+const base64UrlCodes = new Uint8Array(128)
+for (let char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
+  base64UrlCodes[char.charCodeAt(0)] = 1
 }

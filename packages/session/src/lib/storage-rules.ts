@@ -48,17 +48,22 @@ export interface StorageRules {
    */
   retired(): Session
   /**
-   * The session for a stored record; `null` when it expired or failed the schema under `'reset'`.
-   * Synchronous without a schema (schemas may validate asynchronously).
+   * The session for a stored record; `null` when it expired at `now` (ms since the epoch) or
+   * failed the schema under `'reset'`. Synchronous without a schema (schemas may validate
+   * asynchronously).
    */
-  restore(id: string, record: SessionRecord): Session | null | Promise<Session | null>
+  restore(id: string, record: SessionRecord, now: number): Session | null | Promise<Session | null>
   /**
    * {@link StorageRules.restore} for a record a storage keeps in memory (never to change nor hand
    * out): its values are lent, each copied on its first read (see `copyOnRead`), or, with a schema
    * (a transform may change what it is given) or when only devalue copies them, the record is
    * copied whole first.
    */
-  restoreKept(id: string, kept: SessionRecord): Session | null | Promise<Session | null>
+  restoreKept(
+    id: string,
+    kept: SessionRecord,
+    now: number,
+  ): Session | null | Promise<Session | null>
   /**
    * Whether `save` must write: the session changed, or its idle timeout is due for renewal.
    * `changes`: the session's, when the caller has them already.
@@ -90,14 +95,14 @@ export function createStorageRules(options: SessionStorageOptions): StorageRules
     lifetime,
     fresh,
     retired: () => markInert(fresh()),
-    restore(id, record) {
-      if (isExpired(record, lifetime, Date.now())) return null
+    restore(id, record, now) {
+      if (isExpired(record, lifetime, now)) return null
       if (schema === undefined) return restored(id, record)
       return validRecord(record, schema, policy).then((valid) => valid && restored(id, valid))
     },
-    restoreKept(id, kept) {
-      if (schema !== undefined || !lendsValues(kept)) return this.restore(id, copyRecord(kept))
-      let session = this.restore(id, kept) as Session | null
+    restoreKept(id, kept, now) {
+      if (schema !== undefined || !lendsValues(kept)) return this.restore(id, copyRecord(kept), now)
+      let session = this.restore(id, kept, now) as Session | null
       if (session) copyOnRead(session, lendingCopier)
       return session
     },

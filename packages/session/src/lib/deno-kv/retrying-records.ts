@@ -30,8 +30,8 @@ export class RetryingRecords implements RecordStore {
     this.#attempts = attempts
   }
 
-  find(id: string): Promise<Found> {
-    return this.#retry([], async (records) => records.find(id))
+  find(id: string, now: number): Promise<Found> {
+    return this.#retry([], async (records) => records.find(id, now))
   }
 
   drop(id: string): Promise<void> {

@@ -84,7 +84,7 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
       kept = { record: keptParsed(record), written: undefined }
       parsed.set(cookieValue, kept)
     }
-    let session = rules.restoreKept(id, kept.record)
+    let session = rules.restoreKept(id, kept.record, Date.now())
     if (session instanceof Promise) session = await session
     if (!session) return rules.fresh()
     keepWithSession(session, bases, kept)

@@ -93,8 +93,8 @@ class MemoryDataStore implements SessionDataStore {
   #indexes = new Map<string, Entry>()
 
   readonly [keptRecords]: RecordKeeper = {
-    read: (id) => {
-      let entry = this.#use(id)
+    read: (id, now) => {
+      let entry = this.#use(id, now)
       return entry === undefined ? null : (entry.record ?? (entry.text as string))
     },
     write: (id, record, expires) => {
@@ -109,7 +109,7 @@ class MemoryDataStore implements SessionDataStore {
 
   readData(id: string): Promise<string | null> {
     if (!isSessionId(id)) return Promise.resolve(this.#liveIndex(id)?.data ?? null)
-    let entry = this.#use(id)
+    let entry = this.#use(id, Date.now())
     if (entry === undefined) return Promise.resolve(null)
     // A kept record never changes: its text, once made, stays right.
     entry.text ??= encodeRecord(entry.record as SessionRecord)
@@ -163,11 +163,11 @@ class MemoryDataStore implements SessionDataStore {
     }
   }
 
-  /** The live entry under a session id, marked used; `undefined` for none. */
-  #use(id: string): SessionEntry | undefined {
+  /** The live entry under a session id at `now`, marked used; `undefined` for none. */
+  #use(id: string, now: number): SessionEntry | undefined {
     let entry = this.#entries.get(id)
     if (entry === undefined) return undefined
-    if (entry.expires <= Date.now()) {
+    if (entry.expires <= now) {
       this.#entries.delete(id)
       return undefined
     }
