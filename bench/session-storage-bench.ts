@@ -9,11 +9,12 @@ import { timeColumn } from './time-column.ts'
 /**
  * One request's worth of session work per storage: read the typical session from its cookie
  * value, change one key, save it (signing the cookie is timed separately). Each storage is timed
- * in a process of its own (storage-task-child.ts), as a server runs one: in one process, our
- * storages share their core (the server-storage code every one of them runs), whose call sites
- * then see every storage's objects, and each one is slower than alone (memory: 0.98 µs instead
- * of 0.87 µs on Node 26, where Remix's self-contained memory storage stays at 0.85 µs). Starts a
- * Redis Cluster of its own for the Cluster rows and stops it at the end (its keys go with it).
+ * in a process of its own (storage-task-child.ts, after a second of unreported runs), as a server
+ * runs one: in one process, our storages share their core (the server-storage code every one of
+ * them runs), whose call sites then see every storage's objects, and each one is slower than alone
+ * (memory: 0.98 µs instead of 0.87 µs on Node 26, where Remix's self-contained memory storage
+ * stays at 0.85 µs). Starts a Redis Cluster of its own for the Cluster rows and stops it at the
+ * end (its keys go with it).
  */
 export async function runStorageBench(log: (line: string) => void): Promise<ResultTable> {
   let cluster: BenchCluster | undefined
