@@ -563,9 +563,8 @@ describe('session middleware, responses for shared caches', () => {
     expect(calls.write).toBe(0)
   })
 
-  // text() remembers the headers it made, so the middleware need not read them: a change made
-  // through response.headers must still count, whenever and wherever it was made.
-  it('refuses a changed session on a text() response the handler then made shareable', async () => {
+  /** `cacheableApp` with `POST /text`: changes the session, answers text() made `public`. */
+  function publicTextApp() {
     let { storage, calls } = countingStorage()
     let { router, errors } = cacheableApp(storage)
     router.post('/text', ({ session }) => {
@@ -574,6 +573,13 @@ describe('session middleware, responses for shared caches', () => {
       response.headers.set('Cache-Control', 'public, max-age=600')
       return response
     })
+    return { router, errors, calls }
+  }
+
+  // text() remembers the headers it made, so the middleware need not read them: a change made
+  // through response.headers must still count, whenever and wherever it was made.
+  it('refuses a changed session on a text() response the handler then made shareable', async () => {
+    let { router, errors, calls } = publicTextApp()
     let response = await router.fetch('http://x.test/text', { method: 'POST' })
     expect(response.status).toBe(500)
     expect(response.headers.get('Set-Cookie')).toBeNull()
@@ -655,14 +661,7 @@ describe('session middleware, responses for shared caches', () => {
       let original = globalThis.Response
       globalThis.Response = wrap(original)
       try {
-        let { storage, calls } = countingStorage()
-        let { router } = cacheableApp(storage)
-        router.post('/text', ({ session }) => {
-          session.set('count', 0)
-          let response = text('changed')
-          response.headers.set('Cache-Control', 'public, max-age=600')
-          return response
-        })
+        let { router, calls } = publicTextApp()
         let response = await router.fetch('http://x.test/text', { method: 'POST' })
         expect(response.status).toBe(500)
         expect(calls.write).toBe(0)
