@@ -1,4 +1,5 @@
 import { once } from 'node:events'
+import { get } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { createCookie } from '@x/session/cookie'
@@ -77,5 +78,53 @@ describe('helper responses behind the session middleware, on @hono/node-server',
     expect(response.status).toBe(500)
     expect(response.headers.get('Set-Cookie')).toBeNull()
     expect(await response.text()).toBe('Internal Server Error')
+  })
+})
+
+/** GETs `url` with node:http (no Fetch client in this process, so no AbortController of its own). */
+async function getWithNodeHttp(url: string, cookieHeader = '') {
+  let response = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
+    get(url, { headers: cookieHeader ? { Cookie: cookieHeader } : {} }, resolve).on('error', reject)
+  })
+  let body = ''
+  for await (let chunk of response) body += chunk
+  let jar = String(response.headers['set-cookie']?.[0] ?? '').split(';')[0] ?? ''
+  return { status: response.statusCode, body, jar }
+}
+
+// The adapter makes a request's AbortController when its signal is first read. A chain that
+// settles on microtasks alone (a memory session) cannot see an abort, so it must not pay for one.
+describe('a memory session on @hono/node-server', () => {
+  it("answers without making the request's AbortController", async () => {
+    let router = createRouter({ middleware: [session(cookie, createMemorySessionStorage())] })
+    router.get('/', ({ session }) => {
+      let count = (session.get('count') as number | undefined) ?? 0
+      session.set('count', count + 1)
+      return text(String(count + 1))
+    })
+    let server = serve({
+      fetch: (request) => router.fetch(request),
+      port: 0,
+      hostname: '127.0.0.1',
+    })
+    let Platform = globalThis.AbortController
+    let made = 0
+    globalThis.AbortController = class extends Platform {
+      constructor() {
+        super()
+        made++
+      }
+    }
+    try {
+      await once(server, 'listening')
+      let base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+      let first = await getWithNodeHttp(base)
+      let second = await getWithNodeHttp(base, first.jar)
+      expect([first.status, first.body, second.status, second.body]).toEqual([200, '1', 200, '2'])
+      expect(made).toBe(0)
+    } finally {
+      globalThis.AbortController = Platform
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })

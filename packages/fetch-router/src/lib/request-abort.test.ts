@@ -258,20 +258,84 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
     expect([state.signalReads, missing.state.signalReads]).toEqual([0, 0])
   })
 
-  it('reads the signal once a step answers with a promise, and rejects when it aborts', async () => {
-    let handlerWaits = gate()
-    let router = createRouter()
+  it('leaves the signal unmade when the steps settle on microtasks alone', async () => {
+    let router = createRouter({
+      middleware: [
+        async (_context, next) => {
+          await Promise.resolve()
+          let response = await next()
+          return new Response(`${await response.text()} via middleware`)
+        },
+      ],
+    })
     router.get('/', async () => {
-      await handlerWaits.promise
-      return new Response('too late')
+      await Promise.resolve()
+      return new Response('answered')
     })
     let { request, state } = adapterRequest('http://x.test/')
+    let response = await router.fetch(request)
+    expect(await response.text()).toBe('answered via middleware')
+    expect(state.signalReads).toBe(0)
+  })
+
+  it('reads the signal before the first event when a step waits for one, and rejects when it aborts', async () => {
+    let handlerWaits = gate()
+    let resumed: string[] = []
+    let router = createRouter({
+      middleware: [
+        async (_context, next) => {
+          let response = await next()
+          resumed.push('middleware')
+          return response
+        },
+      ],
+    })
+    router.get('/', async () => {
+      await handlerWaits.promise
+      resumed.push('handler')
+      return new Response('too late')
+    })
+    // This adapter loses an abort that comes before its signal is made: the listener must be
+    // there before the first event (the one that aborts and lets the handler go on).
+    let { request, state } = adapterRequest('http://x.test/')
     let answer = router.fetch(request)
-    await Promise.resolve()
-    expect(state.signalReads).toBe(1)
-    state.abort(new Error('client went away'))
+    let readsBeforeEvent = -1
+    setImmediate(() => {
+      readsBeforeEvent = state.signalReads
+      state.abort(new Error('client went away'))
+      handlerWaits.open()
+    })
     await expect(answer).rejects.toThrow('client went away')
-    handlerWaits.open()
+    expect(readsBeforeEvent).toBe(1)
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(resumed).toEqual(['handler'])
+  })
+
+  it('answers 500 when the signal getter throws while a step waits', async () => {
+    let errors: unknown[] = []
+    let router = createRouter({
+      onError: (error) => {
+        errors.push(error)
+      },
+    })
+    router.get(
+      '/',
+      () => new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
+    )
+    let prototype = Object.create(Request.prototype, {
+      method: { get: () => 'GET' },
+      url: { get: () => 'http://x.test/' },
+      headers: { get: () => new Headers() },
+      signal: {
+        get() {
+          throw new Error('no signal here')
+        },
+      },
+    })
+    let response = await router.fetch(Object.create(prototype) as Request)
+    expect(response.status).toBe(500)
+    expect(await response.text()).not.toContain('no signal here')
+    expect(String(errors[0])).toBe('Error: no signal here')
   })
 })
 

@@ -1,4 +1,5 @@
 import { abortReason, isAborted, offAbort, onAbort } from './abort-signals.ts'
+import { afterMicrotasks } from './after-microtasks.ts'
 
 /**
  * Ends a request's pending steps the moment its signal aborts. Every middleware, handler and
@@ -7,17 +8,27 @@ import { abortReason, isAborted, offAbort, onAbort } from './abort-signals.ts'
  *
  * One `abort` listener per request, added when the first step turns out asynchronous and removed
  * when the last pending step settles: synchronous answers add none, and a chain of five
- * middleware adds one, not five.
+ * middleware adds one, not five. A signal made on first read (an adapter's) is read only once the
+ * microtasks have run with a step still pending: a chain that settles on microtasks alone (a
+ * memory session, say) never makes it, and one that waits for an event has its listener before
+ * any event can fire.
  */
 export class RequestAbort {
-  readonly #signal: AbortSignal
+  #signal: AbortSignal | undefined
+  readonly #readSignal: (() => AbortSignal) | undefined
   readonly #pending = new Set<(reason: unknown) => void>()
   #last: Promise<unknown> | undefined
   #onAbort: (() => void) | undefined
+  #listening = false
+  #waitingForMicrotasks = false
 
-  /** @param signal The request's signal. */
-  constructor(signal: AbortSignal) {
-    this.#signal = signal
+  /**
+   * @param signal The request's signal, or a function that reads it (and makes it, for an adapter
+   * that makes it on first read): called at most once, and only while a step is pending.
+   */
+  constructor(signal: AbortSignal | (() => AbortSignal)) {
+    if (typeof signal === 'function') this.#readSignal = signal
+    else this.#signal = signal
   }
 
   /**
@@ -27,7 +38,7 @@ export class RequestAbort {
   race<Value>(promise: PromiseLike<Value>): Promise<Value> {
     // A promise this race made, handed up a level (a route's answer to router middleware).
     if (promise === this.#last) return promise as Promise<Value>
-    if (isAborted(this.#signal)) {
+    if (this.#signal !== undefined && isAborted(this.#signal)) {
       // Our promise settles now; theirs later, and its failure must not go unhandled.
       promise.then(undefined, ignore)
       return Promise.reject(abortReason(this.#signal))
@@ -51,18 +62,42 @@ export class RequestAbort {
   }
 
   #listen(): void {
-    this.#onAbort ??= () => {
-      let reason = abortReason(this.#signal)
-      for (let reject of this.#pending) reject(reason)
-      this.#pending.clear()
+    if (this.#signal !== undefined) {
+      this.#onAbort ??= () => this.#rejectPending(abortReason(this.#signal as AbortSignal))
+      onAbort(this.#signal, this.#onAbort)
+      this.#listening = true
+    } else if (!this.#waitingForMicrotasks) {
+      this.#waitingForMicrotasks = afterMicrotasks(() => this.#readAndListen())
+      if (!this.#waitingForMicrotasks) this.#readAndListen()
     }
-    onAbort(this.#signal, this.#onAbort)
+  }
+
+  // The signal made on demand, read while a step is still pending.
+  #readAndListen(): void {
+    this.#waitingForMicrotasks = false
+    if (this.#pending.size === 0) return
+    let signal: AbortSignal
+    try {
+      signal = (this.#readSignal as () => AbortSignal)()
+    } catch (error) {
+      this.#rejectPending(error)
+      return
+    }
+    this.#signal = signal
+    if (isAborted(signal)) this.#rejectPending(abortReason(signal))
+    else this.#listen()
+  }
+
+  #rejectPending(reason: unknown): void {
+    for (let reject of this.#pending) reject(reason)
+    this.#pending.clear()
   }
 
   #done(reject: (reason: unknown) => void): void {
     // After an abort the set is already empty: the step settled late, and nothing else runs.
-    if (this.#pending.delete(reject) && this.#pending.size === 0 && this.#onAbort !== undefined) {
-      offAbort(this.#signal, this.#onAbort)
+    if (this.#pending.delete(reject) && this.#pending.size === 0 && this.#listening) {
+      offAbort(this.#signal as AbortSignal, this.#onAbort as () => void)
+      this.#listening = false
     }
   }
 }

@@ -1,7 +1,6 @@
 import type { Data, Session, SessionStorage } from '@x/session'
 import { commitSession, Session as SessionKey, SessionStorageError } from '@x/session'
 import type { Cookie } from '@x/session/cookie'
-import { isAborted } from './abort-signals.ts'
 import { HttpError } from './http-error.ts'
 import { madeWith } from './made-responses.ts'
 import type { Middleware } from './middleware.ts'
@@ -9,6 +8,7 @@ import {
   type AnyParams,
   createContextKey,
   isHttpsRequest,
+  isRequestAborted,
   type RequestContext,
 } from './request-context.ts'
 
@@ -118,8 +118,8 @@ export function session(
     current: Session,
     response: Response,
   ): Promise<Response> {
-    // The session was read by an async step, so the router has read (and made) the signal already.
-    if (isAborted(context.request.signal)) return response
+    // Not made here when still unmade: the steps settled on microtasks alone, so no event aborted it.
+    if (isRequestAborted(context)) return response
     if (context.get(SessionKey) !== current) {
       throw new Error(
         'session(): the session was replaced by another middleware or handler; not saving it',
