@@ -339,6 +339,96 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
   })
 })
 
+describe('router.fetch on an adapter request whose signal is no signal', () => {
+  /** An adapter request whose `signal` getter gives `value`. */
+  function requestWithSignal(value: unknown): Request {
+    let platform = new Request('http://x.test/')
+    let prototype = Object.create(Request.prototype, {
+      method: { get: () => platform.method },
+      url: { get: () => platform.url },
+      headers: { get: () => platform.headers },
+      signal: { get: () => value },
+    })
+    return Object.create(prototype) as Request
+  }
+
+  it.each([
+    ['undefined', undefined],
+    ['null', null],
+    ['an object', {}],
+  ])(
+    'fails the request, never the process, when it gives %s while a step waits',
+    async (_, value) => {
+      let uncaught: unknown[] = []
+      let record = (error: unknown) => void uncaught.push(error)
+      process.on('uncaughtException', record)
+      try {
+        let router = createRouter({ onError: () => undefined })
+        router.get(
+          '/',
+          () =>
+            new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
+        )
+        let settled = await router.fetch(requestWithSignal(value)).then(
+          (response) => response.status,
+          (error: unknown) => (error instanceof TypeError ? 'TypeError' : error),
+        )
+        expect(uncaught).toEqual([])
+        // A 500, or for null (which no signal check can read) the TypeError: never the handler's 200.
+        expect([500, 'TypeError']).toContain(settled)
+      } finally {
+        process.off('uncaughtException', record)
+      }
+    },
+  )
+})
+
+describe('router.fetch on a runtime without process.nextTick', () => {
+  it("reads an adapter's signal at the first step that answers with a promise, and rejects when it aborts", async () => {
+    let handlerWaits = gate()
+    let router = createRouter()
+    router.get('/', async () => {
+      await handlerWaits.promise
+      return new Response('too late')
+    })
+    let { request, state } = adapterRequest('http://x.test/')
+    let runtime = process as { nextTick: unknown }
+    let nextTick = runtime.nextTick
+    let answer: Promise<Response>
+    runtime.nextTick = undefined
+    try {
+      answer = router.fetch(request)
+    } finally {
+      runtime.nextTick = nextTick
+    }
+    expect(state.signalReads).toBe(1)
+    state.abort(new Error('client went away'))
+    await expect(answer).rejects.toThrow('client went away')
+    handlerWaits.open()
+  })
+})
+
+describe('router.fetch on a step answering with a thenable whose then() throws', () => {
+  it('answers 500 and leaves no abort listener on the signal', async () => {
+    let controller = new AbortController()
+    let router = createRouter({ onError: () => undefined })
+    router.get(
+      '/',
+      () =>
+        ({
+          // biome-ignore lint/suspicious/noThenProperty: the hostile thenable under test
+          then() {
+            throw new Error('then() threw')
+          },
+        }) as unknown as Promise<Response>,
+    )
+    let request = requestFor(controller)
+    let response = await router.fetch(request)
+    expect(response.status).toBe(500)
+    expect(getEventListeners(request.signal, 'abort')).toHaveLength(0)
+  })
+})
+
 describe('router.fetch on a platform Request aborted by a middleware that returned next()', () => {
   it('rejects with the abort reason rather than answering', async () => {
     let controller = new AbortController()

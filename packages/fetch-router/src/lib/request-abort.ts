@@ -40,23 +40,35 @@ export class RequestAbort {
     if (promise === this.#last) return promise as Promise<Value>
     if (this.#signal !== undefined && isAborted(this.#signal)) {
       // Our promise settles now; theirs later, and its failure must not go unhandled.
-      promise.then(undefined, ignore)
+      try {
+        promise.then(undefined, ignore)
+      } catch {
+        // A thenable whose `then` throws: the abort is the answer all the same.
+      }
       return Promise.reject(abortReason(this.#signal))
     }
-    if (this.#pending.size === 0) this.#listen()
+    let first = this.#pending.size === 0
     let raced = new Promise<Value>((resolve, reject) => {
       this.#pending.add(reject)
-      promise.then(
-        (value) => {
-          this.#done(reject)
-          resolve(value)
-        },
-        (error: unknown) => {
-          this.#done(reject)
-          reject(error)
-        },
-      )
+      try {
+        promise.then(
+          (value) => {
+            this.#done(reject)
+            resolve(value)
+          },
+          (error: unknown) => {
+            this.#done(reject)
+            reject(error)
+          },
+        )
+      } catch (error) {
+        // A thenable whose `then` throws: that is its answer, and nothing is left listening.
+        this.#done(reject)
+        reject(error)
+      }
     })
+    // Once the step is pending: a signal read at once (no tick queue) may have aborted already.
+    if (first && this.#pending.size > 0) this.#listen()
     this.#last = raced
     return raced
   }
@@ -72,20 +84,21 @@ export class RequestAbort {
     }
   }
 
-  // The signal made on demand, read while a step is still pending.
+  // The signal made on demand, read while a step is still pending. Whatever goes wrong here (a
+  // getter that throws, or gives something that is no signal) is the pending steps' error: run
+  // from a tick, it must not escape as an uncaught exception.
   #readAndListen(): void {
     this.#waitingForMicrotasks = false
     if (this.#pending.size === 0) return
-    let signal: AbortSignal
     try {
-      signal = (this.#readSignal as () => AbortSignal)()
+      let signal = (this.#readSignal as () => AbortSignal)()
+      this.#signal = signal
+      if (isAborted(signal)) this.#rejectPending(abortReason(signal))
+      else this.#listen()
     } catch (error) {
+      this.#signal = undefined
       this.#rejectPending(error)
-      return
     }
-    this.#signal = signal
-    if (isAborted(signal)) this.#rejectPending(abortReason(signal))
-    else this.#listen()
   }
 
   #rejectPending(reason: unknown): void {
