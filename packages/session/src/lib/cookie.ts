@@ -49,11 +49,9 @@ const maxCandidates = 8
 
 /**
  * Short values a signed cookie wrote (a session id, say) with what it wrote, so that writing one
- * again costs no HMAC: at most 1,024, each at most 64 characters. Longer values are rarely
- * written twice: a cookie storage's (an id, the data and two times, over 64 characters) changes
- * at every write, and keeping each one would cost a lookup and an entry per write for nothing.
+ * again costs no HMAC: at most 1,024, each at most 256 characters.
  */
-const signedValues = { maxEntries: 1024, maxLength: 64 }
+const signedValues = { maxEntries: 1024, maxLength: 256 }
 
 /**
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
