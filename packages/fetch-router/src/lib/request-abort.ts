@@ -24,7 +24,8 @@ export class RequestAbort {
 
   /**
    * @param signal The request's signal, or a function that reads it (and makes it, for an adapter
-   * that makes it on first read): called at most once, and only while a step is pending.
+   * that makes it on first read): called only while a step is pending, and again only after a
+   * read that threw or gave no signal.
    */
   constructor(signal: AbortSignal | (() => AbortSignal)) {
     if (typeof signal === 'function') this.#readSignal = signal
