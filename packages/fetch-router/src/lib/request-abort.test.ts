@@ -228,22 +228,29 @@ describe('a middleware that starts next() and awaits something else first', () =
  * first read (there, an `AbortController` per request). `signalReads` counts those reads.
  */
 function adapterRequest(url: string) {
-  let platform = new Request(url)
   let controller: AbortController | undefined
   let state = { signalReads: 0, abort: (reason: unknown) => controller?.abort(reason) }
+  let request = requestWithSignalGetter(url, () => {
+    state.signalReads++
+    controller ??= new AbortController()
+    return controller.signal
+  })
+  return { request, state }
+}
+
+/**
+ * A request-like object of an adapter: its prototype chain reaches `Request.prototype`, with its
+ * own getters, `signal` giving what `getSignal` gives (or throws).
+ */
+function requestWithSignalGetter(url: string, getSignal: () => unknown): Request {
+  let platform = new Request(url)
   let prototype = Object.create(Request.prototype, {
     method: { get: () => platform.method },
     url: { get: () => platform.url },
     headers: { get: () => platform.headers },
-    signal: {
-      get() {
-        state.signalReads++
-        controller ??= new AbortController()
-        return controller.signal
-      },
-    },
+    signal: { get: getSignal },
   })
-  return { request: Object.create(prototype) as Request, state }
+  return Object.create(prototype) as Request
 }
 
 describe('router.fetch on a request whose signal is made on first read (a Node adapter)', () => {
@@ -322,17 +329,10 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
       '/',
       () => new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
     )
-    let prototype = Object.create(Request.prototype, {
-      method: { get: () => 'GET' },
-      url: { get: () => 'http://x.test/' },
-      headers: { get: () => new Headers() },
-      signal: {
-        get() {
-          throw new Error('no signal here')
-        },
-      },
+    let request = requestWithSignalGetter('http://x.test/', () => {
+      throw new Error('no signal here')
     })
-    let response = await router.fetch(Object.create(prototype) as Request)
+    let response = await router.fetch(request)
     expect(response.status).toBe(500)
     expect(await response.text()).not.toContain('no signal here')
     expect(String(errors[0])).toBe('Error: no signal here')
@@ -340,18 +340,6 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
 })
 
 describe('router.fetch on an adapter request whose signal is no signal', () => {
-  /** An adapter request whose `signal` getter gives `value`. */
-  function requestWithSignal(value: unknown): Request {
-    let platform = new Request('http://x.test/')
-    let prototype = Object.create(Request.prototype, {
-      method: { get: () => platform.method },
-      url: { get: () => platform.url },
-      headers: { get: () => platform.headers },
-      signal: { get: () => value },
-    })
-    return Object.create(prototype) as Request
-  }
-
   it.each([
     ['undefined', undefined],
     ['null', null],
@@ -369,10 +357,12 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
           () =>
             new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
         )
-        let settled = await router.fetch(requestWithSignal(value)).then(
-          (response) => response.status,
-          (error: unknown) => (error instanceof TypeError ? 'TypeError' : error),
-        )
+        let settled = await router
+          .fetch(requestWithSignalGetter('http://x.test/', () => value))
+          .then(
+            (response) => response.status,
+            (error: unknown) => (error instanceof TypeError ? 'TypeError' : error),
+          )
         expect(uncaught).toEqual([])
         // A 500, or for null (which no signal check can read) the TypeError: never the handler's 200.
         expect([500, 'TypeError']).toContain(settled)
@@ -479,14 +469,10 @@ describe('router.fetch on request objects of adapters', () => {
       removeEventListener: { value: () => {} },
       throwIfAborted: { value: () => {} },
     }) as AbortSignal
-    let prototype = Object.create(Request.prototype, {
-      method: { get: () => 'GET' },
-      url: { get: () => 'http://x.test/' },
-      headers: { get: () => new Headers() },
-      signal: { get: () => signal },
-    })
     let router = createRouter()
     router.get('/', async () => new Response('ok'))
-    expect((await router.fetch(Object.create(prototype) as Request)).status).toBe(200)
+    expect(
+      (await router.fetch(requestWithSignalGetter('http://x.test/', () => signal))).status,
+    ).toBe(200)
   })
 })
