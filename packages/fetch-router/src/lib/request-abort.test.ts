@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import type { Middleware } from './middleware.ts'
 import { createRouter } from './router.ts'
+import { afterSharedDelay } from './shared-delay.ts'
 
 /** A promise and the function that resolves it: a step that waits until the test lets it go. */
 function gate<Value = void>(): { promise: Promise<Value>; open: (value: Value) => void } {
@@ -225,17 +226,31 @@ describe('a middleware that starts next() and awaits something else first', () =
 /**
  * A request as a Node server adapter such as `@hono/node-server` hands it over: an object whose
  * prototype chain reaches `Request.prototype`, with its own getters, and whose signal is made on
- * first read (there, an `AbortController` per request). `signalReads` counts those reads.
+ * first read (there, an `AbortController` per request), already aborted when the request was.
+ * `signalReads` counts those reads.
  */
 function adapterRequest(url: string) {
   let controller: AbortController | undefined
-  let state = { signalReads: 0, abort: (reason: unknown) => controller?.abort(reason) }
+  let aborted: { reason: unknown } | undefined
+  let state = {
+    signalReads: 0,
+    abort: (reason: unknown) => {
+      aborted ??= { reason }
+      controller?.abort(reason)
+    },
+  }
   let request = requestWithSignalGetter(url, () => {
     state.signalReads++
     controller ??= new AbortController()
+    if (aborted !== undefined) controller.abort(aborted.reason)
     return controller.signal
   })
   return { request, state }
+}
+
+/** Resolves once every task of the shared delay scheduled before this call has had its turn. */
+function afterEarlierDelayedTasks(): Promise<void> {
+  return new Promise((resolve) => afterSharedDelay({ run: resolve }))
 }
 
 /**
@@ -285,7 +300,21 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
     expect(state.signalReads).toBe(0)
   })
 
-  it('reads the signal before the first event when a step waits for one, and rejects when it aborts', async () => {
+  it('leaves the signal unmade when a step waits for an event that comes within the delay', async () => {
+    let router = createRouter()
+    router.get('/', async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      return new Response('answered after an event')
+    })
+    let { request, state } = adapterRequest('http://x.test/')
+    let response = await router.fetch(request)
+    expect(await response.text()).toBe('answered after an event')
+    // The read the step scheduled was dropped when it settled: it does not run at its turn.
+    await afterEarlierDelayedTasks()
+    expect(state.signalReads).toBe(0)
+  })
+
+  it('reads the signal once a step has waited, and rejects with an abort that came before', async () => {
     let handlerWaits = gate()
     let resumed: string[] = []
     let router = createRouter({
@@ -302,20 +331,32 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
       resumed.push('handler')
       return new Response('too late')
     })
-    // This adapter loses an abort that comes before its signal is made: the listener must be
-    // there before the first event (the one that aborts and lets the handler go on).
     let { request, state } = adapterRequest('http://x.test/')
     let answer = router.fetch(request)
-    let readsBeforeEvent = -1
-    setImmediate(() => {
-      readsBeforeEvent = state.signalReads
-      state.abort(new Error('client went away'))
-      handlerWaits.open()
-    })
+    // The client leaves at the first event, long before the router reads the signal.
+    setImmediate(() => state.abort(new Error('client went away')))
     await expect(answer).rejects.toThrow('client went away')
-    expect(readsBeforeEvent).toBe(1)
+    expect(state.signalReads).toBe(1)
+    handlerWaits.open()
     await new Promise((resolve) => setImmediate(resolve))
     expect(resumed).toEqual(['handler'])
+  })
+
+  it('rejects when the request aborts after its signal was read, with the step still waiting', async () => {
+    let router = createRouter()
+    router.get('/', () => new Promise<Response>(() => {}))
+    let { request, state } = adapterRequest('http://x.test/')
+    let answer = router.fetch(request)
+    let settled = false
+    answer.then(
+      () => (settled = true),
+      () => (settled = true),
+    )
+    await afterEarlierDelayedTasks()
+    expect([state.signalReads, settled]).toEqual([1, false])
+    // Only the listener can end it now: the handler never answers.
+    state.abort(new Error('client went away'))
+    await expect(answer).rejects.toThrow('client went away')
   })
 
   it('answers 500 when the signal getter throws while a step waits', async () => {
@@ -325,10 +366,7 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
         errors.push(error)
       },
     })
-    router.get(
-      '/',
-      () => new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
-    )
+    router.get('/', () => new Promise<Response>(() => {}))
     let request = requestWithSignalGetter('http://x.test/', () => {
       throw new Error('no signal here')
     })
@@ -352,11 +390,7 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
       process.on('uncaughtException', record)
       try {
         let router = createRouter({ onError: () => undefined })
-        router.get(
-          '/',
-          () =>
-            new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
-        )
+        router.get('/', () => new Promise<Response>(() => {}))
         let settled = await router
           .fetch(requestWithSignalGetter('http://x.test/', () => value))
           .then(
@@ -364,38 +398,13 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
             (error: unknown) => (error instanceof TypeError ? 'TypeError' : error),
           )
         expect(uncaught).toEqual([])
-        // A 500, or for null (which no signal check can read) the TypeError: never the handler's 200.
+        // A 500, or for null (which no signal check can read) the TypeError: the step never answers.
         expect([500, 'TypeError']).toContain(settled)
       } finally {
         process.off('uncaughtException', record)
       }
     },
   )
-})
-
-describe('router.fetch on a runtime without process.nextTick', () => {
-  it("reads an adapter's signal at the first step that answers with a promise, and rejects when it aborts", async () => {
-    let handlerWaits = gate()
-    let router = createRouter()
-    router.get('/', async () => {
-      await handlerWaits.promise
-      return new Response('too late')
-    })
-    let { request, state } = adapterRequest('http://x.test/')
-    let runtime = process as { nextTick: unknown }
-    let nextTick = runtime.nextTick
-    let answer: Promise<Response>
-    runtime.nextTick = undefined
-    try {
-      answer = router.fetch(request)
-    } finally {
-      runtime.nextTick = nextTick
-    }
-    expect(state.signalReads).toBe(1)
-    state.abort(new Error('client went away'))
-    await expect(answer).rejects.toThrow('client went away')
-    handlerWaits.open()
-  })
 })
 
 describe('router.fetch on a step answering with a thenable whose then() throws', () => {

@@ -1,5 +1,5 @@
 import { abortReason, isAborted, offAbort, onAbort } from './abort-signals.ts'
-import { afterMicrotasks } from './after-microtasks.ts'
+import { afterSharedDelay, type DelayedTask } from './shared-delay.ts'
 
 /**
  * Ends a request's pending steps the moment its signal aborts. Every middleware, handler and
@@ -8,10 +8,11 @@ import { afterMicrotasks } from './after-microtasks.ts'
  *
  * One `abort` listener per request, added when the first step turns out asynchronous and removed
  * when the last pending step settles: synchronous answers add none, and a chain of five
- * middleware adds one, not five. A signal made on first read (an adapter's) is read only once the
- * microtasks have run with a step still pending: a chain that settles on microtasks alone (a
- * memory session, say) never makes it, and one that waits for an event has its listener before
- * any event can fire.
+ * middleware adds one, not five. A signal made on first read (an adapter's) is read only once a
+ * step has been pending for 20 to 40 ms (`sharedDelayMs`): a chain that settles sooner (a
+ * memory session, a Redis round trip) never makes it. Such a signal, read late, must already be
+ * aborted when the request was (as `@hono/node-server`'s is: it keeps the reason until the signal
+ * is made); a pending step then rejects at once.
  */
 export class RequestAbort {
   #signal: AbortSignal | undefined
@@ -20,7 +21,8 @@ export class RequestAbort {
   #last: Promise<unknown> | undefined
   #onAbort: (() => void) | undefined
   #listening = false
-  #waitingForMicrotasks = false
+  // While a signal made on demand waits to be read: the task of the shared delay.
+  #delayedRead: DelayedTask | undefined
 
   /**
    * @param signal The request's signal, or a function that reads it (and makes it, for an adapter
@@ -68,7 +70,7 @@ export class RequestAbort {
         reject(error)
       }
     })
-    // Once the step is pending: a signal read at once (no tick queue) may have aborted already.
+    // Once the step is pending: a thenable may have settled synchronously.
     if (first && this.#pending.size > 0) this.#listen()
     this.#last = raced
     return raced
@@ -79,18 +81,17 @@ export class RequestAbort {
       this.#onAbort ??= () => this.#rejectPending(abortReason(this.#signal as AbortSignal))
       onAbort(this.#signal, this.#onAbort)
       this.#listening = true
-    } else if (!this.#waitingForMicrotasks) {
-      this.#waitingForMicrotasks = afterMicrotasks(() => this.#readAndListen())
-      if (!this.#waitingForMicrotasks) this.#readAndListen()
+    } else if (this.#delayedRead === undefined) {
+      this.#delayedRead = { run: () => this.#readAndListen() }
+      afterSharedDelay(this.#delayedRead)
     }
   }
 
   // The signal made on demand, read while a step is still pending. Whatever goes wrong here (a
   // getter that throws, or gives something that is no signal) is the pending steps' error: run
-  // from a tick, it must not escape as an uncaught exception.
+  // from a timer, it must not escape as an uncaught exception.
   #readAndListen(): void {
-    this.#waitingForMicrotasks = false
-    if (this.#pending.size === 0) return
+    this.#delayedRead = undefined
     try {
       let signal = (this.#readSignal as () => AbortSignal)()
       this.#signal = signal
@@ -109,9 +110,14 @@ export class RequestAbort {
 
   #done(reject: (reason: unknown) => void): void {
     // After an abort the set is already empty: the step settled late, and nothing else runs.
-    if (this.#pending.delete(reject) && this.#pending.size === 0 && this.#listening) {
+    if (!this.#pending.delete(reject) || this.#pending.size > 0) return
+    if (this.#listening) {
       offAbort(this.#signal as AbortSignal, this.#onAbort as () => void)
       this.#listening = false
+    } else if (this.#delayedRead !== undefined) {
+      // The queue keeps the task, not this request, until its turn.
+      this.#delayedRead.run = undefined
+      this.#delayedRead = undefined
     }
   }
 }
