@@ -34,17 +34,18 @@ export function adaptNodeRedis(client: NodeRedisConnection): RedisSessionClient 
   return {
     // A cluster routes each command by its keys; a single client has no `getSlotMaster`.
     cluster: typeof (client as { getSlotMaster?: unknown }).getSlotMaster === 'function',
-    async hgetall(key) {
-      let fields = await client.hGetAll(key)
-      return fields instanceof Map ? Object.fromEntries(fields) : (fields as Record<string, string>)
-    },
-    async evalScript(script, sha1, keys, args) {
-      try {
-        return await client.evalSha(sha1, { keys, arguments: args })
-      } catch (error) {
+    // Plain functions: each adds one promise to node-redis's, where an async function adds a
+    // promise and a resumption (a save runs two commands per request).
+    hgetall: (key) => client.hGetAll(key).then(fieldsOf),
+    evalScript: (script, sha1, keys, args) =>
+      client.evalSha(sha1, { keys, arguments: args }).then(undefined, (error: unknown) => {
         if (!isNoScript(error)) throw error
         return client.eval(script, { keys, arguments: args })
-      }
-    },
+      }),
   }
+}
+
+/** A hash's fields as an object: node-redis gives a `Map` under some RESP3 type mappings. */
+function fieldsOf(fields: unknown): Record<string, string> {
+  return fields instanceof Map ? Object.fromEntries(fields) : (fields as Record<string, string>)
 }

@@ -275,8 +275,11 @@ export class RedisRecords implements RecordStore {
     await this.#run(unindexScript, [index], [`${now}`, ...ids])
   }
 
-  async #run(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
-    return this.#client.evalScript(script.source, await script.sha1(), keys, args)
+  #run(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
+    let sha1 = script.knownSha1
+    // Once known, without waiting a turn for it: a save is on every request's path.
+    if (sha1 !== undefined) return this.#client.evalScript(script.source, sha1, keys, args)
+    return script.sha1().then((hex) => this.#client.evalScript(script.source, hex, keys, args))
   }
 
   #key(id: string): string {

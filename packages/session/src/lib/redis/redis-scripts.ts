@@ -8,6 +8,7 @@
 export class RedisScript {
   readonly source: string
   #sha1: Promise<string> | undefined
+  #knownSha1: string | undefined
 
   constructor(source: string) {
     this.source = source
@@ -15,8 +16,16 @@ export class RedisScript {
 
   /** The script's SHA-1 in hex, as Redis names cached scripts. */
   sha1(): Promise<string> {
-    this.#sha1 ??= sha1Hex(this.source)
+    this.#sha1 ??= sha1Hex(this.source).then((hex) => {
+      this.#knownSha1 = hex
+      return hex
+    })
     return this.#sha1
+  }
+
+  /** The SHA-1 once {@link RedisScript.sha1} has computed it (Web Crypto digests asynchronously). */
+  get knownSha1(): string | undefined {
+    return this.#knownSha1
   }
 }
 

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import { DeadlineQueue } from './deadline-queue.ts'
+
+/** How many timers this process has pending. */
+function pendingTimers(): number {
+  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+}
+
+describe('DeadlineQueue', () => {
+  it('times out the entries left unsettled, in the order they were added, each once', async () => {
+    let queue = new DeadlineQueue(5)
+    let fired: string[] = []
+    let lastFired = new Promise<void>((resolve) => {
+      queue.add(() => fired.push('first'))
+      let second = queue.add(() => fired.push('second'))
+      queue.add(() => {
+        fired.push('third')
+        resolve()
+      })
+      queue.settle(second)
+    })
+    await lastFired
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(fired).toEqual(['first', 'third'])
+  })
+
+  it('keeps no timer once every entry is settled, and starts one for the next entry', async () => {
+    let before = pendingTimers()
+    let queue = new DeadlineQueue(60_000)
+    let entries = Array.from({ length: 3 }, () => queue.add(() => {}))
+    expect(pendingTimers()).toBe(before + 1)
+    // Settled out of order: the first one still holds the timer until it settles too.
+    queue.settle(entries[2] as (typeof entries)[number])
+    queue.settle(entries[1] as (typeof entries)[number])
+    expect(pendingTimers()).toBe(before + 1)
+    queue.settle(entries[0] as (typeof entries)[number])
+    expect(pendingTimers()).toBe(before)
+    let timedOut = new Promise<string>((resolve) => {
+      let short = new DeadlineQueue(1)
+      short.add(() => resolve('timed out'))
+    })
+    expect(await timedOut).toBe('timed out')
+  })
+
+  it('waits out a timeout longer than a timer takes instead of firing at once', async () => {
+    let warnings: Error[] = []
+    let record = (warning: Error) => void warnings.push(warning)
+    process.on('warning', record)
+    try {
+      let queue = new DeadlineQueue(2 ** 40)
+      let fired = false
+      let entry = queue.add(() => {
+        fired = true
+      })
+      // Node fires a timer of more than 2^31 - 1 ms after 1 ms, with a TimeoutOverflowWarning.
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect([fired, warnings.map((warning) => warning.name)]).toEqual([false, []])
+      queue.settle(entry)
+    } finally {
+      process.off('warning', record)
+    }
+  })
+
+  it('times out exactly the entries left unsettled after a long run of commands settled in turn', async () => {
+    let queue = new DeadlineQueue(30)
+    let fired: number[] = []
+    let added = 0
+    let add = () => {
+      let n = added++
+      return { n, entry: queue.add(() => fired.push(n)) }
+    }
+    // Ten in flight at a time, each settled as the next is sent, as a busy connection does.
+    let inFlight = Array.from({ length: 10 }, add)
+    for (let n = 0; n < 20_000; n++) {
+      queue.settle((inFlight.shift() as (typeof inFlight)[number]).entry)
+      inFlight.push(add())
+    }
+    let left = inFlight.map(({ n }) => n)
+    await new Promise<void>(function wait(resolve) {
+      if (fired.length >= left.length) resolve()
+      else setTimeout(() => wait(resolve), 10)
+    })
+    expect(fired).toEqual(left)
+  })
+})
