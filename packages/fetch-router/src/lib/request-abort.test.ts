@@ -226,23 +226,20 @@ describe('a middleware that starts next() and awaits something else first', () =
 /**
  * A request as a Node server adapter such as `@hono/node-server` hands it over: an object whose
  * prototype chain reaches `Request.prototype`, with its own getters, and whose signal is made on
- * first read (there, an `AbortController` per request), already aborted when the request was.
- * `signalReads` counts those reads.
+ * first read (there, an `AbortController` per request). Like `@hono/node-server` 1.x, it loses an
+ * abort that comes before its signal exists. `signalReads` counts those reads, `listeners` the
+ * signal's `abort` listeners.
  */
 function adapterRequest(url: string) {
   let controller: AbortController | undefined
-  let aborted: { reason: unknown } | undefined
   let state = {
     signalReads: 0,
-    abort: (reason: unknown) => {
-      aborted ??= { reason }
-      controller?.abort(reason)
-    },
+    abort: (reason: unknown) => controller?.abort(reason),
+    listeners: () => (controller ? getEventListeners(controller.signal, 'abort').length : 0),
   }
   let request = requestWithSignalGetter(url, () => {
     state.signalReads++
     controller ??= new AbortController()
-    if (aborted !== undefined) controller.abort(aborted.reason)
     return controller.signal
   })
   return { request, state }
@@ -300,21 +297,7 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
     expect(state.signalReads).toBe(0)
   })
 
-  it('leaves the signal unmade when a step waits for an event that comes within the delay', async () => {
-    let router = createRouter()
-    router.get('/', async () => {
-      await new Promise((resolve) => setImmediate(resolve))
-      return new Response('answered after an event')
-    })
-    let { request, state } = adapterRequest('http://x.test/')
-    let response = await router.fetch(request)
-    expect(await response.text()).toBe('answered after an event')
-    // The read the step scheduled was dropped when it settled: it does not run at its turn.
-    await afterEarlierDelayedTasks()
-    expect(state.signalReads).toBe(0)
-  })
-
-  it('reads the signal once a step has waited, and rejects with an abort that came before', async () => {
+  it('reads the signal before the first event when a step waits for one, and rejects when it aborts', async () => {
     let handlerWaits = gate()
     let resumed: string[] = []
     let router = createRouter({
@@ -331,32 +314,62 @@ describe('router.fetch on a request whose signal is made on first read (a Node a
       resumed.push('handler')
       return new Response('too late')
     })
+    // This adapter loses an abort that comes before its signal is made: the signal must be there
+    // before the first event (the one that aborts and lets the handler go on).
     let { request, state } = adapterRequest('http://x.test/')
     let answer = router.fetch(request)
-    // The client leaves at the first event, long before the router reads the signal.
-    setImmediate(() => state.abort(new Error('client went away')))
+    let readsBeforeEvent = -1
+    setImmediate(() => {
+      readsBeforeEvent = state.signalReads
+      state.abort(new Error('client went away'))
+      handlerWaits.open()
+    })
     await expect(answer).rejects.toThrow('client went away')
-    expect(state.signalReads).toBe(1)
-    handlerWaits.open()
+    expect(readsBeforeEvent).toBe(1)
     await new Promise((resolve) => setImmediate(resolve))
     expect(resumed).toEqual(['handler'])
   })
 
-  it('rejects when the request aborts after its signal was read, with the step still waiting', async () => {
+  it('adds no listener while a step waits briefly, and adds none later once it settled', async () => {
+    let router = createRouter()
+    let listenersWhileWaiting = -1
+    let { request, state } = adapterRequest('http://x.test/')
+    router.get('/', async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      listenersWhileWaiting = state.listeners()
+      return new Response('answered after an event')
+    })
+    let response = await router.fetch(request)
+    expect(await response.text()).toBe('answered after an event')
+    // The listener the step scheduled was dropped when it settled: it is not added at its turn.
+    await afterEarlierDelayedTasks()
+    expect([state.signalReads, listenersWhileWaiting, state.listeners()]).toEqual([1, 0, 0])
+  })
+
+  it('listens once a step has waited, and then rejects as soon as the request aborts', async () => {
     let router = createRouter()
     router.get('/', () => new Promise<Response>(() => {}))
     let { request, state } = adapterRequest('http://x.test/')
     let answer = router.fetch(request)
-    let settled = false
-    answer.then(
-      () => (settled = true),
-      () => (settled = true),
-    )
     await afterEarlierDelayedTasks()
-    expect([state.signalReads, settled]).toEqual([1, false])
-    // Only the listener can end it now: the handler never answers.
+    expect([state.signalReads, state.listeners()]).toEqual([1, 1])
+    // Only the listener can end it: the handler never answers.
     state.abort(new Error('client went away'))
     await expect(answer).rejects.toThrow('client went away')
+    expect(state.listeners()).toBe(0)
+  })
+
+  it('rejects with the abort reason, not onError, when a step that waited briefly throws after an abort', async () => {
+    let errors: unknown[] = []
+    let router = createRouter({ onError: (error) => void errors.push(error) })
+    let { request, state } = adapterRequest('http://x.test/')
+    router.get('/', async () => {
+      await new Promise((resolve) => setImmediate(resolve))
+      state.abort(new Error('client went away'))
+      throw new Error('handler failed')
+    })
+    await expect(router.fetch(request)).rejects.toThrow('client went away')
+    expect(errors).toEqual([])
   })
 
   it('answers 500 when the signal getter throws while a step waits', async () => {
@@ -405,6 +418,31 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
       }
     },
   )
+})
+
+describe('router.fetch on a runtime without process.nextTick', () => {
+  it("reads an adapter's signal at the first step that answers with a promise, and rejects when it aborts", async () => {
+    let handlerWaits = gate()
+    let router = createRouter()
+    router.get('/', async () => {
+      await handlerWaits.promise
+      return new Response('too late')
+    })
+    let { request, state } = adapterRequest('http://x.test/')
+    let runtime = process as { nextTick: unknown }
+    let nextTick = runtime.nextTick
+    let answer: Promise<Response>
+    runtime.nextTick = undefined
+    try {
+      answer = router.fetch(request)
+    } finally {
+      runtime.nextTick = nextTick
+    }
+    expect(state.signalReads).toBe(1)
+    state.abort(new Error('client went away'))
+    await expect(answer).rejects.toThrow('client went away')
+    handlerWaits.open()
+  })
 })
 
 describe('router.fetch on a step answering with a thenable whose then() throws', () => {

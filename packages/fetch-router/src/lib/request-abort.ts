@@ -1,18 +1,22 @@
 import { abortReason, isAborted, offAbort, onAbort } from './abort-signals.ts'
+import { afterMicrotasks } from './after-microtasks.ts'
 import { afterSharedDelay, type DelayedTask } from './shared-delay.ts'
 
 /**
- * Ends a request's pending steps the moment its signal aborts. Every middleware, handler and
- * default handler result that is a promise is raced against the signal, so `router.fetch` rejects
- * with the abort reason at once and a middleware awaiting `next()` sees it thrown there.
+ * Ends a request's pending steps when its signal aborts. Every middleware, handler and default
+ * handler result that is a promise is raced against the signal, so `router.fetch` rejects with the
+ * abort reason and a middleware awaiting `next()` sees it thrown there.
  *
- * One `abort` listener per request, added when the first step turns out asynchronous and removed
- * when the last pending step settles: synchronous answers add none, and a chain of five
- * middleware adds one, not five. A signal made on first read (an adapter's) is read only once a
- * step has been pending for 20 to 40 ms (`sharedDelayMs`): a chain that settles sooner (a
- * memory session, a Redis round trip) never makes it. Such a signal, read late, must already be
- * aborted when the request was (as `@hono/node-server`'s is: it keeps the reason until the signal
- * is made); a pending step then rejects at once.
+ * A signal the runtime made with the request gets one `abort` listener per request, added when
+ * the first step turns out asynchronous and removed when the last pending step settles:
+ * synchronous answers add none, and a chain of five middleware adds one, not five.
+ *
+ * A signal made on first read (an adapter's: `@hono/node-server` makes an `AbortController`) is
+ * read only once the microtasks have run with a step still pending, so before any event can fire
+ * (an adapter may forget an abort that came before its signal existed), and a chain that settles
+ * on microtasks alone never makes it. Its listener waits until a step has been pending for 20 to
+ * 40 ms (`sharedDelayMs`), which most chains never do (a Redis round trip): meanwhile a step that
+ * settles after an abort is checked, and rejects with the abort reason all the same.
  */
 export class RequestAbort {
   #signal: AbortSignal | undefined
@@ -21,8 +25,9 @@ export class RequestAbort {
   #last: Promise<unknown> | undefined
   #onAbort: (() => void) | undefined
   #listening = false
-  // While a signal made on demand waits to be read: the task of the shared delay.
-  #delayedRead: DelayedTask | undefined
+  #waitingForMicrotasks = false
+  // While the listener on a signal made on demand waits for the shared delay: its task.
+  #lateListen: DelayedTask | undefined
 
   /**
    * @param signal The request's signal, or a function that reads it (and makes it, for an adapter
@@ -36,7 +41,7 @@ export class RequestAbort {
 
   /**
    * `promise`, raced against the request's signal: rejects with the abort reason as soon as the
-   * request aborts, or at once if it already has.
+   * request's abort is known, or at once if it already has.
    */
   race<Value>(promise: PromiseLike<Value>): Promise<Value> {
     // A promise this race made, handed up a level (a route's answer to router middleware).
@@ -57,11 +62,11 @@ export class RequestAbort {
         promise.then(
           (value) => {
             this.#done(reject)
-            resolve(value)
+            if (!this.#rejectedIfAborted(reject)) resolve(value)
           },
           (error: unknown) => {
             this.#done(reject)
-            reject(error)
+            if (!this.#rejectedIfAborted(reject)) reject(error)
           },
         )
       } catch (error) {
@@ -70,42 +75,82 @@ export class RequestAbort {
         reject(error)
       }
     })
-    // Once the step is pending: a thenable may have settled synchronously.
-    if (first && this.#pending.size > 0) this.#listen()
+    // Once the step is pending: a signal read at once (no tick queue) may have aborted already.
+    if (first && this.#pending.size > 0) this.#watch()
     this.#last = raced
     return raced
   }
 
-  #listen(): void {
-    if (this.#signal !== undefined) {
-      this.#onAbort ??= () => this.#rejectPending(abortReason(this.#signal as AbortSignal))
-      onAbort(this.#signal, this.#onAbort)
-      this.#listening = true
-    } else if (this.#delayedRead === undefined) {
-      this.#delayedRead = { run: () => this.#readAndListen() }
-      afterSharedDelay(this.#delayedRead)
+  #watch(): void {
+    if (this.#readSignal === undefined) {
+      this.#listen()
+      return
+    }
+    if (this.#signal === undefined && !this.#waitingForMicrotasks) {
+      this.#waitingForMicrotasks = afterMicrotasks(() => this.#read())
+      if (!this.#waitingForMicrotasks) this.#read()
+    }
+    if (this.#lateListen === undefined && this.#pending.size > 0) {
+      this.#lateListen = { run: () => this.#listen() }
+      afterSharedDelay(this.#lateListen)
     }
   }
 
-  // The signal made on demand, read while a step is still pending. Whatever goes wrong here (a
-  // getter that throws, or gives something that is no signal) is the pending steps' error: run
-  // from a timer, it must not escape as an uncaught exception.
-  #readAndListen(): void {
-    this.#delayedRead = undefined
+  // The signal made on demand, read while a step is still pending. Whatever goes wrong here or in
+  // #listen (a getter that throws, or gives something that is no signal) is the pending steps'
+  // error: run from a tick or a timer, it must not escape as an uncaught exception.
+  #read(): void {
+    this.#waitingForMicrotasks = false
+    if (this.#pending.size === 0) return
     try {
       let signal = (this.#readSignal as () => AbortSignal)()
       this.#signal = signal
       if (isAborted(signal)) this.#rejectPending(abortReason(signal))
-      else this.#listen()
     } catch (error) {
       this.#signal = undefined
       this.#rejectPending(error)
     }
   }
 
+  #listen(): void {
+    this.#lateListen = undefined
+    let signal = this.#signal
+    // Not read yet: Deno runs ticks queued while the main module is evaluated after its timers.
+    if (signal === undefined) {
+      this.#watch()
+      return
+    }
+    try {
+      // Read a while ago (an adapter's signal): it may have aborted since.
+      if (isAborted(signal)) {
+        this.#rejectPending(abortReason(signal))
+        return
+      }
+      this.#onAbort ??= () => this.#rejectPending(abortReason(this.#signal as AbortSignal))
+      onAbort(signal, this.#onAbort)
+      this.#listening = true
+    } catch (error) {
+      this.#rejectPending(error)
+    }
+  }
+
+  /** After a step settled: whether the request aborted meanwhile (then `reject` got the reason). */
+  #rejectedIfAborted(reject: (reason: unknown) => void): boolean {
+    let signal = this.#signal
+    if (signal === undefined) return false
+    try {
+      if (!isAborted(signal)) return false
+      reject(abortReason(signal))
+    } catch (error) {
+      reject(error)
+    }
+    return true
+  }
+
   #rejectPending(reason: unknown): void {
-    for (let reject of this.#pending) reject(reason)
-    this.#pending.clear()
+    let pending = [...this.#pending]
+    for (let reject of pending) this.#done(reject)
+    for (let reject of pending) reject(reason)
   }
 
   #done(reject: (reason: unknown) => void): void {
@@ -114,10 +159,11 @@ export class RequestAbort {
     if (this.#listening) {
       offAbort(this.#signal as AbortSignal, this.#onAbort as () => void)
       this.#listening = false
-    } else if (this.#delayedRead !== undefined) {
+    }
+    if (this.#lateListen !== undefined) {
       // The queue keeps the task, not this request, until its turn.
-      this.#delayedRead.run = undefined
-      this.#delayedRead = undefined
+      this.#lateListen.run = undefined
+      this.#lateListen = undefined
     }
   }
 }

@@ -119,8 +119,8 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
   // Made when a step first answers with a promise: synchronous answers never race the signal.
   #abort: RequestAbort | undefined
   // The request's signal, once read: at once when the runtime made it with the request, else when
-  // a step has waited 20 to 40 ms (an adapter's signal made on demand costs microseconds on
-  // Node 20).
+  // a step still waits after the microtasks ran (an adapter's signal made on demand costs
+  // microseconds on Node 20).
   #signal: AbortSignal | undefined
   #signalOnDemand = false
 
@@ -254,7 +254,8 @@ export function requestAbort(context: RequestContext<AnyParams>): RequestAbort {
  * Throws the abort reason when the request is aborted, as far as can be known without making its
  * signal: a signal the runtime made with the request, or one already read, is checked; the signal
  * of an adapter's request that makes it on first read (`@hono/node-server`) is left unmade until a
- * step has waited 20 to 40 ms (see `RequestAbort`).
+ * step still waits once the microtasks have run (see `RequestAbort`). Such a signal aborts on an
+ * event (the client went away), so it cannot abort while the steps settle on microtasks alone.
  *
  * @throws the abort reason, or what the request's `signal` getter throws.
  */
@@ -265,8 +266,8 @@ export function throwIfAborted(context: RequestContext<AnyParams>): void {
 
 /**
  * Whether the request has aborted, as far as can be known without making its signal (see
- * {@link throwIfAborted}): a signal made on demand is read once a step has waited 20 to 40 ms, so
- * a client gone within the last 40 ms may not be known yet (as one gone just after this check).
+ * {@link throwIfAborted}): a signal made on demand is read once a step waited for an event, and
+ * only an event can abort it.
  *
  * @throws what the request's `signal` getter throws.
  */

@@ -118,7 +118,7 @@ export function session(
     current: Session,
     response: Response,
   ): Promise<Response> {
-    // Not made here when still unmade: the steps settled within the router's delay (20 to 40 ms).
+    // Not made here when still unmade: the steps settled on microtasks alone, so no event aborted it.
     if (isRequestAborted(context)) return response
     if (context.get(SessionKey) !== current) {
       throw new Error(
