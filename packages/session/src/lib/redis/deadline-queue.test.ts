@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { DeadlineQueue } from './deadline-queue.ts'
 
@@ -81,5 +83,22 @@ describe('DeadlineQueue', () => {
       else setTimeout(() => wait(resolve), 10)
     })
     expect(fired).toEqual(left)
+  })
+})
+
+describe('DeadlineQueue behind a command that does not settle', () => {
+  it('does not hold the commands settled after it until it times out', () => {
+    setFlagsFromString('--expose-gc')
+    let collect = runInNewContext('gc') as () => void
+    let queue = new DeadlineQueue(60_000)
+    let stalled = queue.add(() => {})
+    collect()
+    let before = process.memoryUsage().heapUsed
+    for (let n = 0; n < 300_000; n++) queue.settle(queue.add(() => {}))
+    collect()
+    let grown = process.memoryUsage().heapUsed - before
+    queue.settle(stalled)
+    // Kept, they would take about 20 MB (an entry and its callback, 68 bytes each).
+    expect(grown).toBeLessThan(4 * 1024 * 1024)
   })
 })

@@ -1,6 +1,9 @@
 /** The longest delay a timer takes, in milliseconds (Node fires longer ones after 1 ms). */
 const longestDelay = 2 ** 31 - 1
 
+/** The shortest list worth sweeping for settled entries. */
+const minSweep = 1024
+
 /** One entry of a {@link DeadlineQueue}: when it times out, and what happens then. */
 export interface Deadline {
   /** On `performance.now()`'s clock, in milliseconds. */
@@ -15,13 +18,16 @@ export interface Deadline {
  * Adding costs a clock read and an array push instead of a timer of its own (about 0.4 µs to set
  * and clear on Node, twice per session request with Redis). Entries settled at the front leave at
  * once (Redis answers a connection's commands in order); one settled further back leaves when it
- * reaches the front. The timer runs only while an entry is live, so it keeps a process alive no
- * longer than a timer per entry would. The clock is monotonic: a wall-clock step changes nothing.
+ * reaches the front, or in a sweep of the list once it has doubled. The timer runs only while an
+ * entry is live, so it keeps a process alive no longer than a timer per entry would. The clock is
+ * monotonic: a wall-clock step changes nothing.
  */
 export class DeadlineQueue {
   readonly #ms: number
   #entries: Deadline[] = []
   #first = 0
+  // The list's length at which settled entries behind a live one are swept out.
+  #sweepAt = minSweep
   #timer: ReturnType<typeof setTimeout> | undefined
 
   /**
@@ -35,7 +41,7 @@ export class DeadlineQueue {
   /** Adds an entry that calls `onTimeout` `ms` from now unless settled first. */
   add(onTimeout: () => void): Deadline {
     let entry: Deadline = { at: performance.now() + this.#ms, onTimeout }
-    this.#entries.push(entry)
+    if (this.#entries.push(entry) >= this.#sweepAt) this.#sweep()
     if (this.#timer === undefined) this.#arm(this.#ms)
     return entry
   }
@@ -53,23 +59,38 @@ export class DeadlineQueue {
   #expire(): void {
     this.#timer = undefined
     let now = performance.now()
+    let expired: (() => void)[] = []
     let entries = this.#entries
     while (this.#first < entries.length) {
       let entry = entries[this.#first] as Deadline
-      let onTimeout = entry.onTimeout
-      if (onTimeout !== undefined && entry.at > now) break
+      if (entry.onTimeout !== undefined && entry.at > now) break
       this.#first++
+      if (entry.onTimeout !== undefined) expired.push(entry.onTimeout)
       entry.onTimeout = undefined
-      onTimeout?.()
     }
     this.#dropSettled()
-    let next = entries[this.#first]
+    let next = this.#entries[this.#first]
     if (next !== undefined) this.#arm(next.at - now)
+    // Last: whatever they do (add an entry, settle one), the queue is in order.
+    for (let onTimeout of expired) onTimeout()
   }
 
   /** Sets the timer; a delay past what timers take is waited for in several turns. */
   #arm(delay: number): void {
     this.#timer = setTimeout(() => this.#expire(), Math.min(delay, longestDelay))
+  }
+
+  /**
+   * Keeps only the live entries: settled ones behind a live one (a command Redis has not answered
+   * while later ones were) would otherwise stay until it settles or times out. Amortized: the next
+   * sweep waits until the list has doubled.
+   */
+  #sweep(): void {
+    this.#entries = this.#entries
+      .slice(this.#first)
+      .filter((entry) => entry.onTimeout !== undefined)
+    this.#first = 0
+    this.#sweepAt = Math.max(minSweep, this.#entries.length * 2)
   }
 
   /** Drops the settled entries at the front, and compacts the list once mostly dropped. */
@@ -81,7 +102,7 @@ export class DeadlineQueue {
     if (this.#first === entries.length) {
       entries.length = 0
       this.#first = 0
-    } else if (this.#first >= 1024 && this.#first * 2 >= entries.length) {
+    } else if (this.#first >= minSweep && this.#first * 2 >= entries.length) {
       entries.splice(0, this.#first)
       this.#first = 0
     }

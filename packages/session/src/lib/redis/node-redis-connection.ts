@@ -133,9 +133,13 @@ function watchAttempts(client: OwnedClient): Connection {
   }
 }
 
-/** Resolves when `task` settles or `ms` milliseconds pass, whichever comes first. */
+/**
+ * Resolves when `task` settles or `ms` milliseconds pass, whichever comes first; past a timer's
+ * longest delay, when `task` settles.
+ */
 function settledWithin(task: Promise<unknown>, ms: number): Promise<void> {
-  if (ms === Number.POSITIVE_INFINITY) return task.then(noop, noop)
+  // Past a timer's longest delay (2^31 - 1 ms, about 24.8 days) Node would fire after 1 ms.
+  if (!(ms <= 2 ** 31 - 1)) return task.then(noop, noop)
   return new Promise<void>((resolve) => {
     let timer = setTimeout(resolve, ms)
     task.then(noop, noop).finally(() => {

@@ -277,9 +277,16 @@ export class RedisRecords implements RecordStore {
 
   #run(script: RedisScript, keys: string[], args: string[]): Promise<unknown> {
     let sha1 = script.knownSha1
-    // Once known, without waiting a turn for it: a save is on every request's path.
-    if (sha1 !== undefined) return this.#client.evalScript(script.source, sha1, keys, args)
-    return script.sha1().then((hex) => this.#client.evalScript(script.source, hex, keys, args))
+    if (sha1 === undefined) {
+      return script.sha1().then((hex) => this.#client.evalScript(script.source, hex, keys, args))
+    }
+    // Once known, without waiting a turn for it (a save is on every request's path); a client
+    // that throws instead of rejecting still rejects, as an async function would.
+    try {
+      return this.#client.evalScript(script.source, sha1, keys, args)
+    } catch (error) {
+      return Promise.reject(error)
+    }
   }
 
   #key(id: string): string {

@@ -219,3 +219,24 @@ describe('createRedisSessionStorage round trips', () => {
     })
   })
 })
+
+describe('createRedisSessionStorage({ url }).close()', () => {
+  it('lets the saves under way finish when commandTimeout is past a timer’s longest delay', async () => {
+    let storage = createRedisSessionStorage({
+      url,
+      keyPrefix: prefix,
+      commandTimeout: 3_000_000_000,
+    })
+    let id = await savedSession(storage)
+    let sessions = await Promise.all(Array.from({ length: 50 }, () => storage.read(id)))
+    let saves = sessions.map((session, index) => {
+      session.set(`key${index}`, index)
+      return storage.save(session).then(
+        () => 'saved',
+        (error: unknown) => String(error),
+      )
+    })
+    await storage.close()
+    expect(await Promise.all(saves)).toEqual(Array(50).fill('saved'))
+  })
+})
