@@ -84,15 +84,11 @@ export class RequestAbort {
   #watch(): void {
     if (this.#readSignal === undefined) {
       this.#listen()
-      return
-    }
-    if (this.#signal === undefined && !this.#waitingForMicrotasks) {
+    } else if (this.#signal !== undefined) {
+      this.#listenLater()
+    } else if (!this.#waitingForMicrotasks) {
       this.#waitingForMicrotasks = afterMicrotasks(() => this.#read())
       if (!this.#waitingForMicrotasks) this.#read()
-    }
-    if (this.#lateListen === undefined && this.#pending.size > 0) {
-      this.#lateListen = { run: () => this.#listen() }
-      afterSharedDelay(this.#lateListen)
     }
   }
 
@@ -106,20 +102,23 @@ export class RequestAbort {
       let signal = (this.#readSignal as () => AbortSignal)()
       this.#signal = signal
       if (isAborted(signal)) this.#rejectPending(abortReason(signal))
+      else this.#listenLater()
     } catch (error) {
       this.#signal = undefined
       this.#rejectPending(error)
     }
   }
 
+  /** Listens once a step has been pending for the shared delay (a signal made on demand). */
+  #listenLater(): void {
+    if (this.#lateListen !== undefined) return
+    this.#lateListen = { run: () => this.#listen() }
+    afterSharedDelay(this.#lateListen)
+  }
+
   #listen(): void {
     this.#lateListen = undefined
-    let signal = this.#signal
-    // Not read yet: Deno runs ticks queued while the main module is evaluated after its timers.
-    if (signal === undefined) {
-      this.#watch()
-      return
-    }
+    let signal = this.#signal as AbortSignal
     try {
       // Read a while ago (an adapter's signal): it may have aborted since.
       if (isAborted(signal)) {

@@ -8,7 +8,7 @@ export interface DelayedTask {
 }
 
 /** The shortest wait of a task, in milliseconds; the longest is twice it. */
-export const sharedDelayMs = 20
+const sharedDelayMs = 20
 
 // Tasks scheduled since the last tick, and those scheduled before it: the next tick runs the
 // latter, so every task waits between one and two periods.
