@@ -66,6 +66,25 @@ export function onAbort(signal: AbortSignal, listener: () => void): void {
   signal.addEventListener('abort', listener, { once: true })
 }
 
+/**
+ * Throws unless `signal` can be listened to: a platform signal, or an object with
+ * `addEventListener` and `removeEventListener` (an adapter's own). Checked when a signal made on
+ * demand is read, since its listener may come only later, after the step settled.
+ *
+ * @throws {TypeError} naming what the request's `signal` gave.
+ */
+export function checkSignal(signal: AbortSignal): void {
+  if (isPlatformSignal(signal)) return
+  let candidate = signal as Partial<AbortSignal> | null | undefined
+  if (
+    typeof candidate?.addEventListener === 'function' &&
+    typeof candidate.removeEventListener === 'function'
+  ) {
+    return
+  }
+  throw new TypeError(`request.signal gave ${String(signal)}, not an AbortSignal`)
+}
+
 /** Undoes {@link onAbort}. */
 export function offAbort(signal: AbortSignal, listener: () => void): void {
   if (removeListener !== undefined && isPlatformSignal(signal)) {

@@ -79,9 +79,9 @@ export function createMiddleware<const List extends readonly Middleware<object>[
 
 /**
  * Runs `middleware` in order around `handler`. Checks the request's abort signal before each step
- * and races each step's promise against it: once the request aborts, no further step starts, the
- * chain rejects with the abort reason at once, and a middleware awaiting `next()` sees the reason
- * thrown there (it may clean up; what it answers is ignored).
+ * and races each step's promise against it (see `RequestAbort`): once the request aborts, no
+ * further step starts, the chain rejects with the abort reason, and a middleware awaiting `next()`
+ * sees the reason thrown there (it may clean up; what it answers is ignored).
  *
  * @throws {Error} when a middleware calls `next()` twice, or returns without a response and
  * without calling `next()`.

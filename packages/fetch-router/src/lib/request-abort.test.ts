@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Middleware } from './middleware.ts'
 import { createRouter } from './router.ts'
 import { afterSharedDelay } from './shared-delay.ts'
@@ -395,6 +395,7 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
     ['undefined', undefined],
     ['null', null],
     ['an object', {}],
+    ['an object with aborted: false', { aborted: false }],
   ])(
     'fails the request, never the process, when it gives %s while a step waits',
     async (_, value) => {
@@ -403,7 +404,11 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
       process.on('uncaughtException', record)
       try {
         let router = createRouter({ onError: () => undefined })
-        router.get('/', () => new Promise<Response>(() => {}))
+        router.get(
+          '/',
+          () =>
+            new Promise<Response>((resolve) => setImmediate(() => resolve(new Response('late')))),
+        )
         let settled = await router
           .fetch(requestWithSignalGetter('http://x.test/', () => value))
           .then(
@@ -411,7 +416,8 @@ describe('router.fetch on an adapter request whose signal is no signal', () => {
             (error: unknown) => (error instanceof TypeError ? 'TypeError' : error),
           )
         expect(uncaught).toEqual([])
-        // A 500, or for null (which no signal check can read) the TypeError: the step never answers.
+        // A 500, or for null (which no signal check can read) the TypeError: never the handler's 200,
+        // though the step answers before the router would listen on the signal.
         expect([500, 'TypeError']).toContain(settled)
       } finally {
         process.off('uncaughtException', record)
@@ -442,6 +448,30 @@ describe('router.fetch on a runtime without process.nextTick', () => {
     state.abort(new Error('client went away'))
     await expect(answer).rejects.toThrow('client went away')
     handlerWaits.open()
+  })
+})
+
+describe('router.fetch under fake timers', () => {
+  it("still listens on an adapter's signal, during them and after they are uninstalled", async () => {
+    let router = createRouter()
+    router.get('/', () => new Promise<Response>(() => {}))
+    let during = adapterRequest('http://x.test/')
+    let after = adapterRequest('http://x.test/')
+    vi.useFakeTimers()
+    let answers: Promise<Response>[] = []
+    try {
+      answers.push(router.fetch(during.request))
+      await new Promise((resolve) => process.nextTick(resolve))
+    } finally {
+      vi.useRealTimers()
+    }
+    answers.push(router.fetch(after.request))
+    await afterEarlierDelayedTasks()
+    expect([during.state.listeners(), after.state.listeners()]).toEqual([1, 1])
+    during.state.abort(new Error('first client went away'))
+    after.state.abort(new Error('second client went away'))
+    await expect(answers[0]).rejects.toThrow('first client went away')
+    await expect(answers[1]).rejects.toThrow('second client went away')
   })
 })
 

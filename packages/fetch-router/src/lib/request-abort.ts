@@ -1,4 +1,4 @@
-import { abortReason, isAborted, offAbort, onAbort } from './abort-signals.ts'
+import { abortReason, checkSignal, isAborted, offAbort, onAbort } from './abort-signals.ts'
 import { afterMicrotasks } from './after-microtasks.ts'
 import { afterSharedDelay, type DelayedTask } from './shared-delay.ts'
 
@@ -100,6 +100,7 @@ export class RequestAbort {
     if (this.#pending.size === 0) return
     try {
       let signal = (this.#readSignal as () => AbortSignal)()
+      checkSignal(signal)
       this.#signal = signal
       if (isAborted(signal)) this.#rejectPending(abortReason(signal))
       else this.#listenLater()

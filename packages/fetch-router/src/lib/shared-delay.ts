@@ -10,6 +10,10 @@ export interface DelayedTask {
 /** The shortest wait of a task, in milliseconds; the longest is twice it. */
 const sharedDelayMs = 20
 
+// The runtime's own, as this module found it: fake timers a test installs later
+// (`vi.useFakeTimers()`) neither hold the tick nor lose it when they are uninstalled.
+const setPlatformTimeout = globalThis.setTimeout
+
 // Tasks scheduled since the last tick, and those scheduled before it: the next tick runs the
 // latter, so every task waits between one and two periods.
 let recent: DelayedTask[] = []
@@ -30,7 +34,7 @@ export function afterSharedDelay(task: DelayedTask): void {
 function arm(): void {
   armed = true
   // A Timeout on Node and Bun, a number on Deno (which has no unref on it).
-  let timer = setTimeout(tick, sharedDelayMs) as unknown as { unref?: () => void }
+  let timer = setPlatformTimeout(tick, sharedDelayMs) as unknown as { unref?: () => void }
   timer.unref?.()
 }
 
