@@ -12,12 +12,12 @@ export interface Router<Extra extends object = {}> extends RouteBuilder<Extra>, 
    * Answers a request. Takes what `fetch()` takes. Never throws and never rejects for bad input:
    * an unparsable URL or request init gets a 400, malformed percent-encoding in the path a 400, a
    * path longer than `maxPathLength` a 414, an uncaught error a 500 without details. Rejects only
-   * with the abort reason when the request's signal aborts, even while a handler is still
-   * working (at once for a runtime's signal; for an adapter's made on demand, when the waiting
-   * step settles or 20 to 40 ms into the wait), and then no further middleware or handler starts. Never throws synchronously; a
-   * `Request` whose `method` or `signal` getter throws (a broken subclass) makes it reject with
-   * that error. An answer to a `HEAD` request never has a body. Safe to pass detached:
-   * `serve({ fetch: router.fetch })`.
+   * with the abort reason when the request's signal aborts, even while a handler is still working
+   * (at once for a runtime's signal; for an adapter's made on demand, when the waiting step settles
+   * or 20 to 40 ms into the wait), and then no further middleware or handler starts. Never throws
+   * synchronously; a `Request` whose `method` or `signal` getter throws (a broken subclass) makes
+   * it reject with that error. An answer to a `HEAD` request never has a body. Safe to pass
+   * detached: `serve({ fetch: router.fetch })`.
    */
   fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>
 }
