@@ -12,16 +12,13 @@ export function createSessionId(): string {
  * cookie becomes a key or a file name.
  */
 export function isSessionId(id: unknown): id is string {
-  if (typeof id !== 'string' || id.length !== 32) return false
-  for (let index = 0; index < 32; index++) {
-    // Past the table (code 128 and up): undefined, not 1.
-    if (base64UrlCodes[id.charCodeAt(index)] !== 1) return false
-  }
-  return true
+  return typeof id === 'string' && id.length === 32 && base64UrlId.test(id)
 }
 
-/** 1 at the char codes of base64url (A-Z, a-z, 0-9, `-`, `_`): one load per character. */
-const base64UrlCodes = new Uint8Array(128)
-for (let char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_') {
-  base64UrlCodes[char.charCodeAt(0)] = 1
-}
+/**
+ * 32 base64url characters (A-Z, a-z, 0-9, `-`, `_`). A regular expression, not a `charCodeAt`
+ * loop: once any code in the process subclasses `String` (node-redis and ioredis do), V8 makes
+ * every `String.prototype` method call on a string slower, and such a loop four times slower
+ * (from 80 to 290 ns on Node 26); `RegExp#test` is not affected.
+ */
+const base64UrlId = /^[\w-]{32}$/
