@@ -101,6 +101,34 @@ describe('createCookieSessionStorage', () => {
     await browser.request((session) => expect(session.get('role')).toBeUndefined())
   })
 
+  it('parses none of the values it saved when they come back, many saved in one millisecond', async () => {
+    // Parallel requests that carried one cookie each save their own change in the same
+    // millisecond: the values differ only in their data, and each tab sends its own back.
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_796_027_240_550 })
+    try {
+      let storage = createCookieSessionStorage()
+      let first = await storage.read(null)
+      first.set('count', 1)
+      let sent = (await storage.save(first)) as string
+      let saved: string[] = []
+      for (let tab = 0; tab < 12; tab++) {
+        let session = await storage.read(sent)
+        session.set('count', tab * 10)
+        saved.push((await storage.save(session)) as string)
+      }
+      expect(new Set(saved).size).toBe(12)
+      let parse = vi.spyOn(JSON, 'parse')
+      for (let round = 0; round < 2; round++) {
+        for (let [tab, value] of saved.entries()) {
+          expect((await storage.read(value)).get('count')).toBe(tab * 10)
+        }
+      }
+      expect(parse).not.toHaveBeenCalled()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   it('writes plain JSON data as JSON after the tag J, and reads values of earlier versions', async () => {
     let storage = createCookieSessionStorage()
     let session = await storage.read(null)
