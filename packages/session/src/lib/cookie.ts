@@ -48,10 +48,17 @@ export const maxCookieSize = 4096
 const maxCandidates = 8
 
 /**
- * Short values a signed cookie wrote (a session id, say) with what it wrote, so that writing one
- * again costs no HMAC: at most 1,024, each at most 256 characters.
+ * The longest value, in characters, a signed cookie remembers with what it wrote (see
+ * `signedValues`). Such a value is hashed whenever it is written; the cookie storage keys its own
+ * cache by values up to this length for that reason.
  */
-const signedValues = { maxEntries: 1024, maxLength: 256 }
+export const maxRememberedSignedLength = 256
+
+/**
+ * Short values a signed cookie wrote (a session id, say) with what it wrote, so that writing one
+ * again costs no HMAC: at most 1,024, each at most {@link maxRememberedSignedLength} characters.
+ */
+const signedValues = { maxEntries: 1024, maxLength: maxRememberedSignedLength }
 
 /**
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most

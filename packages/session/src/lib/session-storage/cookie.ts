@@ -1,4 +1,4 @@
-import { maxCookieSize } from '../cookie.ts'
+import { maxCookieSize, maxRememberedSignedLength } from '../cookie.ts'
 import { keepRecord } from '../record-copy.ts'
 import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
@@ -36,7 +36,7 @@ const parsedValues = {
   maxEntries: 1024,
   maxWeight: 512 * 1024,
   keyOf: (value: string) =>
-    value.length <= 256 ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
+    value.length <= maxRememberedSignedLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
   // A layout holds two numbers an entry: about as much memory as 8 characters.
   weigh: (value: string, kept: KeptValue) =>
     value.length + 4 * (kept.written?.layout?.bounds.length ?? 0),
