@@ -323,7 +323,8 @@ export class Cookie {
     let known = short ? this.#signed?.get(value) : undefined
     if (known !== undefined) return known
     let encoded = this.#encode(value)
-    if (!cookieOctets.test(encoded)) {
+    // base64url, the default encoding, is cookie-safe by construction: only a custom one is checked.
+    if (this.#encode !== encodeText && !cookieOctets.test(encoded)) {
       throw new TypeError(
         `Cookie "${this.name}": encode() returned characters a cookie value cannot hold`,
       )

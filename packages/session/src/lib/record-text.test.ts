@@ -66,8 +66,11 @@ describe('patchRecordText', () => {
         if (patch === undefined) return
         patched++
         expect(whole).toBeDefined()
-        // Written whole as JSON (all values plain now): the patch reads back the same.
-        if (whole?.layout === undefined) {
+        if (baseText?.layout === undefined) {
+          // A text in JSON form stays in it.
+          expect(patch).toStrictEqual(whole)
+        } else if (whole?.layout === undefined) {
+          // Written whole as JSON (all values plain now): the patch reads back the same.
           expect(decodeRecord(patch.text)).toStrictEqual(decodeRecord(whole?.text as string))
         } else {
           expect(patch).toStrictEqual(whole)
@@ -111,6 +114,96 @@ describe('patchRecordText', () => {
     expect(patch({ ...base.values, n: undefined }, ['n'])).toBeUndefined()
     expect(patch({ ...base.values, n: Number.NaN }, ['n'])).toBeUndefined()
     expect(patch({ ...base.values, n: 2 }, ['n'], 5)).toBeUndefined()
+  })
+})
+
+describe('patchRecordText of a text in JSON form', () => {
+  /** Values JSON writes exactly: plain values, and plain objects and arrays of them. */
+  const key = fc.string({ maxLength: 9 }).filter((name) => name !== '__proto__')
+  const jsonValues = fc.dictionary(
+    key,
+    fc.oneof(
+      plain,
+      fc.array(plain, { maxLength: 3 }),
+      fc.dictionary(key, plain, { noNullPrototype: true }),
+    ),
+    { maxKeys: 6, noNullPrototype: true },
+  )
+  /** Keys set (to plain values mostly, or not), keys removed, and a new `touchedAt`. */
+  const jsonChanges = (base: Record<string, unknown>) =>
+    fc.record({
+      set: fc.array(fc.tuple(fc.constantFrom(...Object.keys(base), 'new'), mostlyPlain), {
+        maxLength: 3,
+      }),
+      removed: fc.subarray(Object.keys(base), { maxLength: Math.min(2, Object.keys(base).length) }),
+      touchedAt: fc.oneof(
+        { arbitrary: fc.integer({ min: 2, max: 2 ** 45 }), weight: 5 },
+        fc.double(),
+      ),
+    })
+
+  it('gives exactly the text a whole write gives, or nothing (1,000 runs)', () => {
+    let cases = jsonValues.chain((base) => fc.tuple(fc.constant(base), jsonChanges(base)))
+    let patched = 0
+    fc.assert(
+      fc.property(cases, ([baseValues, change]) => {
+        let base: SessionRecord = { values: baseValues, flash: { note: 'hi' }, ...times }
+        let baseText = encodeRecordText(base)
+        expect(baseText.jsonValuesEnd).toBeDefined()
+        let values: Record<string, unknown> = { ...baseValues, ...Object.fromEntries(change.set) }
+        for (let key of change.removed) delete values[key]
+        let record: SessionRecord = { ...base, values, touchedAt: change.touchedAt }
+        let keys = [...change.set.map(([key]) => key), ...change.removed]
+        let patch = patchRecordText(baseText, base, record, keys)
+        if (patch === undefined) return
+        patched++
+        expect(patch).toStrictEqual(written(record))
+        expect(decodeRecord(patch.text)).toStrictEqual(record)
+      }),
+      { numRuns: 1000 },
+    )
+    expect(patched).toBeGreaterThan(300)
+  })
+
+  it('patches patched texts: ten saves of a counter and a name, a key added then removed', () => {
+    let base: SessionRecord = {
+      values: { count: 0, cart: [1, 2] },
+      flash: { note: 'hi' },
+      ...times,
+    }
+    let text = encodeRecordText(base)
+    for (let save = 1; save <= 10; save++) {
+      let values: Record<string, unknown> = { ...base.values, count: save, name: `é "${save}"` }
+      if (save === 10) delete values.name
+      let record: SessionRecord = { ...base, values, touchedAt: 2 + save * 12345 }
+      let patch = patchRecordText(text, base, record, ['count', 'name'])
+      expect(patch).toStrictEqual(encodeRecordText(record))
+      expect(decodeRecord(patch?.text as string)).toStrictEqual(record)
+      text = patch as typeof text
+      base = record
+    }
+  })
+
+  it('writes nothing for an object, -0, NaN, an own undefined, a new createdAt or an index', () => {
+    let base: SessionRecord = { values: { n: 1, o: { a: 1 } }, flash: {}, ...times }
+    let text = encodeRecordText(base)
+    let patch = (values: Record<string, unknown>, keys: string[], change = {}) =>
+      patchRecordText(text, base, { ...base, values, touchedAt: 3, ...change }, keys)
+    expect(patch({ ...base.values, n: 2 }, ['n'])).toBeDefined()
+    expect(patch({ ...base.values, n: {} }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: [] }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: -0 }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: Number.NaN }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: undefined }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: new Date(0) }, ['n'])).toBeUndefined()
+    expect(patch({ ...base.values, n: 2 }, ['n'], { createdAt: 5 })).toBeUndefined()
+    expect(patch({ ...base.values, n: 2 }, ['n'], { touchedAt: Number.NaN })).toBeUndefined()
+    expect(patch({ ...base.values, n: 2 }, ['n'], { indexedUntil: 9 })).toBeUndefined()
+    expect(patch({ ...base.values, ['__proto__']: 2 }, ['__proto__'])).toBeUndefined()
+    // A text written without knowing where its values end (encodeRecord) is written whole.
+    expect(
+      patchRecordText({ text: text.text }, base, { ...base, touchedAt: 3 }, []),
+    ).toBeUndefined()
   })
 })
 

@@ -1,15 +1,25 @@
 import { type EntryLayout, plainEntry } from './devalue-writer.ts'
-import type { RecordText, SessionRecord } from './session-record.ts'
+import {
+  isJsonNumber,
+  jsonValuesText,
+  type RecordText,
+  type SessionRecord,
+} from './session-record.ts'
 
 /**
- * The text of `record`, made from `written` (the text of `base`) by rewriting in place the entries
- * of what changed, when that is all that changed: `record` is `base` with its values under the
- * `changed` keys (each in both) and its `touchedAt` replaced, each a plain value where a plain
- * value was (a string, a finite number, a boolean or `null`: see `plainEntry`), and the same flash
- * values (the caller checks that none was read or set). `undefined` otherwise, or when `written`
- * has no layout: then the record is written whole. Either way the text reads back as `record`: a
- * save that changes a counter or a timestamp costs a few string slices instead of a write of
- * everything the session holds.
+ * The text of `record`, made from `written` (the text of `base`) by rewriting only what changed,
+ * when that is all that changed: `record` is `base` with its values under the `changed` keys and
+ * its `touchedAt` replaced, and the same `createdAt` and flash values (the caller checks that none
+ * was read or set). In devalue's format (`written.layout`), each changed entry is rewritten in
+ * place: every `changed` key must be in both, each a plain value where a plain value was (a
+ * string, a finite number, a boolean or `null`: see `plainEntry`). In JSON form
+ * (`written.jsonValuesEnd`), the values are written again and the rest kept: a `changed` key may
+ * be added or removed, and each value under one must now be a string, a finite number (not `-0`),
+ * a boolean or `null`, which JSON writes exactly. `undefined` otherwise: then the record is
+ * written whole. Either way the text is the one a whole write gives (`encodeRecordText`): a save
+ * that changes a counter or a timestamp costs a few string slices (in JSON, the values' JSON)
+ * instead of a write of everything the session holds, and no check of the values that did not
+ * change.
  */
 export function patchRecordText(
   written: RecordText,
@@ -17,13 +27,26 @@ export function patchRecordText(
   record: SessionRecord,
   changed: Iterable<string>,
 ): RecordText | undefined {
-  let layout = written.layout
-  // The record is `[values, flash, createdAt, touchedAt]`, its values the second entry.
-  if (layout === undefined || layout.rootRefs.length !== 4 || layout.rootRefs[0] !== 1) {
-    return undefined
-  }
   if (record.createdAt !== base.createdAt) return undefined
   if (record.indexedUntil !== undefined || base.indexedUntil !== undefined) return undefined
+  if (written.layout !== undefined)
+    return patchLayout(written.text, written.layout, base, record, changed)
+  if (written.jsonValuesEnd !== undefined) {
+    return patchJson(written.text, written.jsonValuesEnd, record, changed)
+  }
+  return undefined
+}
+
+/** {@link patchRecordText} of a text in devalue's format, whose entries lie at `layout`. */
+function patchLayout(
+  text: string,
+  layout: EntryLayout,
+  base: SessionRecord,
+  record: SessionRecord,
+  changed: Iterable<string>,
+): RecordText | undefined {
+  // The record is `[values, flash, createdAt, touchedAt]`, its values the second entry.
+  if (layout.rootRefs.length !== 4 || layout.rootRefs[0] !== 1) return undefined
   let edits: Edit[] = []
   if (!addEdit(edits, layout.rootRefs[3], base.touchedAt, record.touchedAt)) return undefined
   let keys: string[] | undefined
@@ -33,7 +56,44 @@ export function patchRecordText(
     let entry = layout.childRefs[keys.indexOf(key)]
     if (!addEdit(edits, entry, base.values[key], record.values[key])) return undefined
   }
-  return rewrite(written.text, layout, edits)
+  return rewrite(text, layout, edits)
+}
+
+/**
+ * {@link patchRecordText} of a text in JSON form: `[values,flash,createdAt,touchedAt]` after its
+ * tag, the values ending at `valuesEnd`. The values that did not change were written as JSON, so
+ * JSON writes them exactly still: only the changed ones are checked.
+ */
+function patchJson(
+  text: string,
+  valuesEnd: number,
+  record: SessionRecord,
+  changed: Iterable<string>,
+): RecordText | undefined {
+  if (!isJsonNumber(record.touchedAt)) return undefined
+  let values = record.values
+  for (let key of changed) {
+    // A key removed is left out; `__proto__` is not a session key (and not one JSON reads back).
+    if (key === '__proto__') return undefined
+    if (Object.hasOwn(values, key) && !isJsonPrimitive(values[key])) return undefined
+  }
+  let head = jsonValuesText(values)
+  // What follows the values up to `touchedAt`, the last field (a number: no comma in it).
+  let kept = text.slice(valuesEnd, text.lastIndexOf(',') + 1)
+  return { text: `${head}${kept}${record.touchedAt}]`, jsonValuesEnd: head.length }
+}
+
+/** A value JSON writes and reads back exactly, and that no other value can share. */
+function isJsonPrimitive(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return isJsonNumber(value)
+    default:
+      return value === null
+  }
 }
 
 /** An entry to rewrite: its index and its new text. */

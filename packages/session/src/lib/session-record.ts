@@ -21,6 +21,11 @@ export interface RecordText {
   text: string
   /** Set for a text in devalue's format written by this package's writer; else `undefined`. */
   layout?: EntryLayout
+  /**
+   * Set for a text in JSON form: where the JSON of the record's values ends in it (what follows is
+   * the flash and the times). Else `undefined`.
+   */
+  jsonValuesEnd?: number
 }
 
 /** What a storage does with stored data that fails the session schema. */
@@ -48,8 +53,9 @@ export function encodeRecord(record: SessionRecord): string {
 }
 
 /**
- * {@link encodeRecord}'s text, with where its entries lie when it is in devalue's format (see
- * `patchRecordText`, which rewrites some of them for the next save of the record).
+ * {@link encodeRecord}'s text, with where its entries lie when it is in devalue's format, or where
+ * its values end when it is JSON (see `patchRecordText`, which rewrites parts of it for the next
+ * save of the record).
  *
  * @throws {Error} from devalue for a value it cannot serialize (a function, a class instance).
  */
@@ -67,9 +73,22 @@ function encode(record: SessionRecord, withLayout: boolean): RecordText {
     (until === undefined || until === Number.POSITIVE_INFINITY || isJsonNumber(until))
   if (jsonFields && isJsonExact([record.values, record.flash])) {
     if (until === Number.POSITIVE_INFINITY) fields[4] = null
-    return { text: jsonTag + JSON.stringify(fields) }
+    if (!withLayout) return { text: jsonTag + JSON.stringify(fields) }
+    // The same text, written in two parts so that the end of the values is known.
+    let head = jsonValuesText(record.values)
+    return {
+      text: `${head},${JSON.stringify(fields.slice(1)).slice(1)}`,
+      jsonValuesEnd: head.length,
+    }
   }
   return withLayout ? stringifyWithLayout(fields) : { text: stringifyValue(fields) }
+}
+
+/**
+ * The start of a record's text in JSON form, up to the end of its `values` (JSON writes exactly).
+ */
+export function jsonValuesText(values: Data): string {
+  return `${jsonTag}[${JSON.stringify(values)}`
 }
 
 /**
@@ -109,7 +128,7 @@ function parseJsonFields(json: string): unknown {
 }
 
 /** A number JSON writes and reads back exactly. */
-function isJsonNumber(value: number): boolean {
+export function isJsonNumber(value: number): boolean {
   return Number.isFinite(value) && !Object.is(value, -0)
 }
 
