@@ -13,26 +13,39 @@ export interface ServerProcess {
   stop(): Promise<void>
 }
 
-/** How long a server has to announce its port, in milliseconds. */
-const startTimeout = 30_000
+/** Options for {@link startServer}. */
+export interface ServerOptions extends ScriptOptions {
+  /**
+   * A command and its arguments that run Node (`['valgrind', '--tool=callgrind']`, say): Node's
+   * path and arguments follow them. Default none.
+   */
+  wrapper?: readonly string[]
+  /** How long the server has to announce its port, in milliseconds. Default 30 s. */
+  startTimeout?: number
+  /** How long `stop()` waits after SIGTERM before SIGKILL, in milliseconds. Default 5 s. */
+  stopTimeout?: number
+}
 
 /**
  * Starts `servers/<name>.ts` as a child script (`scriptArguments`, with `options`' Node flags
  * such as `--cpu-prof` and its environment plus `PORT=0`) on this process's Node, pinned with
  * all its threads to the server core (`cpu-pinning.ts`), on a free port, and waits for the line
- * `listening on <port>` on its stdout.
+ * `listening on <port>` on its stdout. With a `wrapper`, the wrapper runs Node (and is the process
+ * whose id `pid` gives).
  *
  * @throws {Error} with the server's stderr when it exits or stays silent before announcing.
  */
 export async function startServer(
   name: string,
-  options: ScriptOptions = {},
+  options: ServerOptions = {},
 ): Promise<ServerProcess> {
-  let [command, args] = pinnedCommand(
-    serverCore,
+  let { wrapper = [], startTimeout = 30_000, stopTimeout = 5_000 } = options
+  let [program, ...programArgs] = [
+    ...wrapper,
     process.execPath,
-    scriptArguments(`servers/${name}.ts`, options.nodeFlags),
-  )
+    ...scriptArguments(`servers/${name}.ts`, options.nodeFlags),
+  ] as [string, ...string[]]
+  let [command, args] = pinnedCommand(serverCore, program, programArgs)
   let child = spawn(command, args, {
     cwd: benchDirectory,
     env: { ...process.env, ...options.env, PORT: '0' },
@@ -68,7 +81,7 @@ export async function startServer(
       if (child.exitCode !== null || child.signalCode !== null) return
       let exited = once(child, 'exit')
       child.kill('SIGTERM')
-      let timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+      let timer = setTimeout(() => child.kill('SIGKILL'), stopTimeout)
       await exited
       clearTimeout(timer)
     },
