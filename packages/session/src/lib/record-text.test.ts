@@ -84,21 +84,12 @@ describe('patchRecordText', () => {
 
   it('patches patched texts: ten saves of a counter and a timestamp read back exactly', () => {
     let values = { when: new Date(0), count: 0, name: 'ada', list: [1, 'two'] }
-    let base: SessionRecord = { values, flash: {}, createdAt: 1, touchedAt: 1 }
-    let text = encodeRecordText(base)
-    for (let save = 1; save <= 10; save++) {
-      let record: SessionRecord = {
-        values: { ...base.values, count: save * 1000, name: save % 2 ? 'ada "the first"' : 'é' },
-        flash: {},
-        createdAt: 1,
-        touchedAt: 1 + save * 12345,
-      }
-      let patch = patchRecordText(text, base, record, ['count', 'name'])
-      expect(patch).toStrictEqual(encodeRecordText(record))
-      expect(decodeRecord(patch?.text as string)).toStrictEqual(record)
-      text = patch as typeof text
-      base = record
-    }
+    expectChainedPatches({ values, flash: {}, createdAt: 1, touchedAt: 1 }, (save, base) => ({
+      values: { ...base.values, count: save * 1000, name: save % 2 ? 'ada "the first"' : 'é' },
+      flash: {},
+      createdAt: 1,
+      touchedAt: 1 + save * 12345,
+    }))
   })
 
   it('writes nothing for a key added or removed, a value that is or was an object, a new createdAt', () => {
@@ -166,22 +157,16 @@ describe('patchRecordText of a text in JSON form', () => {
   })
 
   it('patches patched texts: ten saves of a counter and a name, a key added then removed', () => {
-    let base: SessionRecord = {
+    let first: SessionRecord = {
       values: { count: 0, cart: [1, 2] },
       flash: { note: 'hi' },
       ...times,
     }
-    let text = encodeRecordText(base)
-    for (let save = 1; save <= 10; save++) {
+    expectChainedPatches(first, (save, base) => {
       let values: Record<string, unknown> = { ...base.values, count: save, name: `é "${save}"` }
       if (save === 10) delete values.name
-      let record: SessionRecord = { ...base, values, touchedAt: 2 + save * 12345 }
-      let patch = patchRecordText(text, base, record, ['count', 'name'])
-      expect(patch).toStrictEqual(encodeRecordText(record))
-      expect(decodeRecord(patch?.text as string)).toStrictEqual(record)
-      text = patch as typeof text
-      base = record
-    }
+      return { ...base, values, touchedAt: 2 + save * 12345 }
+    })
   })
 
   it('writes nothing for an object, -0, NaN, an own undefined, a new createdAt or an index', () => {
@@ -208,3 +193,24 @@ describe('patchRecordText of a text in JSON form', () => {
 })
 
 const times = { createdAt: 1, touchedAt: 2 }
+
+/**
+ * Saves `first` ten times, each save the record `next` makes from the one before (changing it
+ * under `count` and `name`) and patching the text before: each patch must be exactly the whole
+ * write, and read back as its record.
+ */
+function expectChainedPatches(
+  first: SessionRecord,
+  next: (save: number, base: SessionRecord) => SessionRecord,
+): void {
+  let base = first
+  let text = encodeRecordText(base)
+  for (let save = 1; save <= 10; save++) {
+    let record = next(save, base)
+    let patch = patchRecordText(text, base, record, ['count', 'name'])
+    expect(patch).toStrictEqual(encodeRecordText(record))
+    expect(decodeRecord(patch?.text as string)).toStrictEqual(record)
+    text = patch as typeof text
+    base = record
+  }
+}

@@ -29,8 +29,9 @@ export function patchRecordText(
 ): RecordText | undefined {
   if (record.createdAt !== base.createdAt) return undefined
   if (record.indexedUntil !== undefined || base.indexedUntil !== undefined) return undefined
-  if (written.layout !== undefined)
+  if (written.layout !== undefined) {
     return patchLayout(written.text, written.layout, base, record, changed)
+  }
   if (written.jsonValuesEnd !== undefined) {
     return patchJson(written.text, written.jsonValuesEnd, record, changed)
   }
