@@ -7,6 +7,11 @@ export interface HttpServer {
    * finds in `BENCH_REDIS_CLUSTER`. Default `false`.
    */
   redisCluster?: boolean
+  /**
+   * Whether the server keeps its sessions in the Redis at `REDIS_URL`, whose CPU time the section
+   * then reads around each measured run. Default `false`.
+   */
+  redis?: boolean
 }
 
 /** Label of the ceiling, the baseline of every HTTP ratio. */
@@ -19,10 +24,10 @@ export const httpServers: readonly HttpServer[] = [
   { file: 'ours-cookie', label: 'ours + cookie storage' },
   { file: 'ours-memory', label: 'ours + memory storage' },
   { file: 'ours-memory-plain', label: 'ours + memory storage, `new Response()`' },
-  { file: 'ours-redis', label: 'ours + Redis storage' },
+  { file: 'ours-redis', label: 'ours + Redis storage', redis: true },
   { file: 'ours-redis-cluster', label: 'ours + Redis Cluster storage', redisCluster: true },
   { file: 'hono', label: 'hono + signed cookie' },
   { file: 'express-session', label: 'express 5 + express-session (memory)' },
   { file: 'remix', label: 'remix fetch-router + session cookie storage' },
-  { file: 'express-redis', label: 'express 5 + express-session + connect-redis' },
+  { file: 'express-redis', label: 'express 5 + express-session + connect-redis', redis: true },
 ]

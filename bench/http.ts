@@ -6,6 +6,7 @@ import { runLoad } from './load.ts'
 import { processCpuTime } from './process-cpu.ts'
 import { deleteBenchKeys } from './redis-cleanup.ts'
 import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
+import { openRedisCpuReader, type RedisCpuReader } from './redis-cpu.ts'
 import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
@@ -48,8 +49,9 @@ export async function runHttp(log: (line: string) => void): Promise<ResultTable>
 
 /**
  * Checks that each server counts, then measures them interleaved: per run, req/s, p99 latency in
- * milliseconds and the server's CPU time per request in nanoseconds (its CPU time read before and
- * after wrk's run, divided by the responses).
+ * milliseconds, the server's CPU time per request in nanoseconds (its CPU time read before and
+ * after wrk's run, divided by the responses) and, for a server on the Redis at `REDIS_URL`,
+ * redis-server's CPU time per request read the same way (`NaN` for the others).
  */
 async function measureServers(servers: ServerProcess[], log: (line: string) => void) {
   let cookies = new Map<string, string>()
@@ -58,23 +60,45 @@ async function measureServers(servers: ServerProcess[], log: (line: string) => v
     cookies.set(label, await verifyCounter(label, server.url))
   }
   let byLabel = new Map(servers.map((server, index) => [httpServers[index]?.label, server]))
-  return measureInterleaved(
-    httpServers.map((server) => server.label),
-    async (order) => {
-      let results = new Map<string, number[]>()
-      for (let label of order) {
-        let server = byLabel.get(label) as ServerProcess
-        let cookie = cookies.get(label) as string
-        log(`  http: ${label}`)
-        await runLoad(server.url, cookie, httpWarmup)
-        let cpuBefore = processCpuTime(server.pid)
-        let { requestsPerSecond, p99, requests } = await runLoad(server.url, cookie, httpDuration)
-        let cpuPerRequest = (processCpuTime(server.pid) - cpuBefore) / requests
-        results.set(label, [requestsPerSecond, p99, cpuPerRequest])
-      }
-      return results
-    },
-  )
+  let onRedis = new Set(httpServers.filter((server) => server.redis).map((server) => server.label))
+  let redisCpu = onRedis.size > 0 ? await openRedisCpuReader() : undefined
+  try {
+    return await measureInterleaved(
+      httpServers.map((server) => server.label),
+      async (order) => {
+        let results = new Map<string, number[]>()
+        for (let label of order) {
+          let server = byLabel.get(label) as ServerProcess
+          let cookie = cookies.get(label) as string
+          log(`  http: ${label}`)
+          await runLoad(server.url, cookie, httpWarmup)
+          let reader = onRedis.has(label) ? redisCpu : undefined
+          results.set(label, await measuredRun(server, cookie, reader))
+        }
+        return results
+      },
+    )
+  } finally {
+    redisCpu?.close()
+  }
+}
+
+/** One measured run: req/s, p99, server CPU and redis-server CPU per request (see above). */
+async function measuredRun(
+  server: ServerProcess,
+  cookie: string,
+  redisCpu: RedisCpuReader | undefined,
+): Promise<number[]> {
+  let redisBefore = await redisCpu?.read()
+  let cpuBefore = processCpuTime(server.pid)
+  let { requestsPerSecond, p99, requests } = await runLoad(server.url, cookie, httpDuration)
+  let cpuPerRequest = (processCpuTime(server.pid) - cpuBefore) / requests
+  let redisAfter = await redisCpu?.read()
+  let redisPerRequest =
+    redisBefore === undefined || redisAfter === undefined
+      ? Number.NaN
+      : (redisAfter - redisBefore) / requests
+  return [requestsPerSecond, p99, cpuPerRequest, redisPerRequest]
 }
 
 function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): ResultTable {
@@ -108,8 +132,24 @@ function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): Re
       'The Fetch handler row is the ceiling’s hand-written session in a hand-written Fetch handler on @hono/node-server (no router, no middleware): the distance between it and the ceiling is what the Fetch API layer costs; the distance from it to ours is what our router and session cost.',
       'All 50 connections share one session (each request carries the cookie of the latest response). Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
       'CPU time is `utime + stime` of `/proc/<pid>/stat`, in clock ticks (10 ms): over a measured run of several seconds that is well under 1% of it. redis-server’s CPU time is not in it: a Redis row’s server waits for Redis, which shows in its req/s and p99, not in its CPU column.',
-      'redis-server (and, for the Redis Cluster row, its six nodes: 3 masters and 3 replicas, started for this table) is not pinned: it shares both cores with wrk and the server.',
+      redisCpuNote(measurements),
+      'redis-server (and, for the Redis Cluster row, its six nodes: 3 masters and 3 replicas, started for this table) is not pinned: it shares both cores with wrk and the server, so the CPU it spends is taken from theirs, and a Redis row’s req/s may fall further behind the ceiling than its server CPU column does.',
       'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
     ],
   }
+}
+
+/** The note giving redis-server's own CPU time per request, median over each Redis row's runs. */
+function redisCpuNote(measurements: Awaited<ReturnType<typeof measureServers>>): string {
+  let rows = httpServers
+    .filter((server) => server.redis)
+    .map((server) => {
+      let perRequest = measurements.get(server.label)?.medians[3]
+      let runs = measurements
+        .get(server.label)
+        ?.runs.map((run) => formatNanoseconds(run[3] as number))
+      if (perRequest === undefined || Number.isNaN(perRequest)) return `${server.label} –`
+      return `${server.label} ${formatNanoseconds(perRequest)} (runs: ${runs?.join(', ')})`
+    })
+  return `redis-server’s own CPU time per request (\`used_cpu_user + used_cpu_sys\` of \`INFO cpu\` at \`REDIS_URL\`, read around each measured run; median): ${rows.join('; ')}. The Redis Cluster row’s nodes are not read.`
 }

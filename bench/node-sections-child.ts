@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs'
 import type { NodeSectionsOutput } from './node-sections.ts'
-import { runProfile } from './profile.ts'
+import { profiledServers, runProfile } from './profile.ts'
 import { describeEntry } from './profile-report.ts'
 import { renderForReport, renderText } from './render-table.ts'
 import { nodeSections } from './sections.ts'
@@ -27,12 +27,17 @@ for (let section of nodeSections) {
 }
 if (names.includes('profile')) {
   console.log(`\n== profile (Node ${process.version})`)
-  let profile = await runProfile(log)
-  console.log(`\nTop self time (of ${(profile.busyTime / 1000).toFixed(0)} ms busy):`)
-  for (let entry of profile.top.slice(0, 5)) {
-    let share = formatPercent(entry.selfTime / profile.busyTime).padStart(5)
-    console.log(`  ${share}  ${describeEntry(entry)}`)
+  output.profiles = []
+  for (let server of profiledServers) {
+    let profile = await runProfile(server, log)
+    console.log(
+      `\n${server.title}: top self time (of ${(profile.busyTime / 1000).toFixed(0)} ms busy):`,
+    )
+    for (let entry of profile.top.slice(0, 5)) {
+      let share = formatPercent(entry.selfTime / profile.busyTime).padStart(5)
+      console.log(`  ${share}  ${describeEntry(entry)}`)
+    }
+    output.profiles.push(profile.markdown)
   }
-  output.profile = profile.markdown
 }
 writeFileSync(outputFile, JSON.stringify(output))

@@ -13,8 +13,8 @@ export interface NodeSectionsOutput {
   node: string
   /** Every table, in the order the sections produced them, their titles naming the Node version. */
   tables: RenderedTable[]
-  /** This Node version's part of PROFILE.md, when the `profile` section ran. */
-  profile?: string
+  /** This Node version's parts of PROFILE.md (one per profiled server), when `profile` ran. */
+  profiles?: string[]
 }
 
 /**

@@ -11,36 +11,52 @@ import {
 } from './cpu-profile-summary.ts'
 import { type LoadResult, runLoad } from './load.ts'
 import { profileTopCount, renderProfile } from './profile-report.ts'
+import { deleteBenchKeys } from './redis-cleanup.ts'
 import { startServer } from './server-process.ts'
 import { verifyCounter } from './verify-counter.ts'
 
-/** The server profiled: `servers/<profiledServer>.ts`. */
-export const profiledServer = 'ours-cookie'
+/** A server the profile section profiles: `servers/<file>.ts`. */
+export interface ProfiledServer {
+  file: string
+  /** What it is, as PROFILE.md names it. */
+  title: string
+  /** Whether it keeps its sessions in the Redis at `REDIS_URL` (its `bench:` keys are deleted after). */
+  redis: boolean
+}
+
+/** The servers profiled on each Node version, in order. */
+export const profiledServers: readonly ProfiledServer[] = [
+  { file: 'ours-cookie', title: 'ours + cookie storage', redis: false },
+  { file: 'ours-redis', title: 'ours + Redis storage', redis: true },
+]
 
 /** What the profile found: its part of PROFILE.md, and the run's summary. */
 export interface ProfileSummary {
-  /** This Node version's part of PROFILE.md (`renderProfile`). */
+  /** One server's part of PROFILE.md on this Node version (`renderProfile`). */
   markdown: string
   top: SelfTime[]
   busyTime: number
 }
 
 /**
- * Profiles our cookie-storage server (`node --cpu-prof`, on this process's Node) while wrk loads
- * it for the HTTP section's measured duration (after its warm-up), and summarises the top
- * self-time functions and the time per source package.
+ * Profiles one of our servers (`node --cpu-prof`, on this process's Node) while wrk loads it for
+ * the HTTP section's measured duration (after its warm-up), and summarises the top self-time
+ * functions and the time per source package.
  */
-export async function runProfile(log: (line: string) => void): Promise<ProfileSummary> {
+export async function runProfile(
+  profiled: ProfiledServer,
+  log: (line: string) => void,
+): Promise<ProfileSummary> {
   let directory = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'))
   try {
-    log(`  profile: servers/${profiledServer}.ts under load for ${httpDuration} s`)
-    let server = await startServer(profiledServer, {
+    log(`  profile: servers/${profiled.file}.ts under load for ${httpDuration} s`)
+    let server = await startServer(profiled.file, {
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
     })
     let load: LoadResult
     let window: TimeWindow
     try {
-      let cookie = await verifyCounter(profiledServer, server.url)
+      let cookie = await verifyCounter(profiled.file, server.url)
       await runLoad(server.url, cookie, httpWarmup)
       let start = microseconds()
       load = await runLoad(server.url, cookie, httpDuration)
@@ -56,7 +72,7 @@ export async function runProfile(log: (line: string) => void): Promise<ProfileSu
     let idle = all.find((entry) => entry.functionName === '(idle)')?.selfTime ?? 0
     let busy = all.filter((entry) => entry.functionName !== '(idle)')
     let busyTime = total - idle
-    let markdown = renderProfile(busy, summariseInclusiveTime(profile, window), {
+    let markdown = renderProfile(profiled.title, busy, summariseInclusiveTime(profile, window), {
       total,
       busyTime,
       requestsPerSecond: load.requestsPerSecond,
@@ -64,6 +80,9 @@ export async function runProfile(log: (line: string) => void): Promise<ProfileSu
     return { markdown, top: busy.slice(0, profileTopCount), busyTime }
   } finally {
     rmSync(directory, { recursive: true, force: true })
+    // Never in place of the profile's own error: a Redis that is down is logged, not thrown.
+    if (profiled.redis)
+      await deleteBenchKeys().catch((error: unknown) => log(`  profile: ${error}`))
   }
 }
 

@@ -4,7 +4,7 @@ import { runDenoKvBench } from './deno-kv-bench.ts'
 import { machineInfo } from './machine.ts'
 import { benchNodeRuntimes } from './node-runtimes.ts'
 import { type NodeSectionsOutput, runNodeSections } from './node-sections.ts'
-import { profiledServer } from './profile.ts'
+import { profiledServers } from './profile.ts'
 import { renderProfileDocument } from './profile-report.ts'
 import { type RenderedTable, renderForReport, renderText } from './render-table.ts'
 import { writeReport } from './report.ts'
@@ -46,11 +46,11 @@ let tables = names.flatMap((section) => [
   ...outputs.flatMap((output) => output.tables.filter((table) => table.section === section)),
   ...denoTables.filter((table) => table.section === section),
 ])
-let profiles = outputs.flatMap((output) => (output.profile === undefined ? [] : [output.profile]))
+let profiles = outputs.flatMap((output) => output.profiles ?? [])
 if (profiles.length > 0) {
   writeFileSync(
     new URL(profileFile, import.meta.url),
-    renderProfileDocument(profiledServer, profiles),
+    renderProfileDocument(profiledServers, profiles),
   )
   console.log(`\nWrote ${profileFile}.`)
 }
