@@ -1,9 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import os from 'node:os'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
 import postgres from 'postgres'
-import { databaseUrl, redisUrl } from './config.ts'
+import { connectBenchRedis } from './bench-redis.ts'
+import { databaseUrl } from './config.ts'
 import { devalueVersion } from './devalue.ts'
 
 /** Where and with what the benchmarks ran. */
@@ -40,15 +41,15 @@ function installedVersion(name: string): string {
 }
 
 async function redisVersion(): Promise<string> {
-  let client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
+  let client: Redis | undefined
   try {
-    await client.connect()
+    client = await connectBenchRedis()
     let info = await client.info('server')
     return /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown'
   } catch {
     return 'unreachable'
   } finally {
-    client.disconnect()
+    client?.disconnect()
   }
 }
 

@@ -31,7 +31,7 @@ if (names.includes('profile')) {
   for (let server of profiledServers) {
     let profile = await runProfile(server, log)
     console.log(
-      `\n${server.title}: top self time (of ${(profile.busyTime / 1000).toFixed(0)} ms busy):`,
+      `\n${server.label}: top self time (of ${(profile.busyTime / 1000).toFixed(0)} ms busy):`,
     )
     for (let entry of profile.top.slice(0, 5)) {
       let share = formatPercent(entry.selfTime / profile.busyTime).padStart(5)

@@ -9,26 +9,19 @@ import {
   summariseSelfTime,
   type TimeWindow,
 } from './cpu-profile-summary.ts'
+import { type HttpServer, httpServers } from './http-servers.ts'
 import { type LoadResult, runLoad } from './load.ts'
 import { profileTopCount, renderProfile } from './profile-report.ts'
 import { deleteBenchKeys } from './redis-cleanup.ts'
 import { startServer } from './server-process.ts'
 import { verifyCounter } from './verify-counter.ts'
 
-/** A server the profile section profiles: `servers/<file>.ts`. */
-export interface ProfiledServer {
-  file: string
-  /** What it is, as PROFILE.md names it. */
-  title: string
-  /** Whether it keeps its sessions in the Redis at `REDIS_URL` (its `bench:` keys are deleted after). */
-  redis: boolean
-}
-
-/** The servers profiled on each Node version, in order. */
-export const profiledServers: readonly ProfiledServer[] = [
-  { file: 'ours-cookie', title: 'ours + cookie storage', redis: false },
-  { file: 'ours-redis', title: 'ours + Redis storage', redis: true },
-]
+/** The servers of the HTTP section profiled on each Node version, in this order. */
+export const profiledServers: readonly HttpServer[] = ['ours-cookie', 'ours-redis'].map((file) => {
+  let server = httpServers.find((candidate) => candidate.file === file)
+  if (server === undefined) throw new Error(`servers/${file}.ts is not an HTTP server of the bench`)
+  return server
+})
 
 /** What the profile found: its part of PROFILE.md, and the run's summary. */
 export interface ProfileSummary {
@@ -44,7 +37,7 @@ export interface ProfileSummary {
  * functions and the time per source package.
  */
 export async function runProfile(
-  profiled: ProfiledServer,
+  profiled: HttpServer,
   log: (line: string) => void,
 ): Promise<ProfileSummary> {
   let directory = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'))
@@ -72,7 +65,7 @@ export async function runProfile(
     let idle = all.find((entry) => entry.functionName === '(idle)')?.selfTime ?? 0
     let busy = all.filter((entry) => entry.functionName !== '(idle)')
     let busyTime = total - idle
-    let markdown = renderProfile(profiled.title, busy, summariseInclusiveTime(profile, window), {
+    let markdown = renderProfile(profiled.label, busy, summariseInclusiveTime(profile, window), {
       total,
       busyTime,
       requestsPerSecond: load.requestsPerSecond,
@@ -81,7 +74,7 @@ export async function runProfile(
   } finally {
     rmSync(directory, { recursive: true, force: true })
     // Never in place of the profile's own error: a Redis that is down is logged, not thrown.
-    if (profiled.redis)
+    if (profiled.redis === true)
       await deleteBenchKeys().catch((error: unknown) => log(`  profile: ${error}`))
   }
 }

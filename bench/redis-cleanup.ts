@@ -1,10 +1,8 @@
-import { Redis } from 'ioredis'
-import { redisUrl } from './config.ts'
+import { connectBenchRedis } from './bench-redis.ts'
 
 /** Deletes every Redis key that starts with `bench:` (all this suite writes); gives how many. */
 export async function deleteBenchKeys(): Promise<number> {
-  let client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  await client.connect()
+  let client = await connectBenchRedis()
   try {
     let deleted = 0
     let cursor = '0'

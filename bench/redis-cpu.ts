@@ -1,5 +1,4 @@
-import { Redis } from 'ioredis'
-import { redisUrl } from './config.ts'
+import { connectBenchRedis } from './bench-redis.ts'
 
 /** Reads the CPU time of the redis-server at `REDIS_URL`, over one connection kept open. */
 export interface RedisCpuReader {
@@ -16,13 +15,7 @@ export interface RedisCpuReader {
 
 /** Connects to the Redis at `REDIS_URL` to read its CPU time (see {@link RedisCpuReader}). */
 export async function openRedisCpuReader(): Promise<RedisCpuReader> {
-  let client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 })
-  try {
-    await client.connect()
-  } catch (error) {
-    client.disconnect()
-    throw error
-  }
+  let client = await connectBenchRedis()
   return {
     async read() {
       let info = await client.info('cpu')
