@@ -39,10 +39,11 @@ export const scriptChunk = 1000
 // session or marker expired at `now` by the app's clock, which may run ahead of Redis's), 1 for a
 // live session, 2 for a live retired marker. `idle` and `absolute` are the timeouts in ms, nil for
 // none.
+// HMGET under pcall: any key but a hash fails with WRONGTYPE (one command, not TYPE then HMGET).
 const stateFunction = `
 local function state(key, now, idle, absolute)
-  if redis.call('TYPE', key).ok ~= 'hash' then return 0 end
-  local f = redis.call('HMGET', key, 'r', 't', 'c')
+  local f = redis.pcall('HMGET', key, 'r', 't', 'c')
+  if f.err then return 0 end
   if f[1] then
     if (tonumber(f[1]) or 0) > now then return 2 end
     return 0
@@ -79,7 +80,7 @@ end
 // members are carried over with the set's own end as their score (or 'inf' when it had none), so
 // none ends before its session can. Anything else under the key (a set holding anything but
 // session ids, a hash, a string...) is not an index: the script fails, changing nothing of it.
-const userIndexFunction = `${expireFunction}${sessionIdFunction}
+const userIndexFunction = `${sessionIdFunction}
 local function userIndex(key, now)
   local kind = redis.call('TYPE', key).ok
   if kind == 'zset' or kind == 'none' then return end
@@ -111,7 +112,7 @@ end
 // are too many followed by the candidates to evict (up to ${scriptChunk}, those that end soonest,
 // never `id`): the caller checks which are live and when each was last used, deletes the least
 // recently used live ones while still over the cap, then unlists them and the dead ones. An
-// empty list: not over the cap.
+// empty list: not over the cap. It calls `expireIn`, which the script defines first.
 const indexFunction = `${userIndexFunction}
 local function index(key, id, score, now, dropped, cap)
   userIndex(key, now)
@@ -135,15 +136,16 @@ end
  * what must be there; then, when given, its user's index. ARGV: mode (`new` replaces the key,
  * `existing` refuses a key deleted, expired or retired since it was read), expiry (ms since the
  * epoch, '' for none, `keep` to leave the key's as it is: a save that does not renew), now, the
- * session id, an id to drop from the index ('' for none), the idle and absolute timeouts in ms ('' for none), until when the index lists the session (the `i`
- * field and the index score: '' leaves `i` as it is, '-' deletes it), the most sessions per user
+ * session id, an id to drop from the index ('' for none), the idle and absolute timeouts in ms
+ * ('' for none), until when the index lists the session (the `i` field and the index score: ''
+ * leaves `i` as it is, '-' deletes it), the most sessions per user
  * ('' for no cap), what the original id must hold ('live', 'retired' or '' when there is none),
  * how many fields to set, those field/value pairs, then the fields to delete. Everything is
  * checked before anything is written. Keys expire by relative `PEXPIRE` (the app's clock decides
  * when, Redis's clock only counts down). Returns `{reply, candidates}`: a {@link ScriptReply}, and
  * what `index` returns past the cap.
  */
-export const saveScript = new RedisScript(`${stateFunction}${indexFunction}
+export const saveScript = new RedisScript(`${stateFunction}${expireFunction}
 local key, now = KEYS[1], tonumber(ARGV[3])
 local idle, absolute = tonumber(ARGV[6]), tonumber(ARGV[7])
 local origin = ARGV[10] ~= '' and KEYS[2] or nil
@@ -160,15 +162,21 @@ if ARGV[1] == 'existing' then
 else
   redis.call('DEL', key)
 end
-if userKeys then userIndex(userKeys, now) end
+-- The index's functions are made only by a save that has an index to update.
+local indexed
+if userKeys then
+${indexFunction}
+  userIndex(userKeys, now)
+  indexed = index
+end
 local n = tonumber(ARGV[11])
 if #ARGV > 11 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 12 + 2 * n, #ARGV)) end
 if n > 0 then redis.call('HSET', key, unpack(ARGV, 12, 11 + 2 * n)) end
 if ARGV[8] == '-' then redis.call('HDEL', key, 'i')
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
 if ARGV[2] == '' then redis.call('PERSIST', key) elseif ARGV[2] ~= 'keep' then expireIn(key, ARGV[2], now) end
-if userKeys then
-  return {1, index(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))}
+if indexed then
+  return {1, indexed(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))}
 end
 return {1}
 `)
@@ -180,7 +188,7 @@ return {1}
  * {@link confirmScript} once its save is done), the most sessions per user ('' for no cap).
  * Returns what `index` returns past the cap.
  */
-export const indexScript = new RedisScript(`${indexFunction}
+export const indexScript = new RedisScript(`${expireFunction}${indexFunction}
 return index(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]))
 `)
 

@@ -98,6 +98,29 @@ describe('createRedisSessionStorage user index', () => {
     expect(await redis.zrange(`${prefix}user:grace`, '0', '-1')).toEqual([second])
   })
 
+  it('deletes the record’s index field on logout, and keeps the one a login saved meanwhile', async () => {
+    let storage = open()
+    let anonymous = await storage.read(null)
+    anonymous.set('visits', 1)
+    let id = (await storage.save(anonymous)) as string
+    // Two tabs read the anonymous session; the second signs in without a new id.
+    let counting = await storage.read(id)
+    let signingIn = await storage.read(id)
+    signingIn.set('userId', user)
+    await storage.save(signingIn)
+    let listed = await redis.hget(`${prefix}${id}`, 'i')
+    expect(Number(listed)).toBeGreaterThan(Date.now())
+    counting.set('visits', 2)
+    await storage.save(counting)
+    expect(await redis.hmget(`${prefix}${id}`, 'i', 'v:visits')).toEqual([listed, '[2]'])
+    expect(await redis.zrange(index, '0', '-1')).toEqual([id])
+    let signingOut = await storage.read(id)
+    signingOut.unset('userId')
+    await storage.save(signingOut)
+    expect(await redis.hget(`${prefix}${id}`, 'i')).toBeNull()
+    expect((await storage.read(id)).get('visits')).toBe(2)
+  })
+
   it('is rewritten about once per idle period, always outlives its sessions, and ends a session renewed past its first expiry', async () => {
     let storage = open({ idleTimeout: 600, absoluteTimeout: Infinity })
     let laptop = await login(storage)

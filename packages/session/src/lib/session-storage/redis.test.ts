@@ -230,6 +230,27 @@ describe('createRedisSessionStorage with regenerateId(true)', () => {
     }
   })
 
+  it('writes nothing over a key that stopped being a session hash after the read', async () => {
+    let storage = open()
+    /** A session read, then its key replaced by a list; and that key. */
+    let readThenReplaced = async () => {
+      let { id } = await savedSession(storage)
+      let session = await storage.read(id)
+      await redis.del(`${prefix}${id}`)
+      await redis.rpush(`${prefix}${id}`, 'not a session')
+      session.set('cart', ['mug'])
+      return { session, key: `${prefix}${id}` }
+    }
+    let saved = await readThenReplaced()
+    expect(await storage.save(saved.session)).toBe('')
+    expect(await redis.exists(saved.key)).toBe(0)
+    let login = await readThenReplaced()
+    login.session.regenerateId(true)
+    expect(await storage.save(login.session)).toBe('')
+    expect(await redis.exists(`${prefix}${login.session.id}`)).toBe(0)
+    expect(await redis.lrange(login.key, 0, -1)).toEqual(['not a session'])
+  })
+
   it('does not carry a session deleted meanwhile on under a new id', async () => {
     let storage = open()
     let { id } = await savedSession(storage)
