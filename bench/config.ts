@@ -65,3 +65,13 @@ export const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.
 
 /** Redis server used by the Redis-backed storages; every key written starts with `bench:`. */
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+
+/**
+ * The Redis storage servers' `commandTimeout`, in milliseconds (`REDIS_COMMAND_TIMEOUT`; default
+ * the storage's own, 2 s): `callgrind-server.ts` raises it, as valgrind runs a server some 50
+ * times slower.
+ */
+export const redisCommandTimeout =
+  process.env.REDIS_COMMAND_TIMEOUT === undefined
+    ? undefined
+    : Number(process.env.REDIS_COMMAND_TIMEOUT)

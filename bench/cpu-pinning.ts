@@ -13,6 +13,14 @@ export const serverCore = 1
 export const pinningAvailable = os.cpus().length >= 2
 
 /**
+ * The command that runs another on `core` only and then becomes it, keeping its process id
+ * (`taskset -c <core>`); none without {@link pinningAvailable}.
+ */
+export function pinningLauncher(core: number): string[] {
+  return pinningAvailable ? ['taskset', '-c', String(core)] : []
+}
+
+/**
  * The command and arguments that run `command` with `args` on `core` only (`taskset -c <core>`,
  * which then becomes the command: same process id); unchanged without {@link pinningAvailable}.
  */
@@ -21,7 +29,6 @@ export function pinnedCommand(
   command: string,
   args: readonly string[],
 ): [string, string[]] {
-  return pinningAvailable
-    ? ['taskset', ['-c', String(core), command, ...args]]
-    : [command, [...args]]
+  let [first, ...rest] = [...pinningLauncher(core), command, ...args]
+  return [first as string, rest]
 }

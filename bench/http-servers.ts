@@ -8,10 +8,24 @@ export interface HttpServer {
    */
   redisCluster?: boolean
   /**
-   * Whether the server keeps its sessions in the Redis at `REDIS_URL`, whose CPU time the section
-   * then reads around each measured run. Default `false`.
+   * Whether the server keeps its sessions in Redis: the bench's own redis-server on the load
+   * generator's core (`load-core-redis.ts`), given as `REDIS_URL`, whose CPU time the HTTP
+   * section reads around each measured run. Default `false`.
    */
   redis?: boolean
+}
+
+/**
+ * The environment `server` starts with: `BENCH_REDIS_CLUSTER` for a Redis Cluster server, and
+ * `REDIS_URL` (`redisUrl`) for a Redis one.
+ */
+export function serverEnvironment(
+  server: HttpServer,
+  { clusterEnv, redisUrl }: { clusterEnv?: Record<string, string>; redisUrl?: string },
+): Record<string, string> {
+  if (server.redisCluster === true) return clusterEnv ?? {}
+  if (server.redis === true && redisUrl !== undefined) return { REDIS_URL: redisUrl }
+  return {}
 }
 
 /** Label of the ceiling, the baseline of every HTTP ratio. */

@@ -1,10 +1,10 @@
 import { clusterSeedsEnvironment } from './cluster-seeds.ts'
 import { httpConnections, httpDuration, httpWarmup } from './config.ts'
 import { pinningAvailable } from './cpu-pinning.ts'
-import { ceilingLabel, httpServers } from './http-servers.ts'
+import { ceilingLabel, httpServers, serverEnvironment } from './http-servers.ts'
 import { runLoad } from './load.ts'
+import { type LoadCoreRedis, startLoadCoreRedis } from './load-core-redis.ts'
 import { processCpuTime } from './process-cpu.ts'
-import { deleteBenchKeys } from './redis-cleanup.ts'
 import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
 import { openRedisCpuReader, type RedisCpuReader } from './redis-cpu.ts'
 import type { ResultTable } from './result-table.ts'
@@ -16,44 +16,56 @@ import { verifyCounter } from './verify-counter.ts'
 /**
  * HTTP on loopback: every server in its own process (on this process's Node), checked to really
  * count, then loaded with wrk in interleaved rounds (warm-up, then a measured run that also reads
- * the server's CPU time). Ratios are to the bare `node:http` ceiling. The Redis Cluster server
- * gets a cluster started for this section and stopped at its end.
+ * the server's CPU time). Ratios are to the bare `node:http` ceiling. The Redis servers get a
+ * redis-server on the load generator's core, and the Redis Cluster server a cluster, each started
+ * for this section and stopped at its end.
  */
 export async function runHttp(log: (line: string) => void): Promise<ResultTable> {
-  await deleteBenchKeys()
   let servers: ServerProcess[] = []
   let cluster: BenchCluster | undefined
+  let redis: LoadCoreRedis | undefined
   try {
     if (httpServers.some((server) => server.redisCluster)) {
       log('  http: starting a Redis Cluster (3 masters, 3 replicas)')
       cluster = await startBenchCluster()
     }
-    let clusterEnv = clusterSeedsEnvironment(cluster?.seeds ?? [])
+    if (httpServers.some((server) => server.redis)) {
+      log('  http: starting a redis-server on the load generator’s core')
+      redis = await startLoadCoreRedis()
+    }
+    let environments = {
+      clusterEnv: clusterSeedsEnvironment(cluster?.seeds ?? []),
+      redisUrl: redis?.url,
+    }
     let started = await Promise.allSettled(
       httpServers.map((server) =>
-        startServer(server.file, server.redisCluster ? { env: clusterEnv } : {}),
+        startServer(server.file, { env: serverEnvironment(server, environments) }),
       ),
     )
     // Every server that did start is stopped (in `finally`) even when another one failed to.
     servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))
     let failed = started.find((result) => result.status === 'rejected')
     if (failed !== undefined) throw failed.reason
-    let measurements = await measureServers(servers, log)
+    let measurements = await measureServers(servers, redis, log)
     return httpTable(measurements)
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
     await cluster?.stop()
-    await deleteBenchKeys()
+    await redis?.stop()
   }
 }
 
 /**
  * Checks that each server counts, then measures them interleaved: per run, req/s, p99 latency in
  * milliseconds, the server's CPU time per request in nanoseconds (its CPU time read before and
- * after wrk's run, divided by the responses) and, for a server on the Redis at `REDIS_URL`,
- * redis-server's CPU time per request read the same way (`NaN` for the others).
+ * after wrk's run, divided by the responses) and, for a server on `redis`, redis-server's CPU
+ * time per request read the same way (`NaN` for the others).
  */
-async function measureServers(servers: ServerProcess[], log: (line: string) => void) {
+async function measureServers(
+  servers: ServerProcess[],
+  redis: LoadCoreRedis | undefined,
+  log: (line: string) => void,
+) {
   let cookies = new Map<string, string>()
   for (let [index, server] of servers.entries()) {
     let label = httpServers[index]?.label as string
@@ -61,7 +73,7 @@ async function measureServers(servers: ServerProcess[], log: (line: string) => v
   }
   let byLabel = new Map(servers.map((server, index) => [httpServers[index]?.label, server]))
   let onRedis = new Set(httpServers.filter((server) => server.redis).map((server) => server.label))
-  let redisCpu = onRedis.size > 0 ? await openRedisCpuReader() : undefined
+  let redisCpu = redis === undefined ? undefined : await openRedisCpuReader(redis.url)
   try {
     return await measureInterleaved(
       httpServers.map((server) => server.label),
@@ -133,7 +145,7 @@ function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): Re
       'All 50 connections share one session (each request carries the cookie of the latest response). Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
       'CPU time is `utime + stime` of `/proc/<pid>/stat`, in clock ticks (10 ms): over a measured run of several seconds that is well under 1% of it. redis-server’s CPU time is not in it: a Redis row’s server waits for Redis, which shows in its req/s and p99, not in its CPU column.',
       redisCpuNote(measurements),
-      'redis-server (and, for the Redis Cluster row, its six nodes: 3 masters and 3 replicas, started for this table) is not pinned: it shares both cores with wrk and the server, so the CPU it spends is taken from theirs, and a Redis row’s req/s may fall further behind the ceiling than its server CPU column does.',
+      'The Redis rows (ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as with Redis on a machine of its own; the CPU Redis spends is taken from wrk’s core. The Redis Cluster row’s six nodes (3 masters and 3 replicas, also started for this table) are not pinned: they share both cores with wrk and the server, so that row’s req/s may fall further behind the ceiling than its server CPU column does.',
       'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
     ],
   }
@@ -151,5 +163,5 @@ function redisCpuNote(measurements: Awaited<ReturnType<typeof measureServers>>):
       if (perRequest === undefined || Number.isNaN(perRequest)) return `${server.label} –`
       return `${server.label} ${formatNanoseconds(perRequest)} (runs: ${runs?.join(', ')})`
     })
-  return `redis-server’s own CPU time per request (\`used_cpu_user + used_cpu_sys\` of \`INFO cpu\` at \`REDIS_URL\`, read around each measured run; median): ${rows.join('; ')}. The Redis Cluster row’s nodes are not read.`
+  return `redis-server’s own CPU time per request (\`used_cpu_user + used_cpu_sys\` of \`INFO cpu\`, read around each measured run; median): ${rows.join('; ')}. The Redis Cluster row’s nodes are not read.`
 }

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startCallgrindServer } from './callgrind-server.ts'
 import { readInstructionCounts } from './callgrind-totals.ts'
+import { httpServers, serverEnvironment } from './http-servers.ts'
+import { startLoadCoreRedis } from './load-core-redis.ts'
 import { markdownTable } from './markdown-table.ts'
 import { sendSequentially } from './sequential-load.ts'
 import { verifyCounter } from './verify-counter.ts'
@@ -28,23 +30,9 @@ for (let tool of ['valgrind', 'callgrind_control']) {
 let servers = process.argv.slice(2)
 if (servers.length === 0) servers = defaultServers
 let directory = mkdtempSync(join(tmpdir(), 'bench-instructions-'))
-let rows: { name: string; total: number; gc: number }[] = []
+let rows: InstructionRow[] = []
 try {
-  for (let name of servers) {
-    console.log(`instructions: ${name} (${warmup} requests of warm-up, ${measured} counted)`)
-    let server = await startCallgrindServer(name, directory)
-    try {
-      let cookie = await verifyCounter(name, server.url)
-      await sendSequentially(server.url, cookie, warmup)
-      await server.zero()
-      let last = await sendSequentially(server.url, cookie, measured)
-      let counts = readInstructionCounts(await server.dump())
-      if (!(Number(last) >= measured)) throw new Error(`${name}: the last answer was "${last}"`)
-      rows.push({ name, total: counts.total / measured, gc: counts.garbageCollection / measured })
-    } finally {
-      await server.stop()
-    }
-  }
+  for (let name of servers) rows.push(await countInstructions(name, directory))
 } finally {
   rmSync(directory, { recursive: true, force: true })
 }
@@ -64,3 +52,38 @@ console.log(
     ['left', 'right', 'right', 'right', 'right'],
   ),
 )
+
+/** A server's instructions per counted request: all of them, and those of garbage collection. */
+interface InstructionRow {
+  name: string
+  total: number
+  gc: number
+}
+
+/**
+ * Counts `servers/<name>.ts` under callgrind (dumps in `directory`): warm-up, then the counted
+ * requests. A Redis server of the HTTP section gets a redis-server of its own, as there.
+ */
+async function countInstructions(name: string, directory: string): Promise<InstructionRow> {
+  console.log(`instructions: ${name} (${warmup} requests of warm-up, ${measured} counted)`)
+  let httpServer = httpServers.find((server) => server.file === name)
+  let redis = httpServer?.redis === true ? await startLoadCoreRedis() : undefined
+  try {
+    let env =
+      httpServer === undefined ? {} : serverEnvironment(httpServer, { redisUrl: redis?.url })
+    let server = await startCallgrindServer(name, directory, env)
+    try {
+      let cookie = await verifyCounter(name, server.url)
+      await sendSequentially(server.url, cookie, warmup)
+      await server.zero()
+      let last = await sendSequentially(server.url, cookie, measured)
+      let counts = readInstructionCounts(await server.dump())
+      if (!(Number(last) >= measured)) throw new Error(`${name}: the last answer was "${last}"`)
+      return { name, total: counts.total / measured, gc: counts.garbageCollection / measured }
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    await redis?.stop()
+  }
+}

@@ -9,10 +9,10 @@ import {
   summariseSelfTime,
   type TimeWindow,
 } from './cpu-profile-summary.ts'
-import { type HttpServer, httpServers } from './http-servers.ts'
+import { type HttpServer, httpServers, serverEnvironment } from './http-servers.ts'
 import { type LoadResult, runLoad } from './load.ts'
+import { startLoadCoreRedis } from './load-core-redis.ts'
 import { profileTopCount, renderProfile } from './profile-report.ts'
-import { deleteBenchKeys } from './redis-cleanup.ts'
 import { startServer } from './server-process.ts'
 import { verifyCounter } from './verify-counter.ts'
 
@@ -34,17 +34,20 @@ export interface ProfileSummary {
 /**
  * Profiles one of our servers (`node --cpu-prof`, on this process's Node) while wrk loads it for
  * the HTTP section's measured duration (after its warm-up), and summarises the top self-time
- * functions and the time per source package.
+ * functions and the time per source package. A Redis server gets a redis-server on the load
+ * generator's core, as in the HTTP section, stopped after the run.
  */
 export async function runProfile(
   profiled: HttpServer,
   log: (line: string) => void,
 ): Promise<ProfileSummary> {
   let directory = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'))
+  let redis = profiled.redis === true ? await startLoadCoreRedis() : undefined
   try {
     log(`  profile: servers/${profiled.file}.ts under load for ${httpDuration} s`)
     let server = await startServer(profiled.file, {
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
+      env: serverEnvironment(profiled, { redisUrl: redis?.url }),
     })
     let load: LoadResult
     let window: TimeWindow
@@ -73,9 +76,7 @@ export async function runProfile(
     return { markdown, top: busy.slice(0, profileTopCount), busyTime }
   } finally {
     rmSync(directory, { recursive: true, force: true })
-    // Never in place of the profile's own error: a Redis that is down is logged, not thrown.
-    if (profiled.redis === true)
-      await deleteBenchKeys().catch((error: unknown) => log(`  profile: ${error}`))
+    await redis?.stop()
   }
 }
 

@@ -2,6 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { RedisCluster, type RedisNode } from '@x/test-kit'
 import type { ClusterSeed } from './cluster-seeds.ts'
+import { cleanUpOnExit } from './exit-cleanup.ts'
 
 /** The bench's own Redis Cluster, started by {@link startBenchCluster}. */
 export interface BenchCluster {
@@ -23,23 +24,14 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   let cluster = await RedisCluster.start()
   // Each node's directory is <root>/<port>; the root is what `cluster.stop()` deletes.
   let root = path.dirname((cluster.nodes[0] as RedisNode).directory)
-  let killNow = () => {
+  let withdraw = cleanUpOnExit(() => {
     for (let node of cluster.nodes) void node.kill() // the SIGKILL itself is synchronous
     fs.rmSync(root, { recursive: true, force: true })
-  }
-  let onSignal = (signal: NodeJS.Signals) => {
-    killNow()
-    process.exit(signal === 'SIGINT' ? 130 : 143)
-  }
-  process.once('exit', killNow)
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  })
   return {
     seeds: cluster.seeds,
     async stop() {
-      process.off('exit', killNow)
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
+      withdraw()
       await cluster.stop()
     },
   }

@@ -1,6 +1,6 @@
 import { connectBenchRedis } from './bench-redis.ts'
 
-/** Reads the CPU time of the redis-server at `REDIS_URL`, over one connection kept open. */
+/** Reads the CPU time of a redis-server, over one connection kept open. */
 export interface RedisCpuReader {
   /**
    * The server's CPU time so far, user plus system over all its threads (`used_cpu_user` +
@@ -13,9 +13,9 @@ export interface RedisCpuReader {
   close(): void
 }
 
-/** Connects to the Redis at `REDIS_URL` to read its CPU time (see {@link RedisCpuReader}). */
-export async function openRedisCpuReader(): Promise<RedisCpuReader> {
-  let client = await connectBenchRedis()
+/** Connects to the Redis at `url` to read its CPU time (see {@link RedisCpuReader}). */
+export async function openRedisCpuReader(url: string): Promise<RedisCpuReader> {
+  let client = await connectBenchRedis(url)
   return {
     async read() {
       let info = await client.info('cpu')

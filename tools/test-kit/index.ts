@@ -1,3 +1,4 @@
+export { freePort } from './free-port.ts'
 export { eventually, waitFor } from './polling.ts'
 export { PostgresServer } from './postgres-server.ts'
 export { RedisServer } from './redis-server.ts'

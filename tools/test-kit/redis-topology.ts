@@ -21,11 +21,21 @@ export class RedisNode {
     this.#child = child
   }
 
-  /** Starts `redis-server` with `args` on `port`, in `directory`, and waits until it listens. */
-  static async start(port: number, directory: string, args: string[]): Promise<RedisNode> {
+  /**
+   * Starts `redis-server` with `args` on `port`, in `directory`, and waits until it listens.
+   * `launcher`, when given, is a command that runs it and then becomes it, keeping its process id
+   * (`['taskset', '-c', '0']`, say).
+   */
+  static async start(
+    port: number,
+    directory: string,
+    args: string[],
+    launcher: readonly string[] = [],
+  ): Promise<RedisNode> {
     fs.mkdirSync(directory, { recursive: true })
     let base = ['--port', String(port), '--bind', '127.0.0.1', '--dir', directory]
-    let child = spawn('redis-server', [...args, ...base, '--save', '', '--appendonly', 'no'], {
+    let [command, ...rest] = [...launcher, 'redis-server', ...args, ...base]
+    let child = spawn(command as string, [...rest, '--save', '', '--appendonly', 'no'], {
       stdio: 'pipe',
       detached: true,
     })
