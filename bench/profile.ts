@@ -11,7 +11,7 @@ import {
 } from './cpu-profile-summary.ts'
 import { type HttpServer, httpServers, serverEnvironment } from './http-servers.ts'
 import { type LoadResult, runLoad } from './load.ts'
-import { startLoadCoreRedis } from './load-core-redis.ts'
+import { type LoadCoreRedis, startLoadCoreRedis } from './load-core-redis.ts'
 import { profileTopCount, renderProfile } from './profile-report.ts'
 import { startServer } from './server-process.ts'
 import { verifyCounter } from './verify-counter.ts'
@@ -42,8 +42,9 @@ export async function runProfile(
   log: (line: string) => void,
 ): Promise<ProfileSummary> {
   let directory = mkdtempSync(join(tmpdir(), 'bench-cpu-prof-'))
-  let redis = profiled.redis === true ? await startLoadCoreRedis() : undefined
+  let redis: LoadCoreRedis | undefined
   try {
+    if (profiled.redis === true) redis = await startLoadCoreRedis()
     log(`  profile: servers/${profiled.file}.ts under load for ${httpDuration} s`)
     let server = await startServer(profiled.file, {
       nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
