@@ -82,7 +82,11 @@ export class RedisRecords implements RecordStore {
     let touchedAt = renews ? now : (sessionChanges(session).touchedAt ?? now)
     let expires = expiresAt({ createdAt: plan.createdAt, touchedAt }, lifetime)
     let user = plan.userKey === undefined ? undefined : userOf(sessionValue(session, plan.userKey))
-    let until = untilArgument(plan, user, expires)
+    let indexed = plan.read?.indexedUntil
+    let covered = !plan.userChanged && indexed !== undefined && indexed >= expires
+    // '' leaves the index as it is; '-' says the session has no user.
+    let until =
+      user === undefined ? '-' : covered ? '' : score(indexUntil(plan.createdAt, expires, lifetime))
     let index = user !== undefined && until !== '' ? this.#indexKey(user) : undefined
     let cap = score(plan.maxPerUser, '')
     let candidates: string[] = []
@@ -305,20 +309,6 @@ function checkIds(index: string, ids: readonly string[]): void {
   throw new Error(
     `The key ${index} lists something other than session ids: keyPrefix must hold sessions only`,
   )
-}
-
-/**
- * The save script's `until` argument for a session whose user is `user` and which expires at
- * `expires` (ms since the epoch): `''` leaves the record's `i` field and the index as they are
- * (the index already lists the session long enough, or there is no user and no `i` to delete:
- * then a login saved meanwhile keeps the `i` it wrote); `'-'` deletes `i` (no user, and the read
- * saw an `i` or the save changes the user); else until when the index must list the session.
- */
-function untilArgument(plan: WritePlan, user: string | undefined, expires: number): string {
-  let indexed = plan.read?.indexedUntil
-  if (user === undefined) return indexed !== undefined || plan.userChanged ? '-' : ''
-  if (!plan.userChanged && indexed !== undefined && indexed >= expires) return ''
-  return score(indexUntil(plan.createdAt, expires, plan.lifetime))
 }
 
 /** A time in ms (or a count) as a script takes it: `infinite` (default `inf`) for never. */

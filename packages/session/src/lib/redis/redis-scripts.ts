@@ -37,12 +37,12 @@ export const scriptChunk = 1000
 
 // state(key, now, idle, absolute): 0 when the key is gone (no key, anything but a hash, or a
 // session or marker expired at `now` by the app's clock, which may run ahead of Redis's), 1 for a
-// live session, 2 for a live retired marker. `idle` and `absolute` are the timeouts in ms, nil for
-// none.
-// HMGET under pcall: any key but a hash fails with WRONGTYPE (one command, not TYPE then HMGET).
+// live session, 2 for a live retired marker; for a live session, also whether it holds the field
+// `i`. `idle` and `absolute` are the timeouts in ms, nil for none. One HMGET under pcall, not TYPE
+// then HMGET: any key but a hash fails it with WRONGTYPE.
 const stateFunction = `
 local function state(key, now, idle, absolute)
-  local f = redis.pcall('HMGET', key, 'r', 't', 'c')
+  local f = redis.pcall('HMGET', key, 'r', 't', 'c', 'i')
   if f.err then return 0 end
   if f[1] then
     if (tonumber(f[1]) or 0) > now then return 2 end
@@ -52,7 +52,7 @@ local function state(key, now, idle, absolute)
   if not t or not c then return 0 end
   if idle and t + idle <= now then return 0 end
   if absolute and c + absolute <= now then return 0 end
-  return 1
+  return 1, f[4] ~= false
 end
 `
 
@@ -155,8 +155,11 @@ if origin then
   local expected = ARGV[10] == 'live' and 1 or 2
   if found ~= expected then return {found == 2 and 2 or 0} end
 end
+-- Whether the key holds the field i (a new record's key is deleted first: it holds nothing).
+local listed = false
 if ARGV[1] == 'existing' then
-  local found = state(key, now, idle, absolute)
+  local found
+  found, listed = state(key, now, idle, absolute)
   if found == 0 then redis.call('DEL', key) end
   if found ~= 1 then return {found} end
 else
@@ -172,7 +175,8 @@ end
 local n = tonumber(ARGV[11])
 if #ARGV > 11 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 12 + 2 * n, #ARGV)) end
 if n > 0 then redis.call('HSET', key, unpack(ARGV, 12, 11 + 2 * n)) end
-if ARGV[8] == '-' then redis.call('HDEL', key, 'i')
+if ARGV[8] == '-' then
+  if listed then redis.call('HDEL', key, 'i') end
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
 if ARGV[2] == '' then redis.call('PERSIST', key) elseif ARGV[2] ~= 'keep' then expireIn(key, ARGV[2], now) end
 if indexed then

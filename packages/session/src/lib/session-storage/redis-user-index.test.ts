@@ -98,27 +98,50 @@ describe('createRedisSessionStorage user index', () => {
     expect(await redis.zrange(`${prefix}user:grace`, '0', '-1')).toEqual([second])
   })
 
-  it('deletes the record’s index field on logout, and keeps the one a login saved meanwhile', async () => {
+  it('deletes the record’s index field on logout, and only then', async () => {
     let storage = open()
     let anonymous = await storage.read(null)
     anonymous.set('visits', 1)
     let id = (await storage.save(anonymous)) as string
-    // Two tabs read the anonymous session; the second signs in without a new id.
     let counting = await storage.read(id)
+    counting.set('visits', 2)
+    await storage.save(counting)
+    expect(await redis.hget(`${prefix}${id}`, 'i')).toBeNull()
     let signingIn = await storage.read(id)
     signingIn.set('userId', user)
     await storage.save(signingIn)
     let listed = await redis.hget(`${prefix}${id}`, 'i')
     expect(Number(listed)).toBeGreaterThan(Date.now())
-    counting.set('visits', 2)
-    await storage.save(counting)
-    expect(await redis.hmget(`${prefix}${id}`, 'i', 'v:visits')).toEqual([listed, '[2]'])
-    expect(await redis.zrange(index, '0', '-1')).toEqual([id])
+    let visiting = await storage.read(id)
+    visiting.set('visits', 3)
+    await storage.save(visiting)
+    expect(await redis.hmget(`${prefix}${id}`, 'i', 'v:visits')).toEqual([listed, '[3]'])
     let signingOut = await storage.read(id)
     signingOut.unset('userId')
     await storage.save(signingOut)
     expect(await redis.hget(`${prefix}${id}`, 'i')).toBeNull()
-    expect((await storage.read(id)).get('visits')).toBe(2)
+    expect((await storage.read(id)).get('visits')).toBe(3)
+  })
+
+  it('lists a session under the user a storage without userKey gave it, at the next save with it', async () => {
+    let indexing = open()
+    let plain = createRedisSessionStorage({ url, keyPrefix: prefix })
+    opened.push(plain)
+    let anonymous = await indexing.read(null)
+    anonymous.set('visits', 1)
+    let id = (await indexing.save(anonymous)) as string
+    let elsewhere = await plain.read(id)
+    let signingIn = await indexing.read(id)
+    signingIn.set('userId', 'grace')
+    await indexing.save(signingIn)
+    elsewhere.set('userId', user)
+    await plain.save(elsewhere)
+    let visiting = await indexing.read(id)
+    visiting.set('visits', 2)
+    await indexing.save(visiting)
+    expect(await redis.zrange(index, '0', '-1')).toEqual([id])
+    expect(await indexing.destroyUserSessions(user)).toBe(1)
+    await redis.del(`${prefix}user:grace`)
   })
 
   it('is rewritten about once per idle period, always outlives its sessions, and ends a session renewed past its first expiry', async () => {
