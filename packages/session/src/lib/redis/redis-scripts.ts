@@ -39,11 +39,15 @@ export const scriptChunk = 1000
 // session or marker expired at `now` by the app's clock, which may run ahead of Redis's), 1 for a
 // live session, 2 for a live retired marker; for a live session, also whether it holds the field
 // `i`. `idle` and `absolute` are the timeouts in ms, nil for none. One HMGET under pcall, not TYPE
-// then HMGET: any key but a hash fails it with WRONGTYPE.
+// then HMGET: any key but a hash fails it with WRONGTYPE; any other error (an ACL's NOPERM) fails
+// the script.
 const stateFunction = `
 local function state(key, now, idle, absolute)
   local f = redis.pcall('HMGET', key, 'r', 't', 'c', 'i')
-  if f.err then return 0 end
+  if f.err then
+    if string.sub(f.err, 1, 9) == 'WRONGTYPE' then return 0 end
+    error(f)
+  end
   if f[1] then
     if (tonumber(f[1]) or 0) > now then return 2 end
     return 0

@@ -251,6 +251,26 @@ describe('createRedisSessionStorage with regenerateId(true)', () => {
     expect(await redis.lrange(login.key, 0, -1)).toEqual(['not a session'])
   })
 
+  it('fails a save, deleting nothing, when an ACL forbids a command of its script', async () => {
+    let { id } = await savedSession()
+    let name = `x-session-test-${process.pid}`
+    // Everything but HMGET, which the save script runs to check the session's state.
+    await redis.call('ACL', 'SETUSER', name, 'reset', 'on', 'nopass', '~*', '&*', '+@all', '-hmget')
+    try {
+      let restricted = new URL(url)
+      restricted.username = name
+      restricted.password = 'any'
+      let storage = createRedisSessionStorage({ url: restricted.href, keyPrefix: prefix })
+      opened.push(storage)
+      let session = await storage.read(id)
+      session.set('cart', ['mug'])
+      await expect(storage.save(session)).rejects.toThrow(/can't run this command|NOPERM/)
+      expect((await open().read(id)).get('user')).toBe('ada')
+    } finally {
+      await redis.call('ACL', 'DELUSER', name)
+    }
+  })
+
   it('does not carry a session deleted meanwhile on under a new id', async () => {
     let storage = open()
     let { id } = await savedSession(storage)
