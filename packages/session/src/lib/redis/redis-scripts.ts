@@ -142,12 +142,12 @@ end
  * epoch, '' for none, `keep` to leave the key's as it is: a save that does not renew), now, the
  * session id, an id to drop from the index ('' for none), the idle and absolute timeouts in ms
  * ('' for none), until when the index lists the session (the `i` field and the index score: ''
- * leaves `i` as it is, '-' deletes it), the most sessions per user
- * ('' for no cap), what the original id must hold ('live', 'retired' or '' when there is none),
- * how many fields to set, those field/value pairs, then the fields to delete. Everything is
- * checked before anything is written. Keys expire by relative `PEXPIRE` (the app's clock decides
- * when, Redis's clock only counts down). Returns `{reply, candidates}`: a {@link ScriptReply}, and
- * what `index` returns past the cap.
+ * leaves `i` as it is, '-' deletes it), the most sessions per user ('' for no cap), what the
+ * original id must hold ('live', 'retired' or '' when there is none), how many fields to set,
+ * those field/value pairs, then the fields to delete. Everything is checked before anything is
+ * written. Keys expire by relative `PEXPIRE` (the app's clock decides when, Redis's clock only
+ * counts down). Returns `{reply, candidates}`: a {@link ScriptReply}, and what `index` returns
+ * past the cap.
  */
 export const saveScript = new RedisScript(`${stateFunction}${expireFunction}
 local key, now = KEYS[1], tonumber(ARGV[3])
