@@ -19,8 +19,8 @@ export interface CallgrindServer extends ServerProcess {
  * packages, tsx, pinned to the server core, any free port), under valgrind's callgrind, which
  * counts the instructions every thread of the process executes (its own code, V8's, the JIT's
  * output; not the kernel's), the same from one run to the next whatever else the machine does.
- * Dumps go to `directory`; `env` is added to the server's environment. Start-up takes about a minute: valgrind runs the server some 50 times
- * slower.
+ * Dumps go to `directory`; `env` is added to the server's environment. Start-up takes about a
+ * minute: valgrind runs the server some 50 times slower.
  *
  * @throws {Error} with the server's output when it exits or stays silent before announcing.
  */
@@ -41,7 +41,7 @@ export async function startCallgrindServer(
   let server = await startServer(name, {
     wrapper,
     // A Redis storage's commands wait on a server that valgrind slows down: 60 s, not 2.
-    env: { ...env, REDIS_COMMAND_TIMEOUT: '60000' },
+    env: { ...env, BENCH_REDIS_COMMAND_TIMEOUT: '60000' },
     startTimeout: 300_000,
     stopTimeout: 30_000,
   })

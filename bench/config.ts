@@ -67,11 +67,11 @@ export const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.
 export const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /**
- * The Redis storage servers' `commandTimeout`, in milliseconds (`REDIS_COMMAND_TIMEOUT`; default
- * the storage's own, 2 s): `callgrind-server.ts` raises it, as valgrind runs a server some 50
- * times slower.
+ * The `commandTimeout` of `servers/ours-redis.ts`, in milliseconds
+ * (`BENCH_REDIS_COMMAND_TIMEOUT`; default the storage's own, 2 s): `callgrind-server.ts` raises
+ * it, as valgrind runs a server some 50 times slower.
  */
 export const redisCommandTimeout =
-  process.env.REDIS_COMMAND_TIMEOUT === undefined
+  process.env.BENCH_REDIS_COMMAND_TIMEOUT === undefined
     ? undefined
-    : Number(process.env.REDIS_COMMAND_TIMEOUT)
+    : Number(process.env.BENCH_REDIS_COMMAND_TIMEOUT)

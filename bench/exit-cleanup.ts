@@ -4,10 +4,8 @@
  * function withdraws it, for a caller that cleans up itself.
  */
 export function cleanUpOnExit(cleanUp: () => void): () => void {
-  let onSignal = (signal: NodeJS.Signals) => {
-    cleanUp()
-    process.exit(signal === 'SIGINT' ? 130 : 143)
-  }
+  // Exiting runs `cleanUp` (the 'exit' listener).
+  let onSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143)
   process.once('exit', cleanUp)
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)

@@ -18,13 +18,22 @@ export interface HttpServer {
 /**
  * The environment `server` starts with: `BENCH_REDIS_CLUSTER` for a Redis Cluster server, and
  * `REDIS_URL` (`redisUrl`) for a Redis one.
+ *
+ * @throws {Error} for a Redis server without `redisUrl`, or a Redis Cluster one without
+ * `clusterEnv`: it would otherwise write to the machine's Redis, or find no cluster.
  */
 export function serverEnvironment(
   server: HttpServer,
   { clusterEnv, redisUrl }: { clusterEnv?: Record<string, string>; redisUrl?: string },
 ): Record<string, string> {
-  if (server.redisCluster === true) return clusterEnv ?? {}
-  if (server.redis === true && redisUrl !== undefined) return { REDIS_URL: redisUrl }
+  if (server.redisCluster === true) {
+    if (clusterEnv === undefined) throw new Error(`servers/${server.file}.ts needs a Redis Cluster`)
+    return clusterEnv
+  }
+  if (server.redis === true) {
+    if (redisUrl === undefined) throw new Error(`servers/${server.file}.ts needs a redis-server`)
+    return { REDIS_URL: redisUrl }
+  }
   return {}
 }
 

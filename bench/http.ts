@@ -1,10 +1,10 @@
 import { clusterSeedsEnvironment } from './cluster-seeds.ts'
 import { httpConnections, httpDuration, httpWarmup } from './config.ts'
-import { pinningAvailable } from './cpu-pinning.ts'
+import { loadCore, pinningAvailable } from './cpu-pinning.ts'
 import { ceilingLabel, httpServers, serverEnvironment } from './http-servers.ts'
 import { runLoad } from './load.ts'
 import { type LoadCoreRedis, startLoadCoreRedis } from './load-core-redis.ts'
-import { processCpuTime } from './process-cpu.ts'
+import { coreTicks, processCpuTime } from './process-cpu.ts'
 import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
 import { openRedisCpuReader, type RedisCpuReader } from './redis-cpu.ts'
 import type { ResultTable } from './result-table.ts'
@@ -50,8 +50,9 @@ export async function runHttp(log: (line: string) => void): Promise<ResultTable>
     return httpTable(measurements)
   } finally {
     await Promise.all(servers.map((server) => server.stop()))
-    await cluster?.stop()
-    await redis?.stop()
+    // Both stop even if one fails, and never in place of the section's own error (each also
+    // dies with this process).
+    await Promise.allSettled([cluster?.stop(), redis?.stop()])
   }
 }
 
@@ -95,22 +96,32 @@ async function measureServers(
   }
 }
 
-/** One measured run: req/s, p99, server CPU and redis-server CPU per request (see above). */
+/**
+ * One measured run: req/s, p99, server CPU and redis-server CPU per request (see above), and, for
+ * a Redis row with pinning, the share of wrk's core that was busy (wrk and redis-server; `NaN`
+ * otherwise).
+ */
 async function measuredRun(
   server: ServerProcess,
   cookie: string,
   redisCpu: RedisCpuReader | undefined,
 ): Promise<number[]> {
   let redisBefore = await redisCpu?.read()
+  let loadCoreBefore = redisCpu !== undefined && pinningAvailable ? coreTicks(loadCore) : undefined
   let cpuBefore = processCpuTime(server.pid)
   let { requestsPerSecond, p99, requests } = await runLoad(server.url, cookie, httpDuration)
   let cpuPerRequest = (processCpuTime(server.pid) - cpuBefore) / requests
+  let loadCoreAfter = loadCoreBefore === undefined ? undefined : coreTicks(loadCore)
   let redisAfter = await redisCpu?.read()
   let redisPerRequest =
     redisBefore === undefined || redisAfter === undefined
       ? Number.NaN
       : (redisAfter - redisBefore) / requests
-  return [requestsPerSecond, p99, cpuPerRequest, redisPerRequest]
+  let loadCoreBusy =
+    loadCoreBefore === undefined || loadCoreAfter === undefined
+      ? Number.NaN
+      : (loadCoreAfter.busy - loadCoreBefore.busy) / (loadCoreAfter.total - loadCoreBefore.total)
+  return [requestsPerSecond, p99, cpuPerRequest, redisPerRequest, loadCoreBusy]
 }
 
 function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): ResultTable {
@@ -145,10 +156,19 @@ function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): Re
       'All 50 connections share one session (each request carries the cookie of the latest response). Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
       'CPU time is `utime + stime` of `/proc/<pid>/stat`, in clock ticks (10 ms): over a measured run of several seconds that is well under 1% of it. redis-server’s CPU time is not in it: a Redis row’s server waits for Redis, which shows in its req/s and p99, not in its CPU column.',
       redisCpuNote(measurements),
-      'The Redis rows (ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as with Redis on a machine of its own; the CPU Redis spends is taken from wrk’s core. The Redis Cluster row’s six nodes (3 masters and 3 replicas, also started for this table) are not pinned: they share both cores with wrk and the server, so that row’s req/s may fall further behind the ceiling than its server CPU column does.',
+      redisPlacementNote(),
       'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
     ],
   }
+}
+
+/** The note saying where the Redis rows' redis-server and the Redis Cluster nodes run. */
+function redisPlacementNote(): string {
+  let cluster =
+    'The Redis Cluster row’s six nodes (3 masters and 3 replicas, also started for this table) are not pinned: they share both cores with wrk and the server, so that row’s req/s may fall further behind the ceiling than its server CPU column does, and it is not placed as the standalone Redis row is.'
+  if (!pinningAvailable)
+    return `The Redis rows (ours, connect-redis) use a redis-server started for this table, unpinned. ${cluster}`
+  return `The Redis rows (ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as it would with Redis on another machine (but with no network between them); the CPU Redis spends (note above) is taken from wrk’s core, and ours spends more of it than connect-redis, which this table’s req/s no longer shows. ${cluster}`
 }
 
 /** The note giving redis-server's own CPU time per request, median over each Redis row's runs. */
@@ -161,7 +181,12 @@ function redisCpuNote(measurements: Awaited<ReturnType<typeof measureServers>>):
         .get(server.label)
         ?.runs.map((run) => formatNanoseconds(run[3] as number))
       if (perRequest === undefined || Number.isNaN(perRequest)) return `${server.label} –`
-      return `${server.label} ${formatNanoseconds(perRequest)} (runs: ${runs?.join(', ')})`
+      let busy = measurements.get(server.label)?.medians[4]
+      let busyShare =
+        busy === undefined || Number.isNaN(busy)
+          ? ''
+          : `; wrk’s core busy ${(busy * 100).toFixed(0)}% of the time`
+      return `${server.label} ${formatNanoseconds(perRequest)} (runs: ${runs?.join(', ')}${busyShare})`
     })
   return `redis-server’s own CPU time per request (\`used_cpu_user + used_cpu_sys\` of \`INFO cpu\`, read around each measured run; median): ${rows.join('; ')}. The Redis Cluster row’s nodes are not read.`
 }

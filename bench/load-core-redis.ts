@@ -5,7 +5,7 @@ import { freePort, RedisNode } from '@x/test-kit'
 import { loadCore, pinningLauncher } from './cpu-pinning.ts'
 import { cleanUpOnExit } from './exit-cleanup.ts'
 
-/** The redis-server of the HTTP rows on Redis, started by {@link startLoadCoreRedis}. */
+/** A redis-server of the bench's own on wrk's core, started by {@link startLoadCoreRedis}. */
 export interface LoadCoreRedis {
   /** Its `redis://127.0.0.1:<port>` URL, the `REDIS_URL` of the servers that use it. */
   url: string
@@ -14,11 +14,12 @@ export interface LoadCoreRedis {
 }
 
 /**
- * Starts a redis-server of the bench's own (no persistence, a free loopback port) pinned to the
- * load generator's core, as wrk is (`cpu-pinning.ts`): the server's core then runs the server
- * alone, as it would with Redis on a machine of its own, and its CPU column and req/s measure
- * the server, not the scheduler's choice of where Redis runs. It is killed and its directory
- * deleted by `stop()`, or when this process exits or gets SIGINT or SIGTERM first.
+ * Starts a redis-server of the bench's own (no persistence, a free loopback port) for the Redis
+ * rows of the HTTP and profile sections and for `instructions.ts`, pinned to the load generator's
+ * core as wrk is (`cpu-pinning.ts`; unpinned on a machine with fewer than 2 cores): the server's
+ * core then runs the server alone, as it would with Redis on another machine, and its CPU column
+ * and req/s measure the server, not the scheduler's choice of where Redis runs. It is killed and
+ * its directory deleted by `stop()`, or when this process exits or gets SIGINT or SIGTERM first.
  *
  * @throws {Error} when `redis-server` is missing or does not start.
  */
@@ -38,9 +39,9 @@ export async function startLoadCoreRedis(): Promise<LoadCoreRedis> {
   return {
     url: `redis://127.0.0.1:${node.port}`,
     async stop() {
-      withdraw()
       await node.kill()
       fs.rmSync(directory, { recursive: true, force: true })
+      withdraw()
     },
   }
 }

@@ -16,7 +16,10 @@ export interface MachineInfo {
   /** The Node running `run.ts` (each per-Node section names its own). */
   node: string
   loadAverage: string
+  /** The version of the Redis at `REDIS_URL` (the session section's). */
   redis: string
+  /** `redis-server --version`'s, the HTTP and profile sections' Redis (`load-core-redis.ts`). */
+  redisServer: string
   postgres: string
   /** wrk's version line, such as `wrk debian/4.1.0-3+b2 [epoll]`. */
   wrk: string
@@ -65,6 +68,11 @@ async function postgresVersion(): Promise<string> {
   }
 }
 
+function redisServerVersion(): string {
+  let { stdout } = spawnSync('redis-server', ['--version'], { encoding: 'utf8' })
+  return /v=(\S+)/.exec(stdout ?? '')?.[1] ?? 'not installed'
+}
+
 function wrkVersion(): string {
   // `wrk -v` prints its version line (then its usage) and exits with status 1.
   let { stdout } = spawnSync('wrk', ['-v'], { encoding: 'utf8' })
@@ -105,6 +113,7 @@ export async function machineInfo(): Promise<MachineInfo> {
       .map((load) => load.toFixed(2))
       .join(', '),
     redis: await redisVersion(),
+    redisServer: redisServerVersion(),
     postgres: await postgresVersion(),
     wrk: wrkVersion(),
     commit: gitCommit(),

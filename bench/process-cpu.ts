@@ -24,3 +24,26 @@ export function processCpuTime(pid: number): number {
   let ticks = Number(fields[11]) + Number(fields[12])
   return (ticks / clockTicksPerSecond()) * 1e9
 }
+
+/** A core's clock ticks so far (`cpu<n>` of `/proc/stat`): busy, and in all. Linux only. */
+export interface CoreTicks {
+  busy: number
+  total: number
+}
+
+/**
+ * The clock ticks `core` has spent so far, busy (everything but idle and iowait, steal included)
+ * and in all, from its `cpu<core>` line of `/proc/stat`.
+ *
+ * @throws {Error} when `/proc/stat` has no such line.
+ */
+export function coreTicks(core: number): CoreTicks {
+  let line = readFileSync('/proc/stat', 'utf8')
+    .split('\n')
+    .find((candidate) => candidate.startsWith(`cpu${core} `))
+  if (line === undefined) throw new Error(`/proc/stat has no line for cpu${core}`)
+  let ticks = line.trim().split(/\s+/).slice(1, 9).map(Number)
+  let total = ticks.reduce((sum, value) => sum + value, 0)
+  let idle = (ticks[3] ?? 0) + (ticks[4] ?? 0)
+  return { busy: total - idle, total }
+}

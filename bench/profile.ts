@@ -76,8 +76,9 @@ export async function runProfile(
     })
     return { markdown, top: busy.slice(0, profileTopCount), busyTime }
   } finally {
+    // Never in place of the profile's own error (the redis-server also dies with this process).
+    await Promise.allSettled([redis?.stop()])
     rmSync(directory, { recursive: true, force: true })
-    await redis?.stop()
   }
 }
 

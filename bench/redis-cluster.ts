@@ -31,8 +31,8 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   return {
     seeds: cluster.seeds,
     async stop() {
-      withdraw()
       await cluster.stop()
+      withdraw()
     },
   }
 }

@@ -33,7 +33,7 @@ function renderReport(report: BenchReport): string {
     `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memory} memory; ${machine.os}`,
     `- Load average at start: ${machine.loadAverage} (other work on the machine shows up as spread)`,
     `- Node versions: ${report.nodes.join(', ')}: every section ran on each, in a process of its own (tables name their version)${report.sections.includes('session') ? "; Deno's table ran once" : ''}. Run by Node ${machine.node}.`,
-    `- Redis ${machine.redis}; PostgreSQL ${machine.postgres}; ${machine.wrk}; repository at ${machine.commit}`,
+    `- Redis ${machine.redis} at \`REDIS_URL\`, redis-server ${machine.redisServer} for the HTTP section; PostgreSQL ${machine.postgres}; ${machine.wrk}; repository at ${machine.commit}`,
     report.sources.start === report.sources.end
       ? `- Sources measured: packages/*/src fingerprint ${report.sources.start}, unchanged during the run`
       : `- **Warning: packages/*/src changed during the run** (fingerprint ${report.sources.start} at start, ${report.sources.end} at the end): sections run before and after the change measured different code`,
@@ -44,7 +44,7 @@ function renderReport(report: BenchReport): string {
     `- Every cell is a **ratio to the baseline named above its table, measured in the same run**, then the absolute median in parentheses. For times, the ratio is a speed (baseline time ÷ time: 2.00× is twice as fast); for req/s it is rate ÷ baseline rate; for latency and memory it is value ÷ baseline (lower is better).`,
     `- Each value is the median of ${rounds} runs; competitors are interleaved (each round starts one place further down the list). In-process times are tinybench means per operation within a run (so garbage collection counts).`,
     `- † a run set that spread more than ${maxSpread * 100}% (max − min over median) was re-run once and its median taken over all ${rounds * 2} runs; ‡ it still spread more than ${maxSpread * 100}% when re-run. Nothing is dropped: see the run details at the end.`,
-    `- HTTP: wrk with one thread and ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run; ${pinningAvailable ? `wrk pinned to core ${loadCore}, each server (all its threads) to core ${serverCore}` : 'nothing pinned (fewer than 2 cores)'}; redis-server unpinned.`,
+    `- HTTP: wrk with one thread and ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run; ${pinningAvailable ? `wrk pinned to core ${loadCore}, each server (all its threads) to core ${serverCore}` : 'nothing pinned (fewer than 2 cores)'}; ${pinningAvailable ? `the Redis rows' redis-server pinned to core ${loadCore} with wrk, the Redis Cluster nodes unpinned` : 'redis-server unpinned'}.`,
     '',
     '## Results',
     '',
