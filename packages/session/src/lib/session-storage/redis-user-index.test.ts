@@ -43,6 +43,19 @@ async function visit(storage: RedisSessionStorage, id: string) {
   await storage.save(session)
 }
 
+/** Reads session `id` (`null`: a new one), sets `key` (unsets it for `undefined`), saves it. */
+async function update(
+  storage: RedisSessionStorage,
+  id: string | null,
+  key: string,
+  value: unknown,
+) {
+  let session = await storage.read(id)
+  if (value === undefined) session.unset(key)
+  else session.set(key, value)
+  return (await storage.save(session)) as string
+}
+
 /** When `key` expires, in ms since the epoch (`-1` for never). */
 async function expiresAt(key: string): Promise<number> {
   return Number(await redis.call('PEXPIRETIME', key))
@@ -100,25 +113,15 @@ describe('createRedisSessionStorage user index', () => {
 
   it('deletes the record’s index field on logout, and only then', async () => {
     let storage = open()
-    let anonymous = await storage.read(null)
-    anonymous.set('visits', 1)
-    let id = (await storage.save(anonymous)) as string
-    let counting = await storage.read(id)
-    counting.set('visits', 2)
-    await storage.save(counting)
+    let id = await update(storage, null, 'visits', 1)
+    await update(storage, id, 'visits', 2)
     expect(await redis.hget(`${prefix}${id}`, 'i')).toBeNull()
-    let signingIn = await storage.read(id)
-    signingIn.set('userId', user)
-    await storage.save(signingIn)
+    await update(storage, id, 'userId', user)
     let listed = await redis.hget(`${prefix}${id}`, 'i')
     expect(Number(listed)).toBeGreaterThan(Date.now())
-    let visiting = await storage.read(id)
-    visiting.set('visits', 3)
-    await storage.save(visiting)
+    await update(storage, id, 'visits', 3)
     expect(await redis.hmget(`${prefix}${id}`, 'i', 'v:visits')).toEqual([listed, '[3]'])
-    let signingOut = await storage.read(id)
-    signingOut.unset('userId')
-    await storage.save(signingOut)
+    await update(storage, id, 'userId', undefined)
     expect(await redis.hget(`${prefix}${id}`, 'i')).toBeNull()
     expect((await storage.read(id)).get('visits')).toBe(3)
   })
