@@ -1,9 +1,10 @@
 import { type EventSource, nextEventOf } from './next-event.ts'
-import { adaptNodeRedis, type NodeRedisConnection } from './node-redis-adapter.ts'
-import type { RedisSessionClient } from './redis-client.ts'
+import { isNoScript, type RedisSessionClient } from './redis-client.ts'
 
-/** The part of a node-redis client the storage's own connection uses beyond its commands. */
-interface OwnedClient extends NodeRedisConnection, EventSource {
+/** The part of a node-redis client the storage's own connection uses. */
+interface OwnedClient extends EventSource {
+  /** A command as its raw arguments: no key prefix, no reply transform. */
+  sendCommand(args: string[]): Promise<unknown>
   readonly isReady: boolean
   connect(): Promise<unknown>
   close(): Promise<unknown>
@@ -127,9 +128,30 @@ function watchAttempts(client: OwnedClient): Connection {
   let attemptEnded = nextEventOf(client, attemptEnds)
   return {
     client,
-    commands: adaptNodeRedis(client),
+    commands: rawCommands(client),
     ready: () => (attempting ? attemptEnded() : Promise.resolve()),
     lastError: () => lastError,
+  }
+}
+
+/**
+ * The storage's commands on its own client, sent as raw arguments (`sendCommand`). The client is
+ * made here, with no key prefix and node-redis's default protocol (RESP3, a hash's fields as an
+ * object), so node-redis's command builders and reply transforms add nothing but work: two async
+ * functions, a parser and a transform per command, on every request's path.
+ */
+function rawCommands(client: OwnedClient): RedisSessionClient {
+  return {
+    hgetall: (key) => client.sendCommand(['HGETALL', key]) as Promise<Record<string, string>>,
+    evalScript(script, sha1, keys, args) {
+      let count = `${keys.length}`
+      // concat: each array allocated once, at its size.
+      let command = ['EVALSHA', sha1, count].concat(keys, args)
+      return client.sendCommand(command).then(undefined, (error: unknown) => {
+        if (!isNoScript(error)) throw error
+        return client.sendCommand(['EVAL', script, count].concat(keys, args))
+      })
+    },
   }
 }
 

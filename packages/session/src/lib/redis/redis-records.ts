@@ -64,7 +64,7 @@ export class RedisRecords implements RecordStore {
       if (String(error).includes('WRONGTYPE')) return { kind: 'corrupt' }
       throw error
     }
-    if (Object.keys(fields).length === 0) return { kind: 'none' }
+    if (isEmpty(fields)) return { kind: 'none' }
     if (isRetiredMarker(fields)) return { kind: 'retired', until: Number(fields.r) || 0 }
     let record = decodeFields(fields)
     return record === null ? { kind: 'corrupt' } : { kind: 'record', record }
@@ -101,9 +101,12 @@ export class RedisRecords implements RecordStore {
     if (index !== undefined && !cluster) keys.push(index)
     let { set, removed } = fieldChanges(session, stored, now, plan.createdAt, renews)
     let expiry = renews ? score(expires, '') : 'keep'
-    let args = [stored ? 'existing' : 'new', expiry, `${now}`, plan.id, plan.dropped]
-    args.push(...timeouts(lifetime), until, cap, cluster ? '' : (origin?.expect ?? ''))
-    args.push(`${set.length / 2}`, ...set, ...removed)
+    let [idle, absolute] = timeouts(lifetime)
+    let expect = cluster ? '' : (origin?.expect ?? '')
+    let kind = stored ? 'existing' : 'new'
+    let fixed = [kind, expiry, `${now}`, plan.id, plan.dropped, idle, absolute, until, cap, expect]
+    // concat: allocated once, at its size (a save runs on every request).
+    let args = fixed.concat(`${set.length / 2}`, set, removed)
     let [reply, more] = (await this.#run(saveScript, keys, args)) as [number, string[]?]
     let outcome = outcomes[reply] ?? 'gone'
     if (more !== undefined) candidates = more
@@ -309,6 +312,12 @@ function checkIds(index: string, ids: readonly string[]): void {
   throw new Error(
     `The key ${index} lists something other than session ids: keyPrefix must hold sessions only`,
   )
+}
+
+/** Whether a hash's fields are none (without listing them, as `Object.keys` would). */
+function isEmpty(fields: Record<string, string>): boolean {
+  for (let field in fields) if (Object.hasOwn(fields, field)) return false
+  return true
 }
 
 /** A time in ms (or a count) as a script takes it: `infinite` (default `inf`) for never. */

@@ -1,5 +1,6 @@
 import { eventually, RedisServer, withServer } from '@x/test-kit'
 import { Redis } from 'ioredis'
+import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { outageAndRecovery, savedSession } from '../../test/storage-outage.ts'
 import { adaptClient } from '../redis/adapt-client.ts'
@@ -240,3 +241,64 @@ describe('createRedisSessionStorage({ url }).close()', () => {
     expect(await Promise.all(saves)).toEqual(Array(50).fill('saved'))
   })
 })
+
+/** A storage on the Redis at `url` through each kind of client, and how to end that client. */
+const clientKinds: [
+  string,
+  (url: string) => Promise<[RedisSessionStorage, () => Promise<unknown>]>,
+][] = [
+  [
+    'its own node-redis connection',
+    async (url) => {
+      let storage = createRedisSessionStorage({ url })
+      return [storage, () => storage.close()]
+    },
+  ],
+  [
+    'an ioredis client',
+    async (url) => {
+      let client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 })
+      return [createRedisSessionStorage(client), () => client.quit()]
+    },
+  ],
+  [
+    'a node-redis client',
+    async (url) => {
+      let client = createClient({ url })
+      await client.connect()
+      return [createRedisSessionStorage(client), () => client.close()]
+    },
+  ],
+]
+
+describe('createRedisSessionStorage when Redis forgot its scripts (a restart, a failover)', () => {
+  it.each(clientKinds)('saves with %s all the same, sending the script itself', async (_, open) => {
+    await withServer(RedisServer, async (server) => {
+      let admin = new Redis(server.url)
+      let [storage, end] = await open(server.url)
+      try {
+        let id = await savedSession(storage)
+        await admin.script('FLUSH')
+        let session = await storage.read(id)
+        session.set('cart', ['mug'])
+        expect(await storage.save(session)).toBeNull()
+        let saved = await storage.read(id)
+        expect([saved.get('user'), saved.get('cart')]).toEqual(['ada', ['mug']])
+        // EVAL put the script back in the cache: the next save runs it by its SHA1 again.
+        let evals = await callsOf(admin, 'eval')
+        saved.set('cart', [])
+        expect(await storage.save(saved)).toBeNull()
+        expect(await callsOf(admin, 'eval')).toBe(evals)
+      } finally {
+        await end()
+        await admin.quit()
+      }
+    })
+  })
+})
+
+/** How many times the Redis behind `admin` has run `command` since it started. */
+async function callsOf(admin: Redis, command: string): Promise<number> {
+  let stats = await admin.info('commandstats')
+  return Number(new RegExp(`^cmdstat_${command}:calls=(\\d+)`, 'm').exec(stats)?.[1] ?? 0)
+}
