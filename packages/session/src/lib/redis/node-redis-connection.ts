@@ -95,9 +95,6 @@ interface Connection {
 
 /** How the storage's own client is made, besides its `url`. */
 const clientOptions = {
-  // RESP2, whichever node-redis is installed (5 speaks it by default, 6 RESP3): replies have one
-  // shape (a hash is a list of fields and values), and Redis before 6 (no `HELLO`) is served too.
-  RESP: 2 as const,
   // Fail fast while Redis is unreachable, instead of queueing requests until it is back.
   disableOfflineQueue: true,
   // The storage's own `commandTimeout` bounds each command. node-redis 6's own default (5 s, an
@@ -139,12 +136,14 @@ function watchAttempts(client: OwnedClient): Connection {
 
 /**
  * The storage's commands on its own client, sent as raw arguments (`sendCommand`). The client is
- * made here, with no key prefix and RESP2 (`clientOptions`), so node-redis's command builders add
- * nothing but work: two async functions and a parser per command, on every request's path.
+ * made here, with no key prefix, so node-redis's command builders add nothing but work: two async
+ * functions and a parser per command, on every request's path. The protocol is node-redis's
+ * default, RESP2 on node-redis 5 (which sends no `HELLO`, so Redis before 6 is served) and RESP3
+ * on 6: only `HGETALL`'s reply differs between them.
  */
 function rawCommands(client: OwnedClient): RedisSessionClient {
   return {
-    hgetall: (key) => client.sendCommand(['HGETALL', key]).then(fieldsOfList),
+    hgetall: (key) => client.sendCommand(['HGETALL', key]).then(fieldsOf),
     evalScript(script, sha1, keys, args) {
       let count = `${keys.length}`
       // concat: each array allocated once, at its size.
@@ -158,10 +157,12 @@ function rawCommands(client: OwnedClient): RedisSessionClient {
 }
 
 /**
- * A hash as RESP2 gives it (field, value, field, value…) as an object with no prototype, so that
- * a field the hash lacks reads as `undefined` whatever `Object.prototype` holds.
+ * A hash's fields as an object: RESP3 gives one; RESP2 a list (field, value, field, value…), made
+ * an object with no prototype, so that a field the hash lacks reads as `undefined` whatever
+ * `Object.prototype` holds.
  */
-function fieldsOfList(reply: unknown): Record<string, string> {
+function fieldsOf(reply: unknown): Record<string, string> {
+  if (!Array.isArray(reply)) return reply as Record<string, string>
   let list = reply as string[]
   let fields: Record<string, string> = Object.create(null)
   for (let index = 0; index < list.length; index += 2) {

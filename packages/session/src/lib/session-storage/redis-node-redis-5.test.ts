@@ -1,3 +1,7 @@
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { freePort, RedisNode } from '@x/test-kit'
 import { Redis } from 'ioredis'
 import { createClient } from 'redis-5'
 import { afterAll, describe, expect, it, vi } from 'vitest'
@@ -53,5 +57,25 @@ describe('createRedisSessionStorage({ url }) with node-redis 5 installed', () =>
     expect((await storage.read(id)).get('user')).toBe('ada')
     expect(await storage.destroyUserSessions('ada')).toBe(1)
     expect((await storage.read(id)).id).not.toBe(id)
+  })
+})
+
+describe('createRedisSessionStorage({ url }) with node-redis 5, on a Redis without HELLO', () => {
+  it('reads and saves: node-redis 5 speaks RESP2 and sends no HELLO (Redis before 6 has none)', async () => {
+    let directory = fs.mkdtempSync(path.join(os.tmpdir(), 'x-redis-no-hello-'))
+    let port = await freePort()
+    let server = await RedisNode.start(port, directory, ['--rename-command', 'HELLO', ''])
+    let storage = createRedisSessionStorage({ url: `redis://127.0.0.1:${port}` })
+    try {
+      await expect(server.cli('HELLO', '2')).resolves.toMatch(/unknown command/)
+      let session = await storage.read(null)
+      session.set('cart', ['mug'])
+      let id = (await storage.save(session)) as string
+      expect((await storage.read(id)).get('cart')).toEqual(['mug'])
+    } finally {
+      await storage.close()
+      await server.kill()
+      fs.rmSync(directory, { recursive: true, force: true })
+    }
   })
 })
