@@ -32,7 +32,7 @@ export function connectNodeRedis(url: string, closeWithin: number): RedisSession
   function open(): Promise<Connection> {
     connection ??= import('redis').then(
       ({ createClient }) => {
-        opened = watchAttempts(createClient({ url, ...clientOptions }) as OwnedClient)
+        opened = watchAttempts(createClient(clientOptions(url)) as OwnedClient)
         return opened
       },
       (cause: unknown) => {
@@ -93,14 +93,20 @@ interface Connection {
   lastError(): unknown
 }
 
-/** How the storage's own client is made, besides its `url`. */
-const clientOptions = {
-  // Fail fast while Redis is unreachable, instead of queueing requests until it is back.
-  disableOfflineQueue: true,
-  // The storage's own `commandTimeout` bounds each command. node-redis 6's own default (5 s, an
-  // AbortSignal per command) measured 4× the client CPU of a command without it.
-  commandOptions: { timeout: 0 },
-  socket: { reconnectStrategy: (retries: number) => Math.min((retries + 1) * 100, 1000) },
+/**
+ * How the storage's own client to `url` is made: new objects for each client, since node-redis
+ * writes what it parses from the url (host, port, TLS) into the `socket` object it is given.
+ */
+function clientOptions(url: string) {
+  return {
+    url,
+    // Fail fast while Redis is unreachable, instead of queueing requests until it is back.
+    disableOfflineQueue: true,
+    // The storage's own `commandTimeout` bounds each command. node-redis 6's own default (5 s, an
+    // AbortSignal per command) measured 4× the client CPU of a command without it.
+    commandOptions: { timeout: 0 },
+    socket: { reconnectStrategy: (retries: number) => Math.min((retries + 1) * 100, 1000) },
+  }
 }
 
 /** Connects `client` and tracks its connection attempts. */

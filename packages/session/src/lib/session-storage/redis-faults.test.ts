@@ -67,6 +67,28 @@ describe('createRedisSessionStorage({ url }) on a new connection', () => {
   })
 })
 
+describe('createRedisSessionStorage({ url }) with several urls in one process', () => {
+  it('connects each storage to its own url, whatever url an earlier one was given', async () => {
+    await withServer(RedisServer, async (server) => {
+      let { port } = new URL(server.url)
+      // A plain server never completes a TLS handshake: this storage never connects.
+      let tls = createRedisSessionStorage({
+        url: `rediss://127.0.0.1:${port}`,
+        commandTimeout: 200,
+      })
+      let plain = createRedisSessionStorage({ url: `redis://127.0.0.1:${port}` })
+      try {
+        await expect(tls.read('E'.repeat(32))).rejects.toThrow(RedisTimeoutError)
+        let id = await savedSession(plain)
+        expect((await plain.read(id)).get('user')).toBe('ada')
+      } finally {
+        await tls.close()
+        await plain.close()
+      }
+    })
+  })
+})
+
 describe('createRedisSessionStorage({ url }).close()', () => {
   it('ends a request waiting for the first connection attempt at once', async () => {
     await withServer(RedisServer, async (server) => {
