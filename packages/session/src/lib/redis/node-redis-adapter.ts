@@ -45,7 +45,19 @@ export function adaptNodeRedis(client: NodeRedisConnection): RedisSessionClient 
   }
 }
 
-/** A hash's fields as an object: node-redis gives a `Map` under some RESP3 type mappings. */
-function fieldsOf(fields: unknown): Record<string, string> {
-  return fields instanceof Map ? Object.fromEntries(fields) : (fields as Record<string, string>)
+/**
+ * A hash's fields as an object, as node-redis may give them: an object (RESP3, or `hGetAll` on
+ * RESP2), a `Map` (under some RESP3 type mappings), or the list RESP2 sends (field, value, …) to a
+ * raw `HGETALL`, made an object with no prototype, so that a field the hash lacks reads as
+ * `undefined` whatever `Object.prototype` holds.
+ */
+export function fieldsOf(reply: unknown): Record<string, string> {
+  if (reply instanceof Map) return Object.fromEntries(reply)
+  if (!Array.isArray(reply)) return reply as Record<string, string>
+  let list = reply as string[]
+  let fields: Record<string, string> = Object.create(null)
+  for (let index = 0; index < list.length; index += 2) {
+    fields[list[index] as string] = list[index + 1] as string
+  }
+  return fields
 }

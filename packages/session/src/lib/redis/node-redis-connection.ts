@@ -1,4 +1,5 @@
 import { type EventSource, nextEventOf } from './next-event.ts'
+import { fieldsOf } from './node-redis-adapter.ts'
 import { isNoScript, type RedisSessionClient } from './redis-client.ts'
 
 /** The part of a node-redis client the storage's own connection uses. */
@@ -145,7 +146,7 @@ function watchAttempts(client: OwnedClient): Connection {
  * made here, with no key prefix, so node-redis's command builders add nothing but work: two async
  * functions and a parser per command, on every request's path. The protocol is node-redis's
  * default, RESP2 on node-redis 5 (which sends no `HELLO`, so Redis before 6 is served) and RESP3
- * on 6: only `HGETALL`'s reply differs between them.
+ * on 6: only `HGETALL`'s reply differs between them ({@link fieldsOf} takes both).
  */
 function rawCommands(client: OwnedClient): RedisSessionClient {
   return {
@@ -160,21 +161,6 @@ function rawCommands(client: OwnedClient): RedisSessionClient {
       })
     },
   }
-}
-
-/**
- * A hash's fields as an object: RESP3 gives one; RESP2 a list (field, value, field, value…), made
- * an object with no prototype, so that a field the hash lacks reads as `undefined` whatever
- * `Object.prototype` holds.
- */
-function fieldsOf(reply: unknown): Record<string, string> {
-  if (!Array.isArray(reply)) return reply as Record<string, string>
-  let list = reply as string[]
-  let fields: Record<string, string> = Object.create(null)
-  for (let index = 0; index < list.length; index += 2) {
-    fields[list[index] as string] = list[index + 1] as string
-  }
-  return fields
 }
 
 /**
