@@ -71,6 +71,17 @@ local function expireIn(key, at, now)
 end
 `
 
+// inSlices(command, key, from, to): runs `command` on `key` with ARGV[from..to] (nothing when from
+// is past to), at most scriptChunk arguments per call: Lua's unpack fails past about 8,000, and a
+// session may hold more values than that. scriptChunk is even, so field/value pairs stay whole.
+const inSlicesFunction = `
+local function inSlices(command, key, from, to)
+  for i = from, to, ${scriptChunk} do
+    redis.call(command, key, unpack(ARGV, i, math.min(i + ${scriptChunk - 1}, to)))
+  end
+end
+`
+
 // isSessionId(member): whether `member` has the form of a session id (see session-id.ts): only
 // such members are ever taken for sessions, so no key outside the sessions is deleted for them.
 const sessionIdFunction = `
@@ -149,7 +160,7 @@ end
  * counts down). Returns `{reply, candidates}`: a {@link ScriptReply}, and what `index` returns
  * past the cap.
  */
-export const saveScript = new RedisScript(`${stateFunction}${expireFunction}
+export const saveScript = new RedisScript(`${stateFunction}${expireFunction}${inSlicesFunction}
 local key, now = KEYS[1], tonumber(ARGV[3])
 local idle, absolute = tonumber(ARGV[6]), tonumber(ARGV[7])
 local origin = ARGV[10] ~= '' and KEYS[2] or nil
@@ -177,8 +188,8 @@ ${indexFunction}
   indexed = index
 end
 local n = tonumber(ARGV[11])
-if #ARGV > 11 + 2 * n then redis.call('HDEL', key, unpack(ARGV, 12 + 2 * n, #ARGV)) end
-if n > 0 then redis.call('HSET', key, unpack(ARGV, 12, 11 + 2 * n)) end
+inSlices('HDEL', key, 12 + 2 * n, #ARGV)
+inSlices('HSET', key, 12, 11 + 2 * n)
 if ARGV[8] == '-' then
   if listed then redis.call('HDEL', key, 'i') end
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end

@@ -108,6 +108,33 @@ describe('createRedisSessionStorage', () => {
     }
   })
 
+  // Lua's unpack stops near 8,000 values: a save of more fields must still be one script.
+  it.each([
+    ['its own node-redis connection', () => open()],
+    ['an ioredis client', () => createRedisSessionStorage(ioredis, { keyPrefix: prefix })],
+  ])('saves, renames and empties a session of 10,000 values (%s)', async (_, storage) => {
+    let browser = new Browser(storage(), cookie)
+    let keys = Array.from({ length: 10_000 }, (_, index) => `key${index}`)
+    let id = await browser.request((session) => {
+      for (let [index, key] of keys.entries()) session.set(key, index)
+      return session.id
+    })
+    expect(await redis.hlen(`${prefix}${id}`)).toBe(10_002)
+    let renamed = await browser.request((session) => {
+      expect(session.size).toBe(10_000)
+      expect(session.get('key9999')).toBe(9999)
+      session.regenerateId(true)
+      return session.id
+    })
+    expect(await redis.hlen(`${prefix}${renamed}`)).toBe(10_002)
+    await browser.request((session) => {
+      for (let key of keys) session.unset(key)
+      session.set('left', true)
+    })
+    let fields = await redis.hgetall(`${prefix}${renamed}`)
+    expect(Object.keys(fields).sort()).toEqual(['c', 't', 'v:left'])
+  })
+
   it('shares sessions between storages on one Redis, as separate servers would', async () => {
     let first = new Browser(open(), cookie)
     await first.request((session) => session.set('cart', ['mug']))
