@@ -18,10 +18,10 @@ export interface IoredisConnection {
   connect(): Promise<void>
   /** `HGETALL`. */
   hgetall(key: string): Promise<Record<string, string>>
-  /** `EVALSHA`. */
-  evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
-  /** `EVAL`. */
-  eval(script: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>
+  /** `EVALSHA`, its keys and arguments in one array (ioredis flattens it). */
+  evalsha(sha1: string, numkeys: number, keysAndArgs: string[]): Promise<unknown>
+  /** `EVAL`, its keys and arguments in one array (ioredis flattens it). */
+  eval(script: string, numkeys: number, keysAndArgs: string[]): Promise<unknown>
   /** Listens once for an event (`'ready'`, `'close'`, `'end'`). */
   once(event: string, listener: () => void): unknown
   /** Stops listening. */
@@ -67,11 +67,14 @@ export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
     },
     async evalScript(script, sha1, keys, args) {
       let connection = await ready()
+      // One array, never spread: a save of tens of thousands of values would overflow the call
+      // stack (ioredis's auto-pipelining spreads the arguments it is given once more).
+      let keysAndArgs = keys.concat(args)
       try {
-        return await connection.evalsha(sha1, keys.length, ...keys, ...args)
+        return await connection.evalsha(sha1, keys.length, keysAndArgs)
       } catch (error) {
         if (!isNoScript(error)) throw error
-        return connection.eval(script, keys.length, ...keys, ...args)
+        return connection.eval(script, keys.length, keysAndArgs)
       }
     },
   }

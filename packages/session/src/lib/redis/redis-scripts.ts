@@ -32,7 +32,10 @@ export class RedisScript {
 /** What a save, retire or forget script found, as the integer it returns. */
 export const ScriptReply = { gone: 0, written: 1, retired: 2 } as const
 
-/** The most ids one script call takes or returns (Lua's `unpack` fails past about 8,000). */
+/**
+ * The most ids one script call takes or returns, and the most arguments a script passes to one
+ * `HSET` or `HDEL` (Lua's `unpack` fails past about 8,000). Even: field/value pairs stay whole.
+ */
 export const scriptChunk = 1000
 
 // state(key, now, idle, absolute): 0 when the key is gone (no key, anything but a hash, or a
