@@ -1,6 +1,5 @@
 import { nextEventOf } from './next-event.ts'
-import type { RedisSessionClient } from './redis-client.ts'
-import { isNoScript } from './redis-client.ts'
+import { evalOnNoScript, type RedisSessionClient } from './redis-client.ts'
 
 /**
  * The part of an ioredis `Redis` or `Cluster` the storage uses. Declared here, not imported, so
@@ -70,12 +69,9 @@ export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
       // One array, never spread: a save of tens of thousands of values would overflow the call
       // stack (ioredis's auto-pipelining spreads the arguments it is given once more).
       let keysAndArgs = keys.concat(args)
-      try {
-        return await connection.evalsha(sha1, keys.length, keysAndArgs)
-      } catch (error) {
-        if (!isNoScript(error)) throw error
-        return connection.eval(script, keys.length, keysAndArgs)
-      }
+      return evalOnNoScript(connection.evalsha(sha1, keys.length, keysAndArgs), () =>
+        connection.eval(script, keys.length, keysAndArgs),
+      )
     },
   }
 }

@@ -1,5 +1,5 @@
 import type { RedisSessionClient } from './redis-client.ts'
-import { isNoScript } from './redis-client.ts'
+import { evalOnNoScript } from './redis-client.ts'
 
 /** How node-redis takes a script's keys and arguments. */
 interface ScriptOptions {
@@ -38,10 +38,9 @@ export function adaptNodeRedis(client: NodeRedisConnection): RedisSessionClient 
     // promise and a resumption (a save runs two commands per request).
     hgetall: (key) => client.hGetAll(key).then(fieldsOf),
     evalScript: (script, sha1, keys, args) =>
-      client.evalSha(sha1, { keys, arguments: args }).then(undefined, (error: unknown) => {
-        if (!isNoScript(error)) throw error
-        return client.eval(script, { keys, arguments: args })
-      }),
+      evalOnNoScript(client.evalSha(sha1, { keys, arguments: args }), () =>
+        client.eval(script, { keys, arguments: args }),
+      ),
   }
 }
 

@@ -1,6 +1,6 @@
 import { type EventSource, nextEventOf } from './next-event.ts'
 import { fieldsOf } from './node-redis-adapter.ts'
-import { isNoScript, type RedisSessionClient } from './redis-client.ts'
+import { evalOnNoScript, type RedisSessionClient } from './redis-client.ts'
 
 /** The part of a node-redis client the storage's own connection uses. */
 interface OwnedClient extends EventSource {
@@ -155,10 +155,9 @@ function rawCommands(client: OwnedClient): RedisSessionClient {
       let count = `${keys.length}`
       // concat: each array allocated once, at its size.
       let command = ['EVALSHA', sha1, count].concat(keys, args)
-      return client.sendCommand(command).then(undefined, (error: unknown) => {
-        if (!isNoScript(error)) throw error
-        return client.sendCommand(['EVAL', script, count].concat(keys, args))
-      })
+      return evalOnNoScript(client.sendCommand(command), () =>
+        client.sendCommand(['EVAL', script, count].concat(keys, args)),
+      )
     },
   }
 }

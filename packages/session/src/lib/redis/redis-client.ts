@@ -27,7 +27,17 @@ export interface RedisSessionClient {
   close?(): Promise<void>
 }
 
-/** Whether a Redis error says the script is not in Redis's script cache. */
-export function isNoScript(error: unknown): boolean {
-  return String(error).includes('NOSCRIPT')
+/**
+ * `attempt` (an `EVALSHA`), or, when it rejects because Redis has not cached the script
+ * (`NOSCRIPT`: a restart, a `SCRIPT FLUSH`, a new replica), `runEval()` (the same call as `EVAL`,
+ * which caches it). Any other rejection passes through.
+ */
+export function evalOnNoScript(
+  attempt: Promise<unknown>,
+  runEval: () => Promise<unknown>,
+): Promise<unknown> {
+  return attempt.then(undefined, (error: unknown) => {
+    if (!String(error).includes('NOSCRIPT')) throw error
+    return runEval()
+  })
 }

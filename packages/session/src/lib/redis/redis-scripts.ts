@@ -75,8 +75,8 @@ end
 `
 
 // inSlices(command, key, from, to): runs `command` on `key` with ARGV[from..to] (nothing when from
-// is past to), at most scriptChunk arguments per call: Lua's unpack fails past about 8,000, and a
-// session may hold more values than that. scriptChunk is even, so field/value pairs stay whole.
+// is past to), at most scriptChunk arguments per call: a session may hold more values than
+// `unpack` takes.
 const inSlicesFunction = `
 local function inSlices(command, key, from, to)
   for i = from, to, ${scriptChunk} do
