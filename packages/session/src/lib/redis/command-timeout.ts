@@ -7,6 +7,62 @@ export class RedisTimeoutError extends Error {
 }
 
 /**
+ * The deadlines of commands that time out `ms` milliseconds after they are sent; `undefined` for
+ * `Infinity` (no timeout).
+ */
+export function commandDeadlines(ms: number): DeadlineQueue | undefined {
+  return ms === Number.POSITIVE_INFINITY ? undefined : new DeadlineQueue(ms)
+}
+
+/**
+ * What `onReply` makes of the reply `task` resolves to (by default the reply itself; when `task`
+ * rejects, what `onError` makes of the error, by default the error itself), rejecting with a {@link RedisTimeoutError}
+ * instead when `task` has not settled within the deadlines' `ms` (not at all without deadlines).
+ * One promise settled by whichever comes first, where `task.then(onReply, onError)` raced against
+ * a timeout would take three: two commands run on every session request.
+ */
+export function withinDeadline<Reply, Result = Reply>(
+  deadlines: DeadlineQueue | undefined,
+  command: string,
+  task: Promise<Reply>,
+  onReply?: (reply: Reply) => Result | Promise<Result>,
+  onError?: (error: unknown) => Result | Promise<Result>,
+): Promise<Result> {
+  if (deadlines === undefined) return task.then(onReply, onError) as Promise<Result>
+  return new Promise<Result>((resolve, reject) => {
+    let deadline = deadlines.add(() =>
+      reject(new RedisTimeoutError(`Redis did not answer ${command} within ${deadlines.ms} ms`)),
+    )
+    task.then(
+      (reply) => {
+        deadlines.settle(deadline)
+        if (onReply === undefined) resolve(reply as unknown as Result)
+        else settleWith(resolve, reject, onReply, reply)
+      },
+      (error: unknown) => {
+        deadlines.settle(deadline)
+        if (onError === undefined) reject(error)
+        else settleWith(resolve, reject, onError, error)
+      },
+    )
+  })
+}
+
+/** Resolves to `map(value)`, or rejects with what it throws. */
+function settleWith<Value, Result>(
+  resolve: (result: Result | Promise<Result>) => void,
+  reject: (error: unknown) => void,
+  map: (value: Value) => Result | Promise<Result>,
+  value: Value,
+): void {
+  try {
+    resolve(map(value))
+  } catch (error) {
+    reject(error)
+  }
+}
+
+/**
  * Wraps `client` so that each command rejects with a {@link RedisTimeoutError} when Redis has not
  * answered within `ms` milliseconds (a stalled server, a dead peer the socket has not noticed).
  * The command itself is not cancelled: a stalled Redis may still apply it when it resumes.
@@ -14,32 +70,13 @@ export class RedisTimeoutError extends Error {
  * ({@link DeadlineQueue}).
  */
 export function withCommandTimeout(client: RedisSessionClient, ms: number): RedisSessionClient {
-  if (ms === Number.POSITIVE_INFINITY) return client
-  let deadlines = new DeadlineQueue(ms)
-  // One promise settled by whichever comes first, rather than Promise.race and finally: a save
-  // runs two commands, and each promise less is work on every request.
-  function limit<Result>(command: string, task: Promise<Result>): Promise<Result> {
-    return new Promise<Result>((resolve, reject) => {
-      let deadline = deadlines.add(() =>
-        reject(new RedisTimeoutError(`Redis did not answer ${command} within ${ms} ms`)),
-      )
-      task.then(
-        (result) => {
-          deadlines.settle(deadline)
-          resolve(result)
-        },
-        (error: unknown) => {
-          deadlines.settle(deadline)
-          reject(error)
-        },
-      )
-    })
-  }
+  let deadlines = commandDeadlines(ms)
+  if (deadlines === undefined) return client
   return {
     cluster: client.cluster,
-    hgetall: (key) => limit('HGETALL', client.hgetall(key)),
+    hgetall: (key) => withinDeadline(deadlines, 'HGETALL', client.hgetall(key)),
     evalScript: (script, sha1, keys, args) =>
-      limit('a script', client.evalScript(script, sha1, keys, args)),
+      withinDeadline(deadlines, 'a script', client.evalScript(script, sha1, keys, args)),
     close: client.close && (() => (client.close as () => Promise<void>)()),
   }
 }

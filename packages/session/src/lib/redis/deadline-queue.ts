@@ -23,7 +23,8 @@ export interface Deadline {
  * monotonic: a wall-clock step changes nothing.
  */
 export class DeadlineQueue {
-  readonly #ms: number
+  /** How long after it is added each entry times out, in milliseconds. */
+  readonly ms: number
   #entries: Deadline[] = []
   #first = 0
   // The list's length at which settled entries behind a live one are swept out.
@@ -35,14 +36,14 @@ export class DeadlineQueue {
    * than 0; past 2^31 − 1 (about 24.8 days) too, in several timer turns.
    */
   constructor(ms: number) {
-    this.#ms = ms
+    this.ms = ms
   }
 
   /** Adds an entry that calls `onTimeout` `ms` from now unless settled first. */
   add(onTimeout: () => void): Deadline {
-    let entry: Deadline = { at: performance.now() + this.#ms, onTimeout }
+    let entry: Deadline = { at: performance.now() + this.ms, onTimeout }
     if (this.#entries.push(entry) >= this.#sweepAt) this.#sweep()
-    if (this.#timer === undefined) this.#arm(this.#ms)
+    if (this.#timer === undefined) this.#arm(this.ms)
     return entry
   }
 

@@ -1,6 +1,7 @@
+import { commandDeadlines, withinDeadline } from './command-timeout.ts'
 import { type EventSource, nextEventOf } from './next-event.ts'
 import { fieldsOf } from './node-redis-adapter.ts'
-import { evalOnNoScript, type RedisSessionClient } from './redis-client.ts'
+import { isNoScript, type RedisSessionClient } from './redis-client.ts'
 
 /** The part of a node-redis client the storage's own connection uses. */
 interface OwnedClient extends EventSource {
@@ -19,14 +20,17 @@ const attemptEnds = ['ready', 'error', 'end']
 /**
  * The storage's own node-redis connection to `url`, imported and connected on first use, so that
  * ioredis users need not install node-redis. Every request that arrives while a connection
- * attempt is under way (the first one, or a reconnection) waits for that one attempt (the
- * caller's `commandTimeout` bounds the wait), then runs, and fails at once if it failed, with the
+ * attempt is under way (the first one, or a reconnection) waits for that one attempt (its
+ * command's `timeout` bounds the wait), then runs, and fails at once if it failed, with the
  * connection's error as `cause`. While Redis is unreachable commands fail at once (no offline
  * queue), and the client reconnects in the background, at most a second apart. node-redis writes
- * the commands of concurrent requests in one write. `close()` waits for the replies under way at
- * most `closeWithin` milliseconds, then ends the connection.
+ * the commands of concurrent requests in one write. Each command, the wait for a connection
+ * included, rejects with a `RedisTimeoutError` when Redis has not answered within `timeout`
+ * milliseconds (`Infinity`: never). `close()` waits for the replies under way at most `timeout`
+ * milliseconds, then ends the connection.
  */
-export function connectNodeRedis(url: string, closeWithin: number): RedisSessionClient {
+export function connectNodeRedis(url: string, timeout: number): RedisSessionClient {
+  let deadlines = commandDeadlines(timeout)
   let connection: Promise<Connection> | undefined
   let opened: Connection | undefined
   let closed = false
@@ -45,7 +49,7 @@ export function connectNodeRedis(url: string, closeWithin: number): RedisSession
     )
     return connection
   }
-  async function afterAttempt(): Promise<RedisSessionClient> {
+  async function afterAttempt(): Promise<RawCommands> {
     let { client, commands, ready, lastError } = await open()
     if (!client.isReady && !closed) await ready()
     if (closed) throw new Error('The Redis session storage was closed')
@@ -53,27 +57,39 @@ export function connectNodeRedis(url: string, closeWithin: number): RedisSession
     return commands
   }
   /** The commands, while connected (the common case: no wait at all). */
-  function usable(): RedisSessionClient | undefined {
+  function usable(): RawCommands | undefined {
     return !closed && opened?.client.isReady === true ? opened.commands : undefined
   }
   return {
     hgetall(key) {
       let commands = usable()
-      if (commands !== undefined) return commands.hgetall(key)
-      return afterAttempt().then((later) => later.hgetall(key))
+      let reply =
+        commands !== undefined
+          ? commands.hgetall(key)
+          : afterAttempt().then((later) => later.hgetall(key))
+      return withinDeadline(deadlines, 'HGETALL', reply, fieldsOf)
     },
     evalScript(script, sha1, keys, args) {
       let commands = usable()
-      if (commands !== undefined) return commands.evalScript(script, sha1, keys, args)
-      return afterAttempt().then((later) => later.evalScript(script, sha1, keys, args))
+      let reply =
+        commands !== undefined
+          ? commands.evalSha(sha1, keys, args)
+          : afterAttempt().then((later) => later.evalSha(sha1, keys, args))
+      // Redis has not cached the script (a restart, a `SCRIPT FLUSH`): `EVAL`, which caches it, is
+      // a command of its own, with its own deadline.
+      return withinDeadline(deadlines, 'a script', reply, undefined, (error) => {
+        if (!isNoScript(error)) throw error
+        let evaluated = afterAttempt().then((later) => later.eval(script, keys, args))
+        return withinDeadline(deadlines, 'a script', evaluated)
+      })
     },
     async close() {
       closed = true
       let client = (await connection?.catch(() => undefined))?.client
       if (client === undefined) return
       // A client between attempts (or in one) has nothing to flush: end it at once. A stalled
-      // Redis would hold a graceful close for the whole stall: it gets `closeWithin`.
-      if (client.isReady) await settledWithin(client.close(), closeWithin)
+      // Redis would hold a graceful close for the whole stall: it gets `timeout`.
+      if (client.isReady) await settledWithin(client.close(), timeout)
       try {
         client.destroy()
       } catch {
@@ -87,7 +103,7 @@ export function connectNodeRedis(url: string, closeWithin: number): RedisSession
 /** The storage's own client, its commands, and its connection attempts. */
 interface Connection {
   client: OwnedClient
-  commands: RedisSessionClient
+  commands: RawCommands
   /** Resolves when no attempt is under way: at once, or when the one under way ends. */
   ready(): Promise<void>
   /** The error of the last failed attempt or lost connection, if any since the last success. */
@@ -141,6 +157,13 @@ function watchAttempts(client: OwnedClient): Connection {
   }
 }
 
+/** The commands the storage sends on its own client, each resolving to Redis's reply as is. */
+interface RawCommands {
+  hgetall(key: string): Promise<unknown>
+  evalSha(sha1: string, keys: string[], args: string[]): Promise<unknown>
+  eval(script: string, keys: string[], args: string[]): Promise<unknown>
+}
+
 /**
  * The storage's commands on its own client, sent as raw arguments (`sendCommand`). The client is
  * made here, with no key prefix, so node-redis's command builders add nothing but work: two async
@@ -148,17 +171,14 @@ function watchAttempts(client: OwnedClient): Connection {
  * default, RESP2 on node-redis 5 (which sends no `HELLO`, so Redis before 6 is served) and RESP3
  * on 6: only `HGETALL`'s reply differs between them ({@link fieldsOf} takes both).
  */
-function rawCommands(client: OwnedClient): RedisSessionClient {
+function rawCommands(client: OwnedClient): RawCommands {
+  // concat: each array allocated once, at its size.
+  let script = (name: string, first: string, keys: string[], args: string[]) =>
+    client.sendCommand([name, first, `${keys.length}`].concat(keys, args))
   return {
-    hgetall: (key) => client.sendCommand(['HGETALL', key]).then(fieldsOf),
-    evalScript(script, sha1, keys, args) {
-      let count = `${keys.length}`
-      // concat: each array allocated once, at its size.
-      let command = ['EVALSHA', sha1, count].concat(keys, args)
-      return evalOnNoScript(client.sendCommand(command), () =>
-        client.sendCommand(['EVAL', script, count].concat(keys, args)),
-      )
-    },
+    hgetall: (key) => client.sendCommand(['HGETALL', key]),
+    evalSha: (sha1, keys, args) => script('EVALSHA', sha1, keys, args),
+    eval: (source, keys, args) => script('EVAL', source, keys, args),
   }
 }
 

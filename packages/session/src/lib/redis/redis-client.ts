@@ -37,7 +37,12 @@ export function evalOnNoScript(
   runEval: () => Promise<unknown>,
 ): Promise<unknown> {
   return attempt.then(undefined, (error: unknown) => {
-    if (!String(error).includes('NOSCRIPT')) throw error
+    if (!isNoScript(error)) throw error
     return runEval()
   })
+}
+
+/** Whether `error` is Redis's `NOSCRIPT`: it has not cached the script an `EVALSHA` named. */
+export function isNoScript(error: unknown): boolean {
+  return String(error).includes('NOSCRIPT')
 }

@@ -1,4 +1,4 @@
-import * as devalue from 'devalue'
+import { parseValue } from '../devalue-reader.ts'
 import { stringifyValue } from '../devalue-writer.ts'
 import { type Session, sessionChanges } from '../session.ts'
 import type { SessionRecord } from '../session-record.ts'
@@ -69,7 +69,9 @@ export function decodeFields(fields: Record<string, string>): SessionRecord | nu
     record.indexedUntil = until
   }
   try {
-    for (let [field, text] of Object.entries(fields)) {
+    // for...in rather than Object.entries: no pair allocated per field, on every read.
+    for (let field in fields) {
+      if (!Object.hasOwn(fields, field)) continue
       if (field === 'c' || field === 't' || field === 'i') continue
       let target = field.startsWith('v:')
         ? record.values
@@ -78,7 +80,7 @@ export function decodeFields(fields: Record<string, string>): SessionRecord | nu
           : null
       let key = field.slice(2)
       if (target === null || key === '__proto__') return null
-      target[key] = devalue.parse(text)
+      target[key] = parseValue(fields[field] as string)
     }
   } catch {
     return null

@@ -104,9 +104,23 @@ export class RedisRecords implements RecordStore {
     let [idle, absolute] = timeouts(lifetime)
     let expect = cluster ? '' : (origin?.expect ?? '')
     let kind = stored ? 'existing' : 'new'
-    let fixed = [kind, expiry, `${now}`, plan.id, plan.dropped, idle, absolute, until, cap, expect]
-    // concat: allocated once, at its size (a save runs on every request).
-    let args = fixed.concat(`${set.length / 2}`, set, removed)
+    let count = `${set.length / 2}`
+    let fixed = [
+      kind,
+      expiry,
+      `${now}`,
+      plan.id,
+      plan.dropped,
+      idle,
+      absolute,
+      until,
+      cap,
+      expect,
+      count,
+    ]
+    // concat of arrays alone: allocated once, at its size, on V8's fast path (a string among its
+    // arguments takes the generic one, several times slower; a save runs on every request).
+    let args = fixed.concat(set, removed)
     let [reply, more] = (await this.#run(saveScript, keys, args)) as [number, string[]?]
     let outcome = outcomes[reply] ?? 'gone'
     if (more !== undefined) candidates = more

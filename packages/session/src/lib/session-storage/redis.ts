@@ -110,14 +110,12 @@ export function createRedisSessionStorage(
   if (options.url !== undefined && (typeof options.url !== 'string' || options.url === '')) {
     throw new TypeError('createRedisSessionStorage(): `url` must be a non-empty redis:// URL')
   }
+  // The own connection bounds each command itself, with one promise per command fewer.
   let client =
     options.url === undefined
-      ? adaptClient(options.client as object)
+      ? withCommandTimeout(adaptClient(options.client as object), timeout)
       : connectNodeRedis(options.url, timeout)
-  let records = new RedisRecords(
-    withCommandTimeout(client, timeout),
-    options.keyPrefix ?? 'session:',
-  )
+  let records = new RedisRecords(client, options.keyPrefix ?? 'session:')
   let storage = new ServerStorage(records, withTtl(options))
   return Object.assign(storage, {
     close: async () => client.close?.(),
