@@ -44,6 +44,11 @@ export const ceilingLabel = 'ceiling: node:http + HMAC cookie'
 export const httpServers: readonly HttpServer[] = [
   { file: 'ceiling', label: ceilingLabel },
   { file: 'fetch-handwritten', label: 'Fetch handler (@hono/node-server) + HMAC cookie' },
+  {
+    file: 'handwritten-redis',
+    label: 'Redis floor: node:http + HMAC id cookie + Redis hash',
+    redis: true,
+  },
   { file: 'ours-cookie', label: 'ours + cookie storage' },
   { file: 'ours-memory', label: 'ours + memory storage' },
   { file: 'ours-memory-plain', label: 'ours + memory storage, `new Response()`' },

@@ -153,6 +153,7 @@ function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): Re
     ],
     notes: [
       'The Fetch handler row is the ceiling’s hand-written session in a hand-written Fetch handler on @hono/node-server (no router, no middleware): the distance between it and the ceiling is what the Fetch API layer costs; the distance from it to ours is what our router and session cost.',
+      'The Redis floor row is the ceiling with the counter kept in Redis: the cookie carries a signed session id (sent for a new session only, as our server storages send theirs), and each request runs the two round trips of our Redis storage on the same client (`HGETALL`, then a script that writes the counter and the last use and renews the key’s expiry; node-redis `sendCommand`, no command timeout) with nothing else: no router, no Fetch layer, no lock, no merge or expiry checks, no devalue. The distance from it to ours + Redis storage is what our router, session and storage cost over the same Redis client and round trips.',
       'All 50 connections share one session (each request carries the cookie of the latest response). Server-side storages of ours take a per-session lock for saves (concurrent saves of one session are merged, not lost), so this is their worst case; express-session and connect-redis write without one (last write wins).',
       'CPU time is `utime + stime` of `/proc/<pid>/stat`, in clock ticks (10 ms): over a measured run of several seconds that is well under 1% of it. redis-server’s CPU time is not in it: a Redis row’s server waits for Redis, which shows in its req/s and p99, not in its CPU column.',
       redisCpuNote(measurements),
@@ -167,8 +168,8 @@ function redisPlacementNote(): string {
   let cluster =
     'The Redis Cluster row’s six nodes (3 masters and 3 replicas, also started for this table) are not pinned: they share both cores with wrk and the server, so that row’s req/s may fall further behind the ceiling than its server CPU column does, and it is not placed as the standalone Redis row is.'
   if (!pinningAvailable)
-    return `The Redis rows (ours, connect-redis) use a redis-server started for this table, unpinned. ${cluster}`
-  return `The Redis rows (ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as it would with Redis on another machine (but with no network between them); the CPU Redis spends (note above) is taken from wrk’s core, and ours spends more of it than connect-redis, which this table’s req/s no longer shows. ${cluster}`
+    return `The Redis rows (the Redis floor, ours, connect-redis) use a redis-server started for this table, unpinned. ${cluster}`
+  return `The Redis rows (the Redis floor, ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as it would with Redis on another machine (but with no network between them); the CPU Redis spends (note above) is taken from wrk’s core, and ours spends more of it than the floor and connect-redis, which this table’s req/s no longer shows. ${cluster}`
 }
 
 /** The note giving redis-server's own CPU time per request, median over each Redis row's runs. */
