@@ -16,10 +16,10 @@ export function commandDeadlines(ms: number): DeadlineQueue | undefined {
 
 /**
  * What `onReply` makes of the reply `task` resolves to (by default the reply itself; when `task`
- * rejects, what `onError` makes of the error, by default the error itself), rejecting with a {@link RedisTimeoutError}
- * instead when `task` has not settled within the deadlines' `ms` (not at all without deadlines).
- * One promise settled by whichever comes first, where `task.then(onReply, onError)` raced against
- * a timeout would take three: two commands run on every session request.
+ * rejects, what `onError` makes of the error, by default the error itself), or a rejection with a
+ * {@link RedisTimeoutError} when `task` has not settled within the deadlines' `ms` (never without
+ * deadlines). One promise settled by whichever comes first, where `task.then(onReply, onError)`
+ * raced against a timeout would take three: two commands run on every session request.
  */
 export function withinDeadline<Reply, Result = Reply>(
   deadlines: DeadlineQueue | undefined,
