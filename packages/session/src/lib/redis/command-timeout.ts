@@ -19,7 +19,8 @@ export function commandDeadlines(ms: number): DeadlineQueue | undefined {
  * rejects, what `onError` makes of the error, by default the error itself), or a rejection with a
  * {@link RedisTimeoutError} when `task` has not settled within the deadlines' `ms` (never without
  * deadlines). One promise settled by whichever comes first, where `task.then(onReply, onError)`
- * raced against a timeout would take three: two commands run on every session request.
+ * raced against a timeout would take three: two commands run on every session request. Once timed
+ * out, a late reply or error is dropped: neither `onReply` nor `onError` runs for it.
  */
 export function withinDeadline<Reply, Result = Reply>(
   deadlines: DeadlineQueue | undefined,
@@ -30,16 +31,22 @@ export function withinDeadline<Reply, Result = Reply>(
 ): Promise<Result> {
   if (deadlines === undefined) return task.then(onReply, onError) as Promise<Result>
   return new Promise<Result>((resolve, reject) => {
-    let deadline = deadlines.add(() =>
-      reject(new RedisTimeoutError(`Redis did not answer ${command} within ${deadlines.ms} ms`)),
-    )
+    let timedOut = false
+    let deadline = deadlines.add(() => {
+      timedOut = true
+      reject(new RedisTimeoutError(`Redis did not answer ${command} within ${deadlines.ms} ms`))
+    })
     task.then(
       (reply) => {
+        // Too late: the caller was told the command timed out. Nothing more is done for it (no
+        // EVAL after a late NOSCRIPT), and nothing is left to reject unhandled.
+        if (timedOut) return
         deadlines.settle(deadline)
         if (onReply === undefined) resolve(reply as unknown as Result)
         else settleWith(resolve, reject, onReply, reply)
       },
       (error: unknown) => {
+        if (timedOut) return
         deadlines.settle(deadline)
         if (onError === undefined) reject(error)
         else settleWith(resolve, reject, onError, error)

@@ -264,31 +264,34 @@ describe('createRedisSessionStorage({ url }).close()', () => {
   })
 })
 
-/** A storage on the Redis at `url` through each kind of client, and how to end that client. */
+/**
+ * A storage on the Redis at `url` through each kind of client (with `commandTimeout`, when given),
+ * and how to end that client.
+ */
 const clientKinds: [
   string,
-  (url: string) => Promise<[RedisSessionStorage, () => Promise<unknown>]>,
+  (url: string, commandTimeout?: number) => Promise<[RedisSessionStorage, () => Promise<unknown>]>,
 ][] = [
   [
     'its own node-redis connection',
-    async (url) => {
-      let storage = createRedisSessionStorage({ url })
+    async (url, commandTimeout) => {
+      let storage = createRedisSessionStorage({ url, commandTimeout })
       return [storage, () => storage.close()]
     },
   ],
   [
     'an ioredis client',
-    async (url) => {
+    async (url, commandTimeout) => {
       let client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 })
-      return [createRedisSessionStorage(client), () => client.quit()]
+      return [createRedisSessionStorage(client, { commandTimeout }), () => client.quit()]
     },
   ],
   [
     'a node-redis client',
-    async (url) => {
+    async (url, commandTimeout) => {
       let client = createClient({ url })
       await client.connect()
-      return [createRedisSessionStorage(client), () => client.close()]
+      return [createRedisSessionStorage(client, { commandTimeout }), () => client.close()]
     },
   ],
 ]
@@ -318,6 +321,56 @@ describe('createRedisSessionStorage when Redis forgot its scripts (a restart, a 
       }
     })
   })
+})
+
+describe('createRedisSessionStorage when Redis answers a save after it timed out', () => {
+  it.each(clientKinds)(
+    'rejects it once, with %s, and nothing that comes later is left unhandled',
+    async (kind, open) => {
+      await withServer(RedisServer, async (server) => {
+        let admin = new Redis(server.url)
+        let [storage, end] = await open(server.url, 200)
+        let unhandled: unknown[] = []
+        let onUnhandled = (reason: unknown) => unhandled.push(reason)
+        process.on('unhandledRejection', onUnhandled)
+        try {
+          let id = await savedSession(storage)
+          let session = await storage.read(id)
+          session.set('cart', ['mug'])
+          // The save's EVALSHA will meet NOSCRIPT, and an EVAL sent then would fail (no memory).
+          await admin.script('FLUSH')
+          await admin.config('SET', 'maxmemory-policy', 'noeviction')
+          await admin.config('SET', 'maxmemory', '1')
+          let evals = await callsOf(admin, 'eval')
+          server.pause()
+          try {
+            await expect(storage.save(session)).rejects.toThrow(RedisTimeoutError)
+          } finally {
+            server.resume()
+          }
+          // Redis answers in order: once two reads sent after the resume are answered, so is the
+          // late NOSCRIPT, and any EVAL sent for it; then a turn for unhandled rejections.
+          await storage.read(id)
+          await storage.read(id)
+          await new Promise((resolve) => setImmediate(resolve))
+          expect(unhandled).toEqual([])
+          // The own connection sends nothing more for a save its caller saw time out.
+          if (kind === 'its own node-redis connection') {
+            expect(await callsOf(admin, 'eval')).toBe(evals)
+          }
+          await admin.config('SET', 'maxmemory', '0')
+          let again = await storage.read(id)
+          again.set('cart', ['cup'])
+          expect(await storage.save(again)).toBeNull()
+          expect((await storage.read(id)).get('cart')).toEqual(['cup'])
+        } finally {
+          process.off('unhandledRejection', onUnhandled)
+          await end()
+          await admin.quit()
+        }
+      })
+    },
+  )
 })
 
 /** How many times the Redis behind `admin` has run `command` since it started. */
