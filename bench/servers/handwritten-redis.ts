@@ -30,13 +30,9 @@ client.on('error', (error) => console.error('redis:', error))
 await client.connect()
 let sha1 = String(await client.sendCommand(['SCRIPT', 'LOAD', saveScript]))
 
-/** The count stored for `id`, from the hash's fields as RESP2 (a list) or RESP3 (an object). */
+/** The count stored for `id`: node-redis 6 speaks RESP3, whose `HGETALL` reply is an object. */
 async function storedCount(id: string): Promise<unknown> {
-  let reply = (await client.sendCommand(['HGETALL', `${prefix}${id}`])) as unknown
-  if (Array.isArray(reply)) {
-    let at = reply.indexOf('count')
-    return at === -1 ? undefined : reply[at + 1]
-  }
+  let reply: unknown = await client.sendCommand(['HGETALL', `${prefix}${id}`])
   return (reply as Record<string, string>).count
 }
 
