@@ -172,9 +172,13 @@ interface RawCommands {
  * on 6: only `HGETALL`'s reply differs between them ({@link fieldsOf} takes both).
  */
 function rawCommands(client: OwnedClient): RawCommands {
-  // concat: each array allocated once, at its size.
-  let script = (name: string, first: string, keys: string[], args: string[]) =>
-    client.sendCommand([name, first, `${keys.length}`].concat(keys, args))
+  // push, not concat: concat looks up Symbol.isConcatSpreadable on each array (twice the time).
+  let script = (name: string, first: string, keys: string[], args: string[]) => {
+    let command = [name, first, `${keys.length}`]
+    for (let key of keys) command.push(key)
+    for (let arg of args) command.push(arg)
+    return client.sendCommand(command)
+  }
   return {
     hgetall: (key) => client.sendCommand(['HGETALL', key]),
     evalSha: (sha1, keys, args) => script('EVALSHA', sha1, keys, args),

@@ -56,18 +56,15 @@ export class RedisRecords implements RecordStore {
     this.#prefix = prefix
   }
 
-  async find(id: string): Promise<Found> {
-    let fields: Record<string, string>
+  find(id: string): Promise<Found> {
+    let reading: Promise<Record<string, string>>
     try {
-      fields = await this.#client.hgetall(this.#key(id))
+      reading = this.#client.hgetall(this.#key(id))
     } catch (error) {
-      if (String(error).includes('WRONGTYPE')) return { kind: 'corrupt' }
-      throw error
+      return Promise.reject(error)
     }
-    if (isEmpty(fields)) return { kind: 'none' }
-    if (isRetiredMarker(fields)) return { kind: 'retired', until: Number(fields.r) || 0 }
-    let record = decodeFields(fields)
-    return record === null ? { kind: 'corrupt' } : { kind: 'record', record }
+    // A reaction, not an async function awaiting it: one frame fewer on every request's path.
+    return reading.then(foundIn, notAHash)
   }
 
   async drop(id: string): Promise<void> {
@@ -105,7 +102,7 @@ export class RedisRecords implements RecordStore {
     let expect = cluster ? '' : (origin?.expect ?? '')
     let kind = stored ? 'existing' : 'new'
     let count = `${set.length / 2}`
-    let fixed = [
+    let args = [
       kind,
       expiry,
       `${now}`,
@@ -118,12 +115,12 @@ export class RedisRecords implements RecordStore {
       expect,
       count,
     ]
-    // concat of arrays alone: allocated once, at its size, on V8's fast path (a string among its
-    // arguments takes the generic one, several times slower; a save runs on every request).
-    let args = fixed.concat(set, removed)
-    let [reply, more] = (await this.#run(saveScript, keys, args)) as [number, string[]?]
-    let outcome = outcomes[reply] ?? 'gone'
-    if (more !== undefined) candidates = more
+    // push, not concat: concat looks up Symbol.isConcatSpreadable on each array (twice the time).
+    for (let value of set) args.push(value)
+    for (let field of removed) args.push(field)
+    let reply = (await this.#run(saveScript, keys, args)) as number | [number, string[]]
+    let outcome = outcomes[typeof reply === 'number' ? reply : reply[0]] ?? 'gone'
+    if (typeof reply !== 'number') candidates = reply[1] ?? []
     if (outcome === 'written' && origin !== undefined && cluster) {
       outcome = await this.#checkOrigin(origin, plan, index)
     }
@@ -326,6 +323,20 @@ function checkIds(index: string, ids: readonly string[]): void {
   throw new Error(
     `The key ${index} lists something other than session ids: keyPrefix must hold sessions only`,
   )
+}
+
+/** What a read found in a hash's fields. */
+function foundIn(fields: Record<string, string>): Found {
+  if (isEmpty(fields)) return { kind: 'none' }
+  if (isRetiredMarker(fields)) return { kind: 'retired', until: Number(fields.r) || 0 }
+  let record = decodeFields(fields)
+  return record === null ? { kind: 'corrupt' } : { kind: 'record', record }
+}
+
+/** A read that failed because the key is not a hash found a corrupt record. */
+function notAHash(error: unknown): Found {
+  if (String(error).includes('WRONGTYPE')) return { kind: 'corrupt' }
+  throw error
 }
 
 /** Whether a hash's fields are none (without listing them, as `Object.keys` would). */

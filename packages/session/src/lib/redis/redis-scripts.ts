@@ -160,8 +160,8 @@ end
  * original id must hold ('live', 'retired' or '' when there is none), how many fields to set,
  * those field/value pairs, then the fields to delete. Everything is checked before anything is
  * written. Keys expire by relative `PEXPIRE` (the app's clock decides when, Redis's clock only
- * counts down). Returns `{reply, candidates}`: a {@link ScriptReply}, and what `index` returns
- * past the cap.
+ * counts down). Returns a {@link ScriptReply}; past the cap, `{1, candidates}` with what `index`
+ * returns (a bare integer, not a table, on every other save: Redis converts it for less).
  */
 export const saveScript = new RedisScript(`${stateFunction}${expireFunction}${inSlicesFunction}
 local key, now = KEYS[1], tonumber(ARGV[3])
@@ -171,7 +171,7 @@ local userKeys = KEYS[origin and 3 or 2]
 if origin then
   local found = state(origin, now, idle, absolute)
   local expected = ARGV[10] == 'live' and 1 or 2
-  if found ~= expected then return {found == 2 and 2 or 0} end
+  if found ~= expected then return found == 2 and 2 or 0 end
 end
 -- Whether the key holds the field i (a new record's key is deleted first: it holds nothing).
 local listed = false
@@ -179,7 +179,7 @@ if ARGV[1] == 'existing' then
   local found
   found, listed = state(key, now, idle, absolute)
   if found == 0 then redis.call('DEL', key) end
-  if found ~= 1 then return {found} end
+  if found ~= 1 then return found end
 else
   redis.call('DEL', key)
 end
@@ -198,9 +198,10 @@ if ARGV[8] == '-' then
 elseif ARGV[8] ~= '' then redis.call('HSET', key, 'i', ARGV[8]) end
 if ARGV[2] == '' then redis.call('PERSIST', key) elseif ARGV[2] ~= 'keep' then expireIn(key, ARGV[2], now) end
 if indexed then
-  return {1, indexed(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))}
+  local candidates = indexed(userKeys, ARGV[4], ARGV[8], ARGV[3], ARGV[5], tonumber(ARGV[9]))
+  if #candidates > 0 then return {1, candidates} end
 end
-return {1}
+return 1
 `)
 
 /**
