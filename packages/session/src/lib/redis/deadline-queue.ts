@@ -30,8 +30,6 @@ export class DeadlineQueue {
   // The list's length at which settled entries behind a live one are swept out.
   #sweepAt = minSweep
   #timer: ReturnType<typeof setTimeout> | undefined
-  // Whether the timer holds the process open: while an entry is live.
-  #holding = false
 
   /**
    * @param ms How long after it is added each entry times out, in milliseconds: finite and more
@@ -46,7 +44,6 @@ export class DeadlineQueue {
     let entry: Deadline = { at: performance.now() + this.ms, onTimeout }
     if (this.#entries.push(entry) >= this.#sweepAt) this.#sweep()
     if (this.#timer === undefined) this.#arm(this.ms)
-    else if (!this.#holding) this.#hold(true)
     return entry
   }
 
@@ -54,12 +51,14 @@ export class DeadlineQueue {
   settle(entry: Deadline): void {
     entry.onTimeout = undefined
     this.#dropSettled()
-    if (this.#first === this.#entries.length && this.#holding) this.#hold(false)
+    if (this.#first === this.#entries.length && this.#timer !== undefined) {
+      clearTimeout(this.#timer)
+      this.#timer = undefined
+    }
   }
 
   #expire(): void {
     this.#timer = undefined
-    this.#holding = false
     let now = performance.now()
     let expired: (() => void)[] = []
     let entries = this.#entries
@@ -80,24 +79,6 @@ export class DeadlineQueue {
   /** Sets the timer; a delay past what timers take is waited for in several turns. */
   #arm(delay: number): void {
     this.#timer = setTimeout(() => this.#expire(), Math.min(delay, longestDelay))
-    this.#holding = true
-  }
-
-  /**
-   * Lets the timer hold the process open (`true`, an entry is live) or not: `ref`/`unref` where
-   * timers have them; elsewhere, not holding clears it.
-   */
-  #hold(holding: boolean): void {
-    let timer = this.#timer as { ref?: () => unknown; unref?: () => unknown }
-    if (typeof timer.unref !== 'function' || typeof timer.ref !== 'function') {
-      clearTimeout(this.#timer)
-      this.#timer = undefined
-    } else if (holding) {
-      timer.ref()
-    } else {
-      timer.unref()
-    }
-    this.#holding = holding
   }
 
   /**

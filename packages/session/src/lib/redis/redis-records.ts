@@ -58,12 +58,13 @@ export class RedisRecords implements RecordStore {
 
   find(id: string): Promise<Found> {
     let reading: Promise<Record<string, string>>
+    // A reaction, not an async function awaiting it: one frame fewer on every request's path. As
+    // an await would, it takes a client that throws (a WRONGTYPE too) or answers without a promise.
     try {
-      reading = this.#client.hgetall(this.#key(id))
+      reading = Promise.resolve(this.#client.hgetall(this.#key(id)))
     } catch (error) {
-      return Promise.reject(error)
+      reading = Promise.reject(error)
     }
-    // A reaction, not an async function awaiting it: one frame fewer on every request's path.
     return reading.then(foundIn, notAHash)
   }
 
@@ -118,9 +119,9 @@ export class RedisRecords implements RecordStore {
     // push, not concat: concat looks up Symbol.isConcatSpreadable on each array (twice the time).
     for (let value of set) args.push(value)
     for (let field of removed) args.push(field)
-    let reply = (await this.#run(saveScript, keys, args)) as number | [number, string[]]
-    let outcome = outcomes[typeof reply === 'number' ? reply : reply[0]] ?? 'gone'
-    if (typeof reply !== 'number') candidates = reply[1] ?? []
+    let reply = await this.#run(saveScript, keys, args)
+    let outcome = saveOutcome(reply)
+    if (Array.isArray(reply)) candidates = (reply[1] as string[] | undefined) ?? []
     if (outcome === 'written' && origin !== undefined && cluster) {
       outcome = await this.#checkOrigin(origin, plan, index)
     }
@@ -323,6 +324,22 @@ function checkIds(index: string, ids: readonly string[]): void {
   throw new Error(
     `The key ${index} lists something other than session ids: keyPrefix must hold sessions only`,
   )
+}
+
+/**
+ * What the save script's reply says: a bare {@link ScriptReply}, or `{1, candidates}` past the
+ * per-user cap.
+ *
+ * @throws {Error} for any other reply (a client that maps Redis's types): the storage fails rather
+ * than reading it as a session gone, which would sign the user out.
+ */
+function saveOutcome(reply: unknown): WriteOutcome {
+  let code = Array.isArray(reply) ? reply[0] : reply
+  let outcome = typeof code === 'number' ? outcomes[code] : undefined
+  if (outcome === undefined) {
+    throw new Error(`The Redis save script answered ${String(reply)}, not one of its replies`)
+  }
+  return outcome
 }
 
 /** What a read found in a hash's fields. */

@@ -323,6 +323,53 @@ describe('createRedisSessionStorage when Redis forgot its scripts (a restart, a 
   })
 })
 
+describe('createRedisSessionStorage({ client }) with a client that bends its contract', () => {
+  it.each([2000, Number.POSITIVE_INFINITY])(
+    'reads a key that is not a hash as no session when hgetall throws WRONGTYPE at once (commandTimeout %s)',
+    async (commandTimeout) => {
+      let redis = new Redis(url)
+      let adapter = adaptClient(redis)
+      let key = `${prefix}${'W'.repeat(32)}`
+      await redis.set(key, 'not a hash')
+      let throwing: RedisSessionClient = {
+        hgetall(key) {
+          // A client that throws where it should reject.
+          if (key.endsWith('W'.repeat(32))) throw new Error('WRONGTYPE Operation against a key')
+          return adapter.hgetall(key)
+        },
+        evalScript: (...args) => adapter.evalScript(...args),
+      }
+      let storage = createRedisSessionStorage(throwing, { keyPrefix: prefix, commandTimeout })
+      let session = await storage.read('W'.repeat(32))
+      expect(session.id).not.toBe('W'.repeat(32))
+      // The key is freed, as for a WRONGTYPE rejection.
+      expect(await redis.exists(key)).toBe(0)
+      await redis.quit()
+    },
+  )
+
+  it('fails a save whose reply it cannot read, rather than reading it as a session gone', async () => {
+    let redis = new Redis(url)
+    let adapter = adaptClient(redis)
+    let mapping: RedisSessionClient = {
+      hgetall: (key) => adapter.hgetall(key),
+      // A client that maps Redis's integers to strings.
+      evalScript: async (...args) => {
+        let reply = await adapter.evalScript(...args)
+        return typeof reply === 'number' ? String(reply) : reply
+      },
+    }
+    let storage = createRedisSessionStorage(mapping, { keyPrefix: prefix })
+    let session = await storage.read(null)
+    session.set('user', 'ada')
+    // A new session's reply is read as 'gone' (a cleared cookie: a silent sign-out) unless refused.
+    await expect(storage.save(session)).rejects.toThrow(
+      'The Redis save script answered 1, not one of its replies',
+    )
+    await redis.quit()
+  })
+})
+
 describe('createRedisSessionStorage when Redis answers a save after it timed out', () => {
   it.each(clientKinds)(
     'rejects it once, with %s, and nothing that comes later is left unhandled',
