@@ -12,7 +12,8 @@ export interface RedisSessionClient {
   /**
    * Runs a Lua script: `EVALSHA sha1`, and `EVAL script` when Redis answers `NOSCRIPT` (it has not
    * cached the script yet). Resolves to the script's reply: integers as numbers, arrays as arrays
-   * of strings.
+   * of strings. A save answered otherwise (a client that maps integers to strings, say) fails with
+   * an `Error` rather than being read as a session gone.
    */
   evalScript(script: string, sha1: string, keys: string[], args: string[]): Promise<unknown>
   /**
