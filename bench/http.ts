@@ -169,7 +169,7 @@ function redisPlacementNote(): string {
     'The Redis Cluster row’s six nodes (3 masters and 3 replicas, also started for this table) are not pinned: they share both cores with wrk and the server, so that row’s req/s may fall further behind the ceiling than its server CPU column does, and it is not placed as the standalone Redis row is.'
   if (!pinningAvailable)
     return `The Redis rows (the Redis floor, ours, connect-redis) use a redis-server started for this table, unpinned. ${cluster}`
-  return `The Redis rows (the Redis floor, ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as it would with Redis on another machine (but with no network between them); the CPU Redis spends (note above) is taken from wrk’s core, and ours spends more of it than the floor and connect-redis, which this table’s req/s no longer shows. ${cluster}`
+  return `The Redis rows (the Redis floor, ours, connect-redis) use a redis-server started for this table and pinned to wrk’s core, so the server’s core runs the server alone, as it would with Redis on another machine (but with no network between them); the CPU Redis spends (note above) is taken from wrk’s core, and ours spends more of it than the floor and connect-redis: it no longer competes with the server for its core, but the server still waits for it, which shows in req/s and p99, not in the CPU column. ${cluster}`
 }
 
 /** The note giving redis-server's own CPU time per request, median over each Redis row's runs. */
