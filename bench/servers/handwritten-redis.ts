@@ -7,13 +7,14 @@ import { createHmacCookie } from '../hmac-cookie.ts'
 import { cookieMaxAge, nextCount } from './counter.ts'
 import { announce, onShutdown, port } from './lifecycle.ts'
 
-// The Redis ceiling: the ceiling's node:http and hand-written HMAC cookie, carrying a session id
-// (sent for a new session only, as our server storages send theirs) instead of the count, and the count in a Redis hash per session, with the client and the two
-// round trips of the Redis storage (`HGETALL`, then a script that writes the field and renews
-// the key's expiry), over node-redis's `sendCommand` (no command builders, no timeout), the same
-// node-redis 6 as the storage's own connection (the bench's `redis` is 5, for connect-redis). No
-// locks, no merge checks, no devalue, no user index, no fixation or expiry rules: the floor any
-// Redis-backed session on node-redis stands on.
+// The Redis floor: the ceiling's node:http and hand-written HMAC cookie, carrying a session id
+// (sent for a new session only, as our server storages send theirs) instead of the count, and the
+// count in a Redis hash per session, with the client and the two round trips of the Redis storage
+// (`HGETALL`, then a script that writes the field and renews the key's expiry), over node-redis's
+// `sendCommand` (no command builders, no timeout), the same node-redis 6 as the storage's own
+// connection (the bench's `redis` is 5, for connect-redis). No locks, no merge checks, no
+// devalue, no user index, no fixation or expiry rules: the floor any Redis-backed session on
+// node-redis stands on.
 let cookie = createHmacCookie('session', secret, { maxAge: cookieMaxAge })
 let prefix = 'bench:handwritten:'
 let saveScript = `redis.call('HSET', KEYS[1], 'count', ARGV[1], 't', ARGV[2])

@@ -185,7 +185,7 @@ export class RedisRecords implements RecordStore {
     let key = this.#key(id)
     let fields = await this.#client.hgetall(key).catch((error: unknown) => {
       // Not a hash: no session of anyone's.
-      if (String(error).includes('WRONGTYPE')) return {} as Record<string, string>
+      if (isWrongType(error)) return {} as Record<string, string>
       throw error
     })
     let record = isRetiredMarker(fields) ? null : decodeFields(fields)
@@ -352,8 +352,13 @@ function foundIn(fields: Record<string, string>): Found {
 
 /** A read that failed because the key is not a hash found a corrupt record. */
 function notAHash(error: unknown): Found {
-  if (String(error).includes('WRONGTYPE')) return { kind: 'corrupt' }
+  if (isWrongType(error)) return { kind: 'corrupt' }
   throw error
+}
+
+/** Whether `error` is Redis's `WRONGTYPE`: the key holds something other than a hash. */
+function isWrongType(error: unknown): boolean {
+  return String(error).includes('WRONGTYPE')
 }
 
 /** Whether a hash's fields are none (without listing them, as `Object.keys` would). */
