@@ -18,6 +18,11 @@ export interface NodeRedisConnection {
   evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
   /** `EVAL`. */
   eval(script: string, options: ScriptOptions): Promise<unknown>
+  /**
+   * The client with another type mapping for its replies (node-redis 5 and 6; node-redis 4 has
+   * none, and answers with Redis's types).
+   */
+  withTypeMapping?(typeMapping: Record<never, never>): NodeRedisConnection
 }
 
 /** Whether `client` looks like a node-redis client or cluster. */
@@ -28,12 +33,16 @@ export function isNodeRedis(client: object): client is NodeRedisConnection {
 
 /**
  * Adapts a node-redis client or cluster. The client is yours: connect it before use (as with
- * Remix), and close it yourself; the storage never opens or closes it.
+ * Remix), and close it yourself; the storage never opens or closes it. Its commands run with
+ * node-redis's default type mapping whatever the client was made with: a mapping of integers to
+ * strings or of strings to Buffers would otherwise have the scripts' replies misread (a cap that
+ * unlists live sessions, a sign-out that counts none) and every stored value fail to parse.
  */
-export function adaptNodeRedis(client: NodeRedisConnection): RedisSessionClient {
+export function adaptNodeRedis(connection: NodeRedisConnection): RedisSessionClient {
+  let client = connection.withTypeMapping?.({}) ?? connection
   return {
     // A cluster routes each command by its keys; a single client has no `getSlotMaster`.
-    cluster: typeof (client as { getSlotMaster?: unknown }).getSlotMaster === 'function',
+    cluster: typeof (connection as { getSlotMaster?: unknown }).getSlotMaster === 'function',
     // Plain functions: each adds one promise to node-redis's, where an async function adds a
     // promise and a resumption (a save runs two commands per request).
     hgetall: (key) => client.hGetAll(key).then(fieldsOf),

@@ -1,6 +1,6 @@
 import { RedisCluster } from '@x/test-kit'
 import { Cluster } from 'ioredis'
-import { createCluster } from 'redis'
+import { createCluster, RESP_TYPES } from 'redis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FailoverFigures, failOverUnderLoad } from '../../test/failover-load.ts'
 import { describeSessionStorage } from '../../test/storage-conformance.ts'
@@ -59,6 +59,26 @@ describe('createRedisSessionStorage on Redis Cluster', () => {
     }
     expect(await second.destroyUserSessions('ada')).toBe(6)
     for (let id of ids) expect((await first.read(id)).get('user')).toBeUndefined()
+  })
+
+  it('keeps sessions and signs out everywhere through a cluster whose replies map Redis types', async () => {
+    // Integers as strings, strings as Buffers: the storage's commands run with node-redis's defaults.
+    let mapped = nodeRedis.withTypeMapping({
+      [RESP_TYPES.NUMBER]: String,
+      [RESP_TYPES.BLOB_STRING]: Buffer,
+    })
+    let storage = createRedisSessionStorage(mapped, { userKey: 'user', maxSessionsPerUser: 4 })
+    let ids: string[] = []
+    for (let device = 0; device < 6; device++) {
+      let session = await storage.read(null)
+      session.set('user', 'grace')
+      session.set('since', new Date(device))
+      ids.push((await storage.save(session)) as string)
+    }
+    expect((await storage.read(ids[5] as string)).get('since')).toEqual(new Date(5))
+    expect(await storage.listUserSessions('grace')).toHaveLength(4)
+    expect(await storage.destroyUserSessions('grace')).toBe(4)
+    for (let id of ids) expect((await storage.read(id)).get('user')).toBeUndefined()
   })
 })
 

@@ -25,7 +25,8 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
   /**
    * A connection the app shares: an ioredis `Redis` or `Cluster`, a node-redis client
    * (`createClient`, connected) or cluster (`createCluster`), or any {@link RedisSessionClient}.
-   * `close()` leaves it open: it is yours. Configure it to fail fast (ioredis:
+   * A node-redis `typeMapping` is fine: the storage's commands run with node-redis's default
+   * types. `close()` leaves it open: it is yours. Configure it to fail fast (ioredis:
    * `enableOfflineQueue: false, maxRetriesPerRequest: 0`; node-redis: `disableOfflineQueue: true`),
    * or requests wait up to `commandTimeout` while Redis is down.
    */
