@@ -172,11 +172,15 @@ interface RawCommands {
  * on 6: only `HGETALL`'s reply differs between them ({@link fieldsOf} takes both).
  */
 function rawCommands(client: OwnedClient): RawCommands {
-  // push, not concat: concat looks up Symbol.isConcatSpreadable on each array (twice the time).
+  // Made at its final length, not grown by push or concat: a save's command has some twenty
+  // arguments, and every regrowth copies them into new memory on every request's path.
   let script = (name: string, first: string, keys: string[], args: string[]) => {
-    let command = [name, first, `${keys.length}`]
-    for (let key of keys) command.push(key)
-    for (let arg of args) command.push(arg)
+    let command = new Array<string>(3 + keys.length + args.length)
+    command[0] = name
+    command[1] = first
+    command[2] = `${keys.length}`
+    for (let n = 0; n < keys.length; n++) command[3 + n] = keys[n] as string
+    for (let n = 0; n < args.length; n++) command[3 + keys.length + n] = args[n] as string
     return client.sendCommand(command)
   }
   return {
