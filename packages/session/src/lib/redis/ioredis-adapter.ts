@@ -13,6 +13,8 @@ export interface IoredisConnection {
   readonly status: string
   /** `true` for a `Cluster`. */
   readonly isCluster: boolean
+  /** A `Redis`'s options (a `Cluster`'s hold its connections' as `redisOptions`). */
+  readonly options?: { stringNumbers?: boolean; redisOptions?: { stringNumbers?: boolean } }
   /** Connects a `lazyConnect` connection. */
   connect(): Promise<void>
   /** `HGETALL`. */
@@ -45,8 +47,17 @@ export function isIoredis(client: object): client is IoredisConnection {
  * way (a client made without `lazyConnect`, which starts connecting at once, or a reconnection):
  * it waits for the attempt to end (the caller's `commandTimeout` bounds the wait), then runs, and
  * fails at once if the attempt failed. The connection is yours: the storage never closes it.
+ *
+ * @throws {TypeError} for a connection made with `stringNumbers: true`: its replies would give
+ * the scripts' integers as strings, and ioredis cannot turn that off for one command.
  */
 export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
+  let options = redis.isCluster === true ? redis.options?.redisOptions : redis.options
+  if (options?.stringNumbers === true) {
+    throw new TypeError(
+      'createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers: true); give one without it, such as redis.duplicate({ stringNumbers: false })',
+    )
+  }
   let connecting: Promise<void> | undefined
   let attemptEnded = nextEventOf(redis, attemptEnds)
   async function ready(): Promise<IoredisConnection> {

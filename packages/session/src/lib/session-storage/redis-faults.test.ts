@@ -1,5 +1,5 @@
 import { eventually, RedisServer, withServer } from '@x/test-kit'
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { createClient } from 'redis'
 import { afterAll, describe, expect, it } from 'vitest'
 import { outageAndRecovery, savedSession } from '../../test/storage-outage.ts'
@@ -367,6 +367,26 @@ describe('createRedisSessionStorage({ client }) with a client that bends its con
       'The Redis save script answered 1, not one of its replies',
     )
     await redis.quit()
+  })
+})
+
+describe('createRedisSessionStorage(ioredis client made with stringNumbers: true)', () => {
+  it('refuses it at creation, for a Redis and a Cluster, before any command is sent', () => {
+    let redis = new Redis(url, { stringNumbers: true, lazyConnect: true })
+    let cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], {
+      lazyConnect: true,
+      redisOptions: { stringNumbers: true },
+    })
+    for (let client of [redis, cluster]) {
+      expect(() => createRedisSessionStorage(client, { keyPrefix: prefix })).toThrow(
+        /stringNumbers: true/,
+      )
+      expect(client.status).toBe('wait')
+    }
+    // Made without it, or with it off, the same clients are taken.
+    let plain = new Redis(url, { stringNumbers: false, lazyConnect: true })
+    expect(() => createRedisSessionStorage(plain, { keyPrefix: prefix })).not.toThrow()
+    for (let client of [redis, cluster, plain]) client.disconnect()
   })
 })
 

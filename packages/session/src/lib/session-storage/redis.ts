@@ -26,7 +26,8 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
    * A connection the app shares: an ioredis `Redis` or `Cluster`, a node-redis client
    * (`createClient`, connected) or cluster (`createCluster`), or any {@link RedisSessionClient}.
    * A node-redis `typeMapping` is fine: the storage's commands run with node-redis's default
-   * types. `close()` leaves it open: it is yours. Configure it to fail fast (ioredis:
+   * types; an ioredis client with `stringNumbers: true` is a `TypeError` (ioredis cannot turn it
+   * off per command). `close()` leaves it open: it is yours. Configure it to fail fast (ioredis:
    * `enableOfflineQueue: false, maxRetriesPerRequest: 0`; node-redis: `disableOfflineQueue: true`),
    * or requests wait up to `commandTimeout` while Redis is down.
    */
@@ -85,7 +86,8 @@ export type RedisSessionStorage<Schema extends SessionSchema = SessionSchema> =
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect() // node-redis
  * const storage = createRedisSessionStorage(redis, { ttl: 60 * 60 * 24 })
  * @throws {TypeError} unless exactly one of `url` and `client` is given, for a client that is
- * neither ioredis nor node-redis, or for invalid options.
+ * neither ioredis nor node-redis, for an ioredis client made with `stringNumbers: true`, or for
+ * invalid options.
  */
 export function createRedisSessionStorage<Schema extends SessionSchema = SessionSchema>(
   options: RedisSessionStorageOptions<Schema>,
