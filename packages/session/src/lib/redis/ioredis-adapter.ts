@@ -13,8 +13,11 @@ export interface IoredisConnection {
   readonly status: string
   /** `true` for a `Cluster`. */
   readonly isCluster: boolean
-  /** A `Redis`'s options (a `Cluster`'s hold its connections' as `redisOptions`). */
-  readonly options?: { stringNumbers?: boolean; redisOptions?: { stringNumbers?: boolean } }
+  /**
+   * A `Redis`'s options (a `Cluster`'s hold its connections' as `redisOptions`); from a url's
+   * query, `stringNumbers` is a string, on when truthy.
+   */
+  readonly options?: { stringNumbers?: unknown; redisOptions?: { stringNumbers?: unknown } }
   /** Connects a `lazyConnect` connection. */
   connect(): Promise<void>
   /** `HGETALL`. */
@@ -48,16 +51,11 @@ export function isIoredis(client: object): client is IoredisConnection {
  * it waits for the attempt to end (the caller's `commandTimeout` bounds the wait), then runs, and
  * fails at once if the attempt failed. The connection is yours: the storage never closes it.
  *
- * @throws {TypeError} for a connection made with `stringNumbers: true`: its replies would give
- * the scripts' integers as strings, and ioredis cannot turn that off for one command.
+ * @throws {TypeError} for a connection made with `stringNumbers` on: its replies would give the
+ * scripts' integers as strings, and ioredis cannot turn that off for one command.
  */
 export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
-  let options = redis.isCluster === true ? redis.options?.redisOptions : redis.options
-  if (options?.stringNumbers === true) {
-    throw new TypeError(
-      'createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers: true); give one without it, such as redis.duplicate({ stringNumbers: false })',
-    )
-  }
+  checkNumbers(redis)
   let connecting: Promise<void> | undefined
   let attemptEnded = nextEventOf(redis, attemptEnds)
   async function ready(): Promise<IoredisConnection> {
@@ -85,4 +83,22 @@ export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
       )
     },
   }
+}
+
+/**
+ * Refuses a connection that reads integers as strings.
+ *
+ * @throws {TypeError} when `stringNumbers` is on (ioredis takes any truthy value, `'false'` from a
+ * url too).
+ */
+function checkNumbers(redis: IoredisConnection): void {
+  let cluster = redis.isCluster === true
+  let options = cluster ? redis.options?.redisOptions : redis.options
+  if (!options?.stringNumbers) return
+  let instead = cluster
+    ? 'a Cluster made without redisOptions.stringNumbers'
+    : 'redis.duplicate({ stringNumbers: false })'
+  throw new TypeError(
+    `createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers); give ${instead}`,
+  )
 }

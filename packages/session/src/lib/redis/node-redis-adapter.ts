@@ -12,17 +12,23 @@ interface ScriptOptions {
  * Declared here, not imported, so that ioredis users do not need node-redis installed.
  */
 export interface NodeRedisConnection {
-  /** `HGETALL`: an object of fields (a `Map` under some RESP3 type mappings). */
+  /** `HGETALL`: an object of fields. */
   hGetAll(key: string): Promise<unknown>
   /** `EVALSHA`. */
   evalSha(sha1: string, options: ScriptOptions): Promise<unknown>
   /** `EVAL`. */
   eval(script: string, options: ScriptOptions): Promise<unknown>
   /**
-   * The client with another type mapping for its replies (node-redis 5 and 6; node-redis 4 has
-   * none, and answers with Redis's types).
+   * The connection with another type mapping for its replies (node-redis 5 and 6; node-redis 4
+   * has none, and answers with Redis's types).
    */
   withTypeMapping?(typeMapping: Record<never, never>): NodeRedisConnection
+}
+
+/** Where node-redis 5 and 6 keep a connection's command options (a sentinel: `commandOptions`). */
+interface CommandOptionsHolder {
+  _commandOptions?: { typeMapping?: object }
+  commandOptions?: { typeMapping?: object }
 }
 
 /** Whether `client` looks like a node-redis client or cluster. */
@@ -33,13 +39,13 @@ export function isNodeRedis(client: object): client is NodeRedisConnection {
 
 /**
  * Adapts a node-redis client or cluster. The client is yours: connect it before use (as with
- * Remix), and close it yourself; the storage never opens or closes it. Its commands run with
- * node-redis's default type mapping whatever the client was made with: a mapping of integers to
- * strings or of strings to Buffers would otherwise have the scripts' replies misread (a cap that
- * unlists live sessions, a sign-out that counts none) and every stored value fail to parse.
+ * Remix), and close it yourself; the storage never opens or closes it. One made with a
+ * `typeMapping` (integers as strings, strings as Buffers...) is used through
+ * `withTypeMapping({})`, node-redis's default types: read through the mapping, the scripts'
+ * replies would be misread and no stored value would parse. One without is used as it is.
  */
 export function adaptNodeRedis(connection: NodeRedisConnection): RedisSessionClient {
-  let client = connection.withTypeMapping?.({}) ?? connection
+  let client = mapsTypes(connection) ? defaultTypes(connection) : connection
   return {
     // A cluster routes each command by its keys; a single client has no `getSlotMaster`.
     cluster: typeof (connection as { getSlotMaster?: unknown }).getSlotMaster === 'function',
@@ -53,14 +59,36 @@ export function adaptNodeRedis(connection: NodeRedisConnection): RedisSessionCli
   }
 }
 
+/** Whether `connection` was made (or proxied) with a type mapping of any type. */
+function mapsTypes(connection: NodeRedisConnection): boolean {
+  let holder = connection as CommandOptionsHolder
+  let typeMapping = (holder._commandOptions ?? holder.commandOptions)?.typeMapping
+  return (
+    typeof typeMapping === 'object' && typeMapping !== null && Object.keys(typeMapping).length > 0
+  )
+}
+
 /**
- * A hash's fields as an object, as node-redis may give them: an object (RESP3, or `hGetAll` on
- * RESP2), a `Map` (under some RESP3 type mappings), or the list RESP2 sends (field, value, …) to a
- * raw `HGETALL`, made an object with no prototype, so that a field the hash lacks reads as
- * `undefined` whatever `Object.prototype` holds.
+ * `connection` with node-redis's default types.
+ *
+ * @throws {TypeError} when it cannot give one (no `withTypeMapping`, or one that gives no client).
+ */
+function defaultTypes(connection: NodeRedisConnection): NodeRedisConnection {
+  let mapped = connection.withTypeMapping?.({})
+  if (!isNodeRedis(mapped ?? {})) {
+    throw new TypeError(
+      'createRedisSessionStorage(): the node-redis client maps Redis types (typeMapping) and gives no client without the mapping: give one made without typeMapping',
+    )
+  }
+  return mapped as NodeRedisConnection
+}
+
+/**
+ * A hash's fields as an object, as node-redis gives them: an object (RESP3, or `hGetAll` on
+ * RESP2), or the list RESP2 sends (field, value, …) to a raw `HGETALL`, made an object with no
+ * prototype, so that a field the hash lacks reads as `undefined` whatever `Object.prototype` holds.
  */
 export function fieldsOf(reply: unknown): Record<string, string> {
-  if (reply instanceof Map) return Object.fromEntries(reply)
   if (!Array.isArray(reply)) return reply as Record<string, string>
   let list = reply as string[]
   let fields: Record<string, string> = Object.create(null)

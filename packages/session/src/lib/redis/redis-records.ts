@@ -337,7 +337,9 @@ function saveOutcome(reply: unknown): WriteOutcome {
   let code = Array.isArray(reply) ? reply[0] : reply
   let outcome = typeof code === 'number' ? outcomes[code] : undefined
   if (outcome === undefined) {
-    throw new Error(`The Redis save script answered ${String(reply)}, not one of its replies`)
+    throw new Error(
+      `The Redis save script answered ${String(reply)}, not one of its replies: does the client map Redis's integers to strings?`,
+    )
   }
   return outcome
 }

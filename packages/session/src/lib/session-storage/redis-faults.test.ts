@@ -348,6 +348,22 @@ describe('createRedisSessionStorage({ client }) with a client that bends its con
     },
   )
 
+  it('refuses a node-redis-like client that maps types and cannot give one that does not', () => {
+    let client = {
+      _commandOptions: { typeMapping: { 58: String } },
+      hGetAll: async () => ({}),
+      evalSha: async () => 1,
+      eval: async () => 1,
+    }
+    expect(() => createRedisSessionStorage(client, { keyPrefix: prefix })).toThrow(
+      /maps Redis types \(typeMapping\)/,
+    )
+    let withBadOverride = { ...client, withTypeMapping: () => ({}) as typeof client }
+    expect(() => createRedisSessionStorage(withBadOverride, { keyPrefix: prefix })).toThrow(
+      /maps Redis types \(typeMapping\)/,
+    )
+  })
+
   it('fails a save whose reply it cannot read, rather than reading it as a session gone', async () => {
     let redis = new Redis(url)
     let adapter = adaptClient(redis)
@@ -373,20 +389,22 @@ describe('createRedisSessionStorage({ client }) with a client that bends its con
 describe('createRedisSessionStorage(ioredis client made with stringNumbers: true)', () => {
   it('refuses it at creation, for a Redis and a Cluster, before any command is sent', () => {
     let redis = new Redis(url, { stringNumbers: true, lazyConnect: true })
+    // From a url's query the option is a string, and ioredis takes 'false' as on too.
+    let fromUrl = new Redis(`${url}?stringNumbers=false`, { lazyConnect: true })
     let cluster = new Cluster([{ host: '127.0.0.1', port: 1 }], {
       lazyConnect: true,
       redisOptions: { stringNumbers: true },
     })
-    for (let client of [redis, cluster]) {
+    for (let client of [redis, fromUrl, cluster]) {
       expect(() => createRedisSessionStorage(client, { keyPrefix: prefix })).toThrow(
-        /stringNumbers: true/,
+        /reads integers as strings \(stringNumbers\)/,
       )
       expect(client.status).toBe('wait')
     }
-    // Made without it, or with it off, the same clients are taken.
-    let plain = new Redis(url, { stringNumbers: false, lazyConnect: true })
-    expect(() => createRedisSessionStorage(plain, { keyPrefix: prefix })).not.toThrow()
-    for (let client of [redis, cluster, plain]) client.disconnect()
+    // The way out the error names is taken.
+    let duplicate = redis.duplicate({ stringNumbers: false, lazyConnect: true })
+    expect(() => createRedisSessionStorage(duplicate, { keyPrefix: prefix })).not.toThrow()
+    for (let client of [redis, fromUrl, cluster, duplicate]) client.disconnect()
   })
 })
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis'
 import { createClient, RESP_TYPES } from 'redis'
 import { createClient as createClient5, RESP_TYPES as RESP_TYPES_5 } from 'redis-5'
-import { afterAll } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { describeSessionStorage } from '../../test/storage-conformance.ts'
 import { createRedisSessionStorage } from './redis.ts'
 
@@ -51,3 +51,21 @@ describeSessionStorage(
   (options) => createRedisSessionStorage(mapped5, { keyPrefix: `${prefix}5:`, ...options }),
   { serverSide: true, reopens: true },
 )
+
+describe('createRedisSessionStorage(node-redis client without a typeMapping)', () => {
+  it('uses the client as it is: its client-side cache serves the reads of an unchanged session', async () => {
+    let client = createClient({ url, RESP: 3, clientSideCache: { ttl: 0, maxEntries: 0 } })
+    client.on('error', () => {})
+    await client.connect()
+    try {
+      let storage = createRedisSessionStorage(client, { keyPrefix: `${prefix}cached:` })
+      let session = await storage.read(null)
+      session.set('user', 'ada')
+      let id = (await storage.save(session)) as string
+      for (let read = 0; read < 5; read++) expect((await storage.read(id)).get('user')).toBe('ada')
+      expect(client.clientSideCache?.stats().hitCount).toBeGreaterThanOrEqual(4)
+    } finally {
+      await client.close()
+    }
+  })
+})

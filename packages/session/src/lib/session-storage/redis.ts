@@ -25,9 +25,10 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
   /**
    * A connection the app shares: an ioredis `Redis` or `Cluster`, a node-redis client
    * (`createClient`, connected) or cluster (`createCluster`), or any {@link RedisSessionClient}.
-   * A node-redis `typeMapping` is fine: the storage's commands run with node-redis's default
-   * types; an ioredis client with `stringNumbers: true` is a `TypeError` (ioredis cannot turn it
-   * off per command). `close()` leaves it open: it is yours. Configure it to fail fast (ioredis:
+   * A node-redis client made with a `typeMapping` is used through `withTypeMapping({})`
+   * (node-redis's default types), one without as it is; an ioredis client with `stringNumbers` on
+   * is a `TypeError` (ioredis cannot turn it off per command). `close()` leaves it open: it is
+   * yours. Configure it to fail fast (ioredis:
    * `enableOfflineQueue: false, maxRetriesPerRequest: 0`; node-redis: `disableOfflineQueue: true`),
    * or requests wait up to `commandTimeout` while Redis is down.
    */
@@ -86,8 +87,8 @@ export type RedisSessionStorage<Schema extends SessionSchema = SessionSchema> =
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect() // node-redis
  * const storage = createRedisSessionStorage(redis, { ttl: 60 * 60 * 24 })
  * @throws {TypeError} unless exactly one of `url` and `client` is given, for a client that is
- * neither ioredis nor node-redis, for an ioredis client made with `stringNumbers: true`, or for
- * invalid options.
+ * neither ioredis nor node-redis, for an ioredis client made with `stringNumbers` on, a
+ * node-redis one with a `typeMapping` and no `withTypeMapping`, or for invalid options.
  */
 export function createRedisSessionStorage<Schema extends SessionSchema = SessionSchema>(
   options: RedisSessionStorageOptions<Schema>,
