@@ -1,4 +1,4 @@
-import { maxCookieSize, maxRememberedSignedLength } from '../cookie.ts'
+import { cachedValuesPerCookie, maxCookieSize, maxRememberedSignedLength } from '../cookie.ts'
 import { keepRecord } from '../record-copy.ts'
 import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
@@ -21,7 +21,8 @@ const encoder = new TextEncoder()
 /**
  * The cookie values a storage keeps parsed: a browser sends the value it was given back on each
  * request until the next save, and parsing it again would cost more than the rest of the read. At
- * most 1,024, and 512 Ki characters of values in all.
+ * most as many as a cookie's own caches ({@link cachedValuesPerCookie}, for the same reason: its
+ * young-generation pauses), and 512 Ki characters of values in all.
  *
  * A value of up to 256 characters is its own key: values parallel requests of one session saved
  * in the same millisecond differ only in their data, anywhere in it, and must not replace each
@@ -33,7 +34,7 @@ const encoder = new TextEncoder()
  * longer values saved in the same millisecond for one session replace each other.
  */
 const parsedValues = {
-  maxEntries: 1024,
+  maxEntries: cachedValuesPerCookie,
   maxWeight: 512 * 1024,
   keyOf: (value: string) =>
     value.length <= maxRememberedSignedLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
