@@ -45,6 +45,7 @@ export function isNodeRedis(client: object): client is NodeRedisConnection {
  * replies would be misread and no stored value would parse. One without is used as it is.
  */
 export function adaptNodeRedis(connection: NodeRedisConnection): RedisSessionClient {
+  checkPromiseApi(connection)
   let client = mapsTypes(connection) ? defaultTypes(connection) : connection
   return {
     // A cluster routes each command by its keys; a single client has no `getSlotMaster`.
@@ -57,6 +58,20 @@ export function adaptNodeRedis(connection: NodeRedisConnection): RedisSessionCli
         client.eval(script, { keys, arguments: args }),
       ),
   }
+}
+
+/**
+ * Refuses node-redis's legacy mode (`client.legacy()`): its commands take callbacks and return
+ * nothing, and it has no `connect` (every client, cluster, pool and sentinel of node-redis 4 to 6
+ * has one).
+ *
+ * @throws {TypeError} naming the way out.
+ */
+function checkPromiseApi(connection: NodeRedisConnection): void {
+  if (typeof (connection as { connect?: unknown }).connect === 'function') return
+  throw new TypeError(
+    'createRedisSessionStorage(): the node-redis client has no connect(), as client.legacy() (callbacks) has none: give the client itself',
+  )
 }
 
 /** Whether `connection` was made (or proxied) with a type mapping of any type. */

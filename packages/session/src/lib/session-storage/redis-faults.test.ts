@@ -351,6 +351,7 @@ describe('createRedisSessionStorage({ client }) with a client that bends its con
   it('refuses a node-redis-like client that maps types and cannot give one that does not', () => {
     let client = {
       _commandOptions: { typeMapping: { 58: String } },
+      connect: async () => {},
       hGetAll: async () => ({}),
       evalSha: async () => 1,
       eval: async () => 1,
@@ -362,6 +363,28 @@ describe('createRedisSessionStorage({ client }) with a client that bends its con
     expect(() => createRedisSessionStorage(withBadOverride, { keyPrefix: prefix })).toThrow(
       /maps Redis types \(typeMapping\)/,
     )
+  })
+
+  it("refuses node-redis's legacy mode (callbacks), naming the client itself as the way out", async () => {
+    let client = createClient({ url })
+    client.on('error', () => {})
+    await client.connect()
+    try {
+      // Its types are refused too; JavaScript callers get this error at startup instead of a
+      // TypeError on the first request.
+      let legacy = client.legacy() as never
+      expect(() => createRedisSessionStorage(legacy, { keyPrefix: prefix })).toThrow(
+        /client\.legacy\(\) \(callbacks\) has none: give the client itself/,
+      )
+      // The client itself is taken, and works.
+      let storage = createRedisSessionStorage(client, { keyPrefix: prefix })
+      let session = await storage.read(null)
+      session.set('user', 'ada')
+      let id = (await storage.save(session)) as string
+      expect((await storage.read(id)).get('user')).toBe('ada')
+    } finally {
+      await client.close()
+    }
   })
 
   it('fails a save whose reply it cannot read, rather than reading it as a session gone', async () => {

@@ -88,7 +88,8 @@ export type RedisSessionStorage<Schema extends SessionSchema = SessionSchema> =
  * const storage = createRedisSessionStorage(redis, { ttl: 60 * 60 * 24 })
  * @throws {TypeError} unless exactly one of `url` and `client` is given, for a client that is
  * neither ioredis nor node-redis, for an ioredis client made with `stringNumbers` on, a
- * node-redis one with a `typeMapping` and no `withTypeMapping`, or for invalid options.
+ * node-redis one in legacy mode (`client.legacy()`) or with a `typeMapping` and no
+ * `withTypeMapping`, or for invalid options.
  */
 export function createRedisSessionStorage<Schema extends SessionSchema = SessionSchema>(
   options: RedisSessionStorageOptions<Schema>,
