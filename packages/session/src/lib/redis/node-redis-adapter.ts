@@ -62,15 +62,20 @@ export function adaptNodeRedis(connection: NodeRedisConnection): RedisSessionCli
 
 /**
  * Refuses node-redis's legacy mode (`client.legacy()`): its commands take callbacks and return
- * nothing, and it has no `connect` (every client, cluster, pool and sentinel of node-redis 4 to 6
- * has one).
+ * nothing. It has `sendCommand` but neither `connect` (which every client, cluster, pool and
+ * sentinel of node-redis 4 to 6 has) nor `isOpen` (which a sentinel's lease, `acquire()`, has).
  *
  * @throws {TypeError} naming the way out.
  */
 function checkPromiseApi(connection: NodeRedisConnection): void {
-  if (typeof (connection as { connect?: unknown }).connect === 'function') return
+  let candidate = connection as { sendCommand?: unknown; connect?: unknown }
+  let legacy =
+    typeof candidate.sendCommand === 'function' &&
+    typeof candidate.connect !== 'function' &&
+    !('isOpen' in connection)
+  if (!legacy) return
   throw new TypeError(
-    'createRedisSessionStorage(): the node-redis client has no connect(), as client.legacy() (callbacks) has none: give the client itself',
+    'createRedisSessionStorage(): the node-redis client is in legacy mode (client.legacy(): callbacks, no promises): give the client itself',
   )
 }
 

@@ -374,7 +374,7 @@ describe('createRedisSessionStorage({ client }) with a client that bends its con
       // TypeError on the first request.
       let legacy = client.legacy() as never
       expect(() => createRedisSessionStorage(legacy, { keyPrefix: prefix })).toThrow(
-        /client\.legacy\(\) \(callbacks\) has none: give the client itself/,
+        /legacy mode \(client\.legacy\(\): callbacks, no promises\): give the client itself/,
       )
       // The client itself is taken, and works.
       let storage = createRedisSessionStorage(client, { keyPrefix: prefix })

@@ -1,6 +1,7 @@
 import { RedisSentinels } from '@x/test-kit'
 import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, it } from 'vitest'
+import { createSentinel } from 'redis'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type FailoverFigures, failOverUnderLoad } from '../../test/failover-load.ts'
 import { createRedisSessionStorage } from './redis.ts'
 
@@ -26,6 +27,39 @@ afterAll(async () => {
   redis?.disconnect()
   await topology?.stop()
 })
+
+describe('createRedisSessionStorage on a node-redis sentinel', () => {
+  it('keeps sessions through the sentinel and through a client it leases', async () => {
+    let sentinel = createSentinel({ name: topology.name, sentinelRootNodes: topology.addresses })
+    sentinel.on('error', () => {})
+    await sentinel.connect()
+    try {
+      await roundTrip(sentinel)
+      // The lease holds the sentinel's only master client until released.
+      let lease = await sentinel.acquire()
+      try {
+        await roundTrip(lease)
+      } finally {
+        lease.release()
+      }
+    } finally {
+      await sentinel.close()
+    }
+  })
+})
+
+/** Saves a session through `client`, reads it back, and ends it. */
+async function roundTrip(client: Parameters<typeof createRedisSessionStorage>[0]) {
+  let storage = createRedisSessionStorage(client, { keyPrefix: 'leased:' })
+  let session = await storage.read(null)
+  session.set('user', 'ada')
+  let id = (await storage.save(session)) as string
+  let read = await storage.read(id)
+  expect(read.get('user')).toBe('ada')
+  read.destroy()
+  await storage.save(read)
+  expect((await storage.read(id)).get('user')).toBeUndefined()
+}
 
 describe('createRedisSessionStorage behind Redis Sentinel: the master dies under load', () => {
   let figures: FailoverFigures | undefined
