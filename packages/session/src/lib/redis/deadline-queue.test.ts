@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
-import { DeadlineQueue } from './deadline-queue.ts'
+import { type Deadline, DeadlineQueue } from './deadline-queue.ts'
 
 /** How many timers this process has pending. */
 function pendingTimers(): number {
@@ -42,6 +42,35 @@ describe('DeadlineQueue', () => {
       short.add(() => resolve('timed out'))
     })
     expect(await timedOut).toBe('timed out')
+  })
+
+  it('sets one timer for commands sent one at a time, and times each out at its own deadline', async () => {
+    let before = pendingTimers()
+    let queue = new DeadlineQueue(40)
+    let platformSetTimeout = globalThis.setTimeout
+    let timersSet = 0
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      timersSet++
+      return platformSetTimeout(...args)
+    }) as typeof setTimeout
+    try {
+      for (let n = 0; n < 1000; n++) queue.settle(queue.add(() => {}))
+    } finally {
+      globalThis.setTimeout = platformSetTimeout
+    }
+    expect(timersSet).toBe(1)
+    // The timer left set once the queue emptied keeps the process alive no more.
+    expect(pendingTimers()).toBe(before)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    let entry: Deadline | undefined
+    let firedAt = new Promise<number>((resolve) => {
+      entry = queue.add(() => resolve(performance.now()))
+    })
+    // It does again while an entry is live, which times out at its own deadline, not the earlier
+    // one the timer was set for.
+    expect(pendingTimers()).toBe(before + 1)
+    expect(await firedAt).toBeGreaterThanOrEqual((entry as Deadline).at)
+    expect(pendingTimers()).toBe(before)
   })
 
   it('waits out a timeout longer than a timer takes instead of firing at once', async () => {

@@ -18,9 +18,11 @@ export interface Deadline {
  * Adding costs a clock read and an array push instead of a timer of its own (about 0.4 µs to set
  * and clear on Node, twice per session request with Redis). Entries settled at the front leave at
  * once (Redis answers a connection's commands in order); one settled further back leaves when it
- * reaches the front, or in a sweep of the list once it has doubled. The timer runs only while an
- * entry is live, so it keeps a process alive no longer than a timer per entry would. The clock is
- * monotonic: a wall-clock step changes nothing.
+ * reaches the front, or in a sweep of the list once it has doubled. The timer keeps the process
+ * alive only while an entry is live, as a timer per entry would; once none is, it is unref'd and
+ * left to run out (Node, Bun; cleared where timers cannot be unref'd, as on Deno), so a server
+ * sending one command at a time does not set and clear a timer for each (0.1 µs per command
+ * instead of 0.5 on Node 26). The clock is monotonic: a wall-clock step changes nothing.
  */
 export class DeadlineQueue {
   /** How long after it is added each entry times out, in milliseconds. */
@@ -30,6 +32,8 @@ export class DeadlineQueue {
   // The list's length at which settled entries behind a live one are swept out.
   #sweepAt = minSweep
   #timer: ReturnType<typeof setTimeout> | undefined
+  // Whether the timer is resting: unref'd and left to run out, no entry being live.
+  #resting = false
 
   /**
    * @param ms How long after it is added each entry times out, in milliseconds: finite and more
@@ -44,6 +48,7 @@ export class DeadlineQueue {
     let entry: Deadline = { at: performance.now() + this.ms, onTimeout }
     if (this.#entries.push(entry) >= this.#sweepAt) this.#sweep()
     if (this.#timer === undefined) this.#arm(this.ms)
+    else if (this.#resting) this.#wake()
     return entry
   }
 
@@ -51,14 +56,35 @@ export class DeadlineQueue {
   settle(entry: Deadline): void {
     entry.onTimeout = undefined
     this.#dropSettled()
-    if (this.#first === this.#entries.length && this.#timer !== undefined) {
+    if (this.#first === this.#entries.length && this.#timer !== undefined) this.#rest()
+  }
+
+  /**
+   * No entry is live: the timer stops keeping the process alive. Where it can be unref'd it is
+   * left to run out, so the next entry finds it set (for a time at or before its own deadline:
+   * entries are added in order, and the timer, when it fires, sets itself for the first live one);
+   * elsewhere it is cleared.
+   */
+  #rest(): void {
+    let timer = this.#timer as { unref?: () => void }
+    if (typeof timer.unref === 'function') {
+      timer.unref()
+      this.#resting = true
+    } else {
       clearTimeout(this.#timer)
       this.#timer = undefined
     }
   }
 
+  /** An entry is live again: the resting timer keeps the process alive again. */
+  #wake(): void {
+    ;(this.#timer as unknown as { ref: () => void }).ref()
+    this.#resting = false
+  }
+
   #expire(): void {
     this.#timer = undefined
+    this.#resting = false
     let now = performance.now()
     let expired: (() => void)[] = []
     let entries = this.#entries
