@@ -1,11 +1,36 @@
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
-import { describe, expect, it } from 'vitest'
-import { type Deadline, DeadlineQueue } from './deadline-queue.ts'
+import { describe, expect, it, vi } from 'vitest'
+import { DeadlineQueue } from './deadline-queue.ts'
 
-/** How many timers this process has pending. */
+/** How many timers keep this process alive (unref'd ones are not counted). */
 function pendingTimers(): number {
   return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+}
+
+/**
+ * Runs `body` in a Node process of its own, where `queue(ms)` makes a `DeadlineQueue`, and resolves
+ * to its exit code and output once it exits by itself.
+ */
+function runQueueScript(body: string): Promise<{ code: number | null; output: string }> {
+  let module = fileURLToPath(new URL('./deadline-queue.ts', import.meta.url))
+  let script = `import { DeadlineQueue } from ${JSON.stringify(module)}
+    let queue = (ms) => new DeadlineQueue(ms)
+    ${body}`
+  let child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  let output = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk
+  })
+  return new Promise((resolve, reject) => {
+    child.once('error', reject)
+    child.once('close', (code) => resolve({ code, output }))
+  })
 }
 
 describe('DeadlineQueue', () => {
@@ -26,7 +51,7 @@ describe('DeadlineQueue', () => {
     expect(fired).toEqual(['first', 'third'])
   })
 
-  it('keeps no timer once every entry is settled, and starts one for the next entry', async () => {
+  it('holds a timer that keeps the process alive only until every entry is settled, and again for the next entry', async () => {
     let before = pendingTimers()
     let queue = new DeadlineQueue(60_000)
     let entries = Array.from({ length: 3 }, () => queue.add(() => {}))
@@ -44,9 +69,8 @@ describe('DeadlineQueue', () => {
     expect(await timedOut).toBe('timed out')
   })
 
-  it('sets one timer for commands sent one at a time, and times each out at its own deadline', async () => {
-    let before = pendingTimers()
-    let queue = new DeadlineQueue(40)
+  it('sets one timer for commands sent one at a time', () => {
+    let queue = new DeadlineQueue(60_000)
     let platformSetTimeout = globalThis.setTimeout
     let timersSet = 0
     globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
@@ -59,18 +83,59 @@ describe('DeadlineQueue', () => {
       globalThis.setTimeout = platformSetTimeout
     }
     expect(timersSet).toBe(1)
-    // The timer left set once the queue emptied keeps the process alive no more.
-    expect(pendingTimers()).toBe(before)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    let entry: Deadline | undefined
-    let firedAt = new Promise<number>((resolve) => {
-      entry = queue.add(() => resolve(performance.now()))
-    })
-    // It does again while an entry is live, which times out at its own deadline, not the earlier
-    // one the timer was set for.
-    expect(pendingTimers()).toBe(before + 1)
-    expect(await firedAt).toBeGreaterThanOrEqual((entry as Deadline).at)
-    expect(pendingTimers()).toBe(before)
+  })
+
+  it('times out an entry added while the timer rests at its own deadline, not the earlier one the timer was set for', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      let queue = new DeadlineQueue(40)
+      queue.settle(queue.add(() => {}))
+      vi.advanceTimersByTime(20)
+      let fired = false
+      queue.add(() => {
+        fired = true
+      })
+      vi.advanceTimersByTime(39)
+      expect(fired).toBe(false)
+      vi.advanceTimersByTime(1)
+      expect(fired).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('keeps a process alive while an entry is live, and not once none is', async () => {
+    // Settled at once: the timer, left to run out in 60 s, must not hold the process.
+    let idle = await runQueueScript(`let q = queue(60_000)
+      q.settle(q.add(() => {}))`)
+    expect(idle).toEqual({ code: 0, output: '' })
+    // An entry added while the timer rests keeps the process alive until it times out.
+    let live = await runQueueScript(`let q = queue(1000)
+      q.settle(q.add(() => {}))
+      setImmediate(() => q.add(() => console.log('timed out')))`)
+    expect(live).toEqual({ code: 0, output: 'timed out\n' })
+  })
+
+  it('sets a timer of its own when a test swaps fake timers in or out while it rests', async () => {
+    // Set under fake timers, which are then removed: their clock never moves again.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    let queue = new DeadlineQueue(5)
+    queue.settle(queue.add(() => {}))
+    vi.useRealTimers()
+    await new Promise<void>((resolve) => queue.add(resolve))
+    // Set with the real timers, then fake ones installed: the test's clock times it out.
+    queue.settle(queue.add(() => {}))
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      let fired = false
+      queue.add(() => {
+        fired = true
+      })
+      vi.advanceTimersByTime(5)
+      expect(fired).toBe(true)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('waits out a timeout longer than a timer takes instead of firing at once', async () => {

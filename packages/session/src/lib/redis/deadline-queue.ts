@@ -20,9 +20,9 @@ export interface Deadline {
  * once (Redis answers a connection's commands in order); one settled further back leaves when it
  * reaches the front, or in a sweep of the list once it has doubled. The timer keeps the process
  * alive only while an entry is live, as a timer per entry would; once none is, it is unref'd and
- * left to run out (Node, Bun; cleared where timers cannot be unref'd, as on Deno), so a server
- * sending one command at a time does not set and clear a timer for each (0.1 µs per command
- * instead of 0.5 on Node 26). The clock is monotonic: a wall-clock step changes nothing.
+ * left to run out (Node, Bun, Deno; cleared where timers are numbers and cannot be unref'd), so a
+ * server sending one command at a time does not set and clear a timer for each (0.1 µs per
+ * command instead of 0.5 on Node 26). The clock is monotonic: a wall-clock step changes nothing.
  */
 export class DeadlineQueue {
   /** How long after it is added each entry times out, in milliseconds. */
@@ -34,6 +34,9 @@ export class DeadlineQueue {
   #timer: ReturnType<typeof setTimeout> | undefined
   // Whether the timer is resting: unref'd and left to run out, no entry being live.
   #resting = false
+  // The setTimeout and clearTimeout the timer was set with: a test's fake timers replace them.
+  #setWith: typeof setTimeout = setTimeout
+  #clearWith: typeof clearTimeout = clearTimeout
 
   /**
    * @param ms How long after it is added each entry times out, in milliseconds: finite and more
@@ -71,15 +74,24 @@ export class DeadlineQueue {
       timer.unref()
       this.#resting = true
     } else {
-      clearTimeout(this.#timer)
+      this.#clearWith(this.#timer)
       this.#timer = undefined
     }
   }
 
-  /** An entry is live again: the resting timer keeps the process alive again. */
+  /**
+   * An entry is live again: the resting timer keeps the process alive again. If the timers were
+   * replaced since it was set (a test's fake timers installed or removed: the clock it waits on
+   * may never move again), it is cleared and a timer is set with the ones in place now.
+   */
   #wake(): void {
-    ;(this.#timer as unknown as { ref: () => void }).ref()
     this.#resting = false
+    if (setTimeout === this.#setWith) {
+      ;(this.#timer as unknown as { ref: () => void }).ref()
+    } else {
+      this.#clearWith(this.#timer)
+      this.#arm(this.ms)
+    }
   }
 
   #expire(): void {
@@ -104,6 +116,8 @@ export class DeadlineQueue {
 
   /** Sets the timer; a delay past what timers take is waited for in several turns. */
   #arm(delay: number): void {
+    this.#setWith = setTimeout
+    this.#clearWith = clearTimeout
     this.#timer = setTimeout(() => this.#expire(), Math.min(delay, longestDelay))
   }
 
