@@ -24,7 +24,7 @@ let armed = false
  * Runs `task.run` between {@link sharedDelayMs} and twice that from now, from one timer that every
  * task shares: scheduling costs an array push rather than a timer of its own (about 0.4 µs to set
  * and clear on Node), and cancelling costs nothing. The timer runs only while tasks wait, and
- * never keeps a process alive by itself where the runtime can unref it (Node, Bun).
+ * never keeps a process alive by itself where the runtime can unref it (Node, Bun, Deno 2).
  */
 export function afterSharedDelay(task: DelayedTask): void {
   recent.push(task)
@@ -33,7 +33,7 @@ export function afterSharedDelay(task: DelayedTask): void {
 
 function arm(): void {
   armed = true
-  // A Timeout on Node and Bun, a number on Deno (which has no unref on it).
+  // A Timeout on Node and Bun, a Timeout-like object on Deno 2; a number where timers are numbers.
   let timer = setPlatformTimeout(tick, sharedDelayMs) as unknown as { unref?: () => void }
   timer.unref?.()
 }
