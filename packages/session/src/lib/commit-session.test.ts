@@ -73,6 +73,19 @@ function commit(
   return commitSession(request, response, session, { cookie, storage })
 }
 
+/** A response that counts the reads of its body and of its body's state. */
+class WatchedResponse extends Response {
+  bodyReads = 0
+  override get body() {
+    this.bodyReads++
+    return super.body
+  }
+  override get bodyUsed() {
+    this.bodyReads++
+    return super.bodyUsed
+  }
+}
+
 describe('commitSession', () => {
   it('answers a login on Response.redirect() with a new response carrying the cookie', async () => {
     let storage = createMemorySessionStorage()
@@ -381,6 +394,101 @@ describe('commitSession with a response it cannot copy', () => {
       expect((await readSession(storage, jar)).get('user')).toBe('ada') // still signed in
     },
   )
+
+  it.each(uncopyable.slice(1))(
+    'saves a change that keeps a server-side session’s id on %s, and sends no cookie',
+    async (_, make) => {
+      let { storage, jar } = await signedIn()
+      let session = await readSession(storage, jar)
+      session.set('cart', 3)
+      let response = await make()
+      expect(await commit(storage, session, response)).toBe(response)
+      let stored = await readSession(storage, jar)
+      expect([stored.get('user'), stored.get('cart')]).toEqual(['ada', 3])
+    },
+  )
+
+  it('refuses Response.error() for a change that keeps the id too, before saving', async () => {
+    let { storage, calls, jar } = await signedIn()
+    let session = await readSession(storage, jar)
+    session.set('cart', 3)
+    await expect(commit(storage, session, Response.error())).rejects.toThrow(
+      'the response cannot be copied to carry its cookie: it is Response.error()',
+    )
+    expect(calls).toEqual({ write: 1, delete: 0 })
+  })
+
+  it.each(uncopyable.slice(1))(
+    'refuses a new session, a new id, a destroy or a cookie session on %s, before saving',
+    async (_, make, problem) => {
+      let refused = `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`
+      let { storage, calls, jar } = await signedIn()
+      let fresh = await readSession(storage)
+      fresh.set('cart', 1)
+      await expect(commit(storage, fresh, await make())).rejects.toThrow(refused)
+      let renamed = await readSession(storage, jar)
+      renamed.regenerateId()
+      await expect(commit(storage, renamed, await make())).rejects.toThrow(refused)
+      let destroyed = await readSession(storage, jar)
+      destroyed.destroy()
+      await expect(commit(storage, destroyed, await make())).rejects.toThrow(refused)
+      expect(calls).toEqual({ write: 1, delete: 0 })
+      let cookieStorage = createCookieSessionStorage()
+      let inCookie = await readSession(cookieStorage)
+      inCookie.set('cart', 1)
+      await expect(commit(cookieStorage, inCookie, await make())).rejects.toThrow(refused)
+    },
+  )
+
+  it('reads neither the body nor its state for a change that keeps the id, unless a cookie is due', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      let { storage, jar } = await signedIn()
+      let watched = () => new WatchedResponse('ok')
+      let session = await readSession(storage, jar)
+      session.set('cart', 1)
+      let response = watched()
+      expect(await commit(storage, session, response)).toBe(response)
+      expect(response.bodyReads).toBe(0)
+      // Past the renewal: the save renews, and its cookie needs the copy.
+      vi.advanceTimersByTime(30 * 60_000)
+      let renewing = await readSession(storage, jar)
+      renewing.set('cart', 2)
+      let renewed = watched()
+      let answer = await commit(storage, renewing, renewed)
+      expect(renewed.bodyReads).toBeGreaterThan(0)
+      expect([answer === renewed, sent(answer)]).toEqual([false, jar])
+      expect(await answer.text()).toBe('ok')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('saves a renewing change on a response whose body was read, and sends its cookie at the next renewal', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      let { storage, jar } = await signedIn()
+      vi.advanceTimersByTime(30 * 60_000)
+      let session = await readSession(storage, jar)
+      session.set('cart', 1)
+      let read = new Response('read')
+      await read.text()
+      expect((await commit(storage, session, read)).headers.get('Set-Cookie')).toBeNull()
+      let next = await readSession(storage, jar)
+      expect(next.get('cart')).toBe(1)
+      next.set('cart', 2)
+      expect((await commit(storage, next, new Response('ok'))).headers.has('Set-Cookie')).toBe(
+        false,
+      )
+      // The stored session was renewed: its cookie goes out with the next renewal, a minute on.
+      vi.advanceTimersByTime(60_000)
+      let later = await readSession(storage, jar)
+      later.set('cart', 3)
+      expect(sent(await commit(storage, later, new Response('ok')))).toBe(jar)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 
   it('returns Response.error() as it is when only a renewal is due', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })

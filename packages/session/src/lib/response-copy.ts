@@ -130,12 +130,14 @@ const nullBodyStatuses = new Set([204, 205, 304])
  * Why the response cannot be copied; `null` when it can. `own`: one the caller made, which needs
  * no copy; `made`: what it was made with, so its body is not read for the copy. The status first:
  * with `@hono/node-server`'s light responses it costs nothing, where `type` or the body make a
- * full Response.
+ * full Response. `checkBody: false` leaves out whether the body was read or is locked (the checks
+ * that make a full Response of a light one).
  */
 export function copyProblem(
   response: Response,
   own: boolean,
   made: ResponseSource | undefined,
+  checkBody = true,
 ): string | null {
   let status = response.status
   if (status < 200 || status > 599) {
@@ -149,6 +151,7 @@ export function copyProblem(
       ? `its status ${status} cannot have the body given in madeWith`
       : null
   }
+  if (!checkBody) return null
   if (response.bodyUsed) return 'its body was already read'
   if (response.body?.locked) return 'its body is locked by a reader'
   return null
