@@ -8,8 +8,8 @@ import {
   headerEntries,
   type ResponseSource,
 } from './response-copy.ts'
-import { ServerStorage } from './server-storage.ts'
-import { type Data, type Session, sessionChanges, sessionRenewsAt } from './session.ts'
+import { keepsCookieOnSave } from './server-storage.ts'
+import { type Data, type Session, sessionRenewsAt } from './session.ts'
 import type { SessionStorage } from './session-storage.ts'
 import { SessionStorageError } from './session-storage-error.ts'
 import { SessionTooLargeError } from './session-too-large-error.ts'
@@ -109,12 +109,13 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  *   saved. A response without `Cache-Control` gets the `cacheControl` option.
  * - A response that cannot be copied (`Response.error()`, a body already read or locked, a status
  *   outside 200–599 such as a `101` upgrade) never carries the cookie either: a renewal waits, a
- *   changed session is a `TypeError`, before anything is saved. One exception: a change that
- *   keeps the cookie as it is (a session of this package's server-side storages, read from its
- *   store and saved under the same id) is saved on a response whose body was read or is locked,
- *   sending no cookie (a renewal's goes out with the next one). Such a change does not read the
- *   body's state before the save: on Node with `@hono/node-server`, reading it turns the
- *   adapter's light response into a full one, which it then sends as a stream.
+ *   changed session is a `TypeError`, before anything is saved. One exception: a change whose
+ *   save sends no cookie (a session of this package's server-side storages, read from its store,
+ *   saved under the same id, with neither its `userKey` value changed nor a renewal due) does not
+ *   read the body's state before the save (on Node with `@hono/node-server`, reading it turns
+ *   the adapter's light response into a full one, which it then sends as a stream). On a response
+ *   whose body was read or is locked such a change is saved and the response returned as it is:
+ *   no server can send it, so the request fails at the adapter instead.
  * - A session is committed once: committing it again after `regenerateId(true)` is an `Error`
  *   (the first commit retired the old id, so a second would save nothing and send no cookie).
  * - Over HTTPS the cookie gets `Secure` (see the `https` option).
@@ -132,8 +133,8 @@ export interface CommitSessionOptions<Values extends Data = Data, Flash extends 
  * @throws {SessionUserError} (a `TypeError`) when the `userKey` value cannot name a user; nothing
  * is saved.
  * @throws {TypeError} for a `cacheControl` option that lets shared caches in, or a changed session
- * on a response that cannot be copied (for a change that keeps a server-side session's id: only
- * for its status); nothing is saved.
+ * on a response that cannot be copied (for a change whose save sends no cookie: only for its
+ * status); nothing is saved.
  * @throws {Error} when a response a shared cache may store would carry a changed session, or for
  * a second commit after `regenerateId(true)` (nothing is saved); from devalue for a value it
  * cannot serialize (a function, a class instance).
@@ -150,18 +151,19 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   let read: HeaderEntries | undefined
   let headers = () => (read ??= headerEntries(response, options.madeWith))
   let changed = session.dirty
-  let keepsId = changed && keepsIdCookie(options.storage, session)
-  if (changed) checkBeforeSave(request, response, session, options, headers(), keepsId)
+  let keepsCookie = changed && keepsCookieOnSave(options.storage as SessionStorage, session)
+  if (changed) checkBeforeSave(request, response, session, options, headers(), keepsCookie)
   else if (renewalWaits(request, response, session, options, headers)) return response
   let value = await save(options.storage, session)
   if (changed && session.deleteId !== undefined) committedLogins.add(session)
   if (value === null) return response
   let own = isOwn(response, request)
   // Only a renewal was due (a session of another storage, or one that fell due since the check
-  // above), or a change that kept the id was saved on a response whose body cannot be copied (or
-  // found its session ended meanwhile): the cookie waits for a response that can carry it.
+  // above): its cookie waits for a response that can carry it.
   if (!changed && cannotCarry(response, own, options, headers())) return response
-  if (keepsId && copyProblem(response, own, options.madeWith) !== null) return response
+  // A change that was to send no cookie found its session ended meanwhile (the cookie that clears
+  // it) on a response whose body cannot be copied: nothing was saved, the next request finds none.
+  if (keepsCookie && copyProblem(response, own, options.madeWith) !== null) return response
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
   if (own) return addCookie(response, setCookie, cacheControl)
@@ -268,23 +270,10 @@ function cacheControlOption(options: Pick<CommitSessionOptions, 'cacheControl'>)
 }
 
 /**
- * Whether saving the changed `session` leaves its cookie as it is, but for a renewal: a session of
- * one of this package's server-side storages (the cookie holds only the id), read from its store
- * and saved under the same id, not destroyed. A renewal's cookie can wait for a later response,
- * so the save need not wait for the response to be found copyable (see {@link checkBeforeSave}).
- */
-function keepsIdCookie(storage: SessionStorage, session: Session<Data, Data>): boolean {
-  if (!(storage instanceof ServerStorage) || session.destroyed) return false
-  if (session.deleteId !== undefined) return false
-  let { originalId, createdAt } = sessionChanges(session)
-  return createdAt !== undefined && originalId === session.id
-}
-
-/**
  * The checks that must pass before a changed session is saved: after the save, a throw loses it.
- * When the save keeps the cookie as it is (`keepsId`), whether the body was read or is locked is
- * left for after the save, when a renewal's cookie needs the copy: reading it makes a full
- * Response of `@hono/node-server`'s light one, which the adapter then sends as a stream.
+ * When the save sends no cookie (`keepsCookie`, see `keepsCookieOnSave`), whether the body was
+ * read or is locked is not checked: reading it makes a full Response of `@hono/node-server`'s
+ * light one, which the adapter then sends as a stream.
  */
 function checkBeforeSave(
   request: object,
@@ -292,7 +281,7 @@ function checkBeforeSave(
   session: Session<Data, Data>,
   options: Pick<CommitSessionOptions, 'cacheControl' | 'madeWith'>,
   headers: HeaderEntries,
-  keepsId: boolean,
+  keepsCookie: boolean,
 ): void {
   cacheControlOption(options)
   if (session.deleteId !== undefined && committedLogins.has(session)) {
@@ -300,7 +289,7 @@ function checkBeforeSave(
       'commitSession(): this session was already committed after regenerateId(true); a second commit would find the old id retired, save nothing and send no cookie. Commit a session once, and send the response the first commit returned',
     )
   }
-  let problem = copyProblem(response, isOwn(response, request), options.madeWith, !keepsId)
+  let problem = copyProblem(response, isOwn(response, request), options.madeWith, !keepsCookie)
   if (problem !== null) {
     throw new TypeError(
       `commitSession(): the session changed, but the response cannot be copied to carry its cookie: ${problem}. Nothing was saved`,

@@ -175,6 +175,19 @@ export function createSessionStorage<Schema extends SessionSchema = SessionSchem
   ) as unknown as ServerSessionStorage<Schema>
 }
 
+/** The `save` of each storage made here, and the storage: see {@link keepsCookieOnSave}. */
+const ownSaves = new WeakMap<SessionStorage['save'], ServerStorage>()
+
+/**
+ * Whether saving the changed `session` leaves its cookie as it is, a second from now too: `storage`
+ * is one made here, with its own `save` (not a wrapper's), and the save keeps the session's id
+ * and changes neither its user nor its expiry (no renewal due). `commitSession` then need not check
+ * before the save that the response could carry a cookie.
+ */
+export function keepsCookieOnSave(storage: SessionStorage, session: Session): boolean {
+  return ownSaves.get(storage.save)?.keepsCookie(session) === true
+}
+
 /** What a read keeps of a record kept in memory, without a user nor an index: one object. */
 const readNothing: ReadState = Object.freeze({
   text: undefined,
@@ -214,6 +227,19 @@ export class ServerStorage {
     this.#graceMs = resolveRetiredGrace(options.retiredIdGrace)
     this.#maxPerUser = resolveMaxPerUser(options.maxSessionsPerUser)
     this.#userKey = options.userKey
+    ownSaves.set(this.save, this)
+  }
+
+  /** See {@link keepsCookieOnSave}: whether a save of the changed `session` sends no cookie. */
+  keepsCookie(session: Session): boolean {
+    if (session.destroyed || isInert(session)) return false
+    let changes = sessionChanges(session)
+    if (changes.createdAt === undefined || changes.originalId !== session.id) return false
+    let userKey = this.#userKey
+    if (userKey !== undefined && changes.values.has(userKey)) return false
+    // A second on: the save reads the clock again, and must not find the renewal due then.
+    let now = Date.now() + 1000
+    return !this.#renewalDue(session, changes, this.#readState(session), now)
   }
 
   /** The session for a cookie value: see {@link SessionStorage.read}. */
