@@ -501,6 +501,26 @@ describe('commitSession with a response it cannot copy', () => {
     expect((await readSession(storage, jar)).get('user')).toBe('ada')
   })
 
+  it('checks the save it calls: one read of storage.save serves the check and the save', async () => {
+    let { storage, jar } = await signedIn()
+    let reads = 0
+    let rotating = (session: Session) => {
+      session.regenerateId(true)
+      return storage.save(session)
+    }
+    // Its own save on the first read, a wrapper that changes the id on later ones.
+    let shifty: SessionStorage = Object.create(storage, {
+      save: { get: () => (reads++ === 0 ? storage.save : rotating) },
+    })
+    let session = await readSession(storage, jar)
+    session.set('cart', 1)
+    let locked = new Response('locked')
+    locked.body?.getReader()
+    expect(await commit(shifty, session, locked)).toBe(locked)
+    expect(reads).toBe(1)
+    expect((await readSession(storage, jar)).get('cart')).toBe(1)
+  })
+
   it('checks the body before saving with a storage whose save the app wrapped', async () => {
     let { storage, calls, jar } = await signedIn()
     // Say, an app that rotates ids on its own schedule: its save may send a new cookie.

@@ -151,10 +151,13 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   let read: HeaderEntries | undefined
   let headers = () => (read ??= headerEntries(response, options.madeWith))
   let changed = session.dirty
-  let keepsCookie = changed && keepsCookieOnSave(options.storage as SessionStorage, session)
+  // Read once: what is checked is what saves.
+  let storage = options.storage as SessionStorage
+  let saveWith = storage.save
+  let keepsCookie = changed && keepsCookieOnSave(saveWith, session)
   if (changed) checkBeforeSave(request, response, session, options, headers(), keepsCookie)
   else if (renewalWaits(request, response, session, options, headers)) return response
-  let value = await save(options.storage, session)
+  let value = await save(storage, saveWith, session)
   if (changed && session.deleteId !== undefined) committedLogins.add(session)
   if (value === null) return response
   let own = isOwn(response, request)
@@ -162,7 +165,8 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   // above): its cookie waits for a response that can carry it.
   if (!changed && cannotCarry(response, own, options, headers())) return response
   // A change that was to send no cookie found its session ended meanwhile (the cookie that clears
-  // it) on a response whose body cannot be copied: nothing was saved, the next request finds none.
+  // it: nothing was saved, the next request finds none), or renewed after a clock step of more than
+  // a second since the check, on a response whose body cannot be copied: it goes out as it is.
   if (keepsCookie && copyProblem(response, own, options.madeWith) !== null) return response
   let cacheControl = cacheControlOption(options)
   let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
@@ -214,9 +218,13 @@ function cannotCarry(
   )
 }
 
-async function save(storage: SessionStorage, session: Session<Data, Data>): Promise<string | null> {
+async function save(
+  storage: SessionStorage,
+  saveWith: SessionStorage['save'],
+  session: Session<Data, Data>,
+): Promise<string | null> {
   try {
-    return await storage.save(session)
+    return await saveWith.call(storage, session)
   } catch (error) {
     // The app's mistakes pass through as they are (a 500); anything else is an outage (a 503).
     let appError =

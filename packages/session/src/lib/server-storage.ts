@@ -179,13 +179,13 @@ export function createSessionStorage<Schema extends SessionSchema = SessionSchem
 const ownSaves = new WeakMap<SessionStorage['save'], ServerStorage>()
 
 /**
- * Whether saving the changed `session` leaves its cookie as it is, a second from now too: `storage`
- * is one made here, with its own `save` (not a wrapper's), and the save keeps the session's id
+ * Whether `save(session)` leaves the changed session's cookie as it is, a second from now too:
+ * `save` is the own `save` of a storage made here (not a wrapper's), and it keeps the session's id
  * and changes neither its user nor its expiry (no renewal due). `commitSession` then need not check
  * before the save that the response could carry a cookie.
  */
-export function keepsCookieOnSave(storage: SessionStorage, session: Session): boolean {
-  return ownSaves.get(storage.save)?.keepsCookie(session) === true
+export function keepsCookieOnSave(save: SessionStorage['save'], session: Session): boolean {
+  return ownSaves.get(save)?.keepsCookie(session) === true
 }
 
 /** What a read keeps of a record kept in memory, without a user nor an index: one object. */
