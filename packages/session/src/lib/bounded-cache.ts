@@ -37,6 +37,14 @@ export class BoundedCache<Value> {
     return value
   }
 
+  /**
+   * The value stored under `key`, without moving it to the young generation: in a cache whose
+   * entries are read at most once or twice, reads then do not push other entries out.
+   */
+  peek(key: string): Value | undefined {
+    return this.#young.entries.get(key) ?? this.#old.entries.get(key)
+  }
+
   /** Stores `value` under `key`; one heavier than half of `maxWeight` is not stored. */
   set(key: string, value: Value): void {
     let weight = this.#weigh(key, value)

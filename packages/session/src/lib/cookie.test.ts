@@ -377,6 +377,77 @@ describe('Cookie.parse of a value seen before', () => {
     }
   })
 
+  it('keeps the values it writes apart: 600 of them push out no value a client sent', async () => {
+    let cookie = reader()
+    let theirs = sent(await writer().serialize('theirs'))
+    expect(await cookie.parse(theirs)).toBe('theirs')
+    for (let index = 0; index < 600; index++) await cookie.serialize(`written ${index}`)
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      expect(await cookie.parse(theirs)).toBe('theirs')
+      expect(hmac).not.toHaveBeenCalled()
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('knows a value it wrote when it comes back within 32 writes, and forgets it after 64', async () => {
+    let cookie = reader()
+    let mine = sent(await cookie.serialize('mine'))
+    let written = 0
+    let writeOthers = async (count: number) => {
+      for (let index = 0; index < count; index++) await cookie.serialize(`other ${written++}`)
+    }
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      await writeOthers(32)
+      hmac.mockClear()
+      expect(await cookie.parse(mine)).toBe('mine')
+      expect(hmac).not.toHaveBeenCalled()
+      // Found or not, it leaves 64 writes after its own.
+      await writeOthers(32)
+      hmac.mockClear()
+      expect(await cookie.parse(mine)).toBe('mine')
+      expect(hmac).toHaveBeenCalledTimes(1)
+      // Verified, it is now kept with the values clients sent: writes no longer push it out.
+      await writeOthers(600)
+      hmac.mockClear()
+      expect(await cookie.parse(mine)).toBe('mine')
+      expect(hmac).not.toHaveBeenCalled()
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('knows the value each of 20 clients was given last, with the others reading theirs between', async () => {
+    let cookie = reader()
+    let clients = await Promise.all(
+      Array.from({ length: 20 }, async (_, client) => sent(await cookie.serialize(`${client}:0`))),
+    )
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      for (let round = 1; round <= 20; round++) {
+        for (let [client, header] of clients.entries()) {
+          expect(await cookie.parse(header)).toBe(`${client}:${round - 1}`)
+          clients[client] = sent(await cookie.serialize(`${client}:${round}`))
+        }
+      }
+      // Each new value is signed once; none is verified.
+      expect(hmac).toHaveBeenCalledTimes(20 * 20)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
+  it('refuses a payload swapped under the HMAC of a value it verified before', async () => {
+    let cookie = reader()
+    let header = sent(await writer().serialize('role=user'))
+    expect(await cookie.parse(header)).toBe('role=user')
+    let signature = header.slice(header.lastIndexOf('.'))
+    let swapped = `s=${Buffer.from('role=admin').toString('base64url')}${signature}`
+    expect(await cookie.parse(swapped)).toBeNull()
+  })
+
   it('reads back what UTF-8 carries of a value it wrote, as any other reader does', async () => {
     let cookie = reader()
     let header = sent(await cookie.serialize('lone \uD800 surrogate'))

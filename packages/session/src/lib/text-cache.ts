@@ -7,10 +7,17 @@ interface Entry<Value> {
 
 /** How a {@link TextCache} finds and weighs its entries. */
 export interface TextCacheOptions<Value> {
-  /** The most entries kept. */
+  /** The most entries kept of texts clients sent (see {@link TextCache.set}). */
   maxEntries: number
-  /** The most weight kept, in all. */
+  /**
+   * The most entries kept of texts written here (see {@link TextCache.setWritten}), apart from
+   * those clients sent.
+   */
+  maxWrittenEntries: number
+  /** The most weight kept of texts clients sent, in all. */
   maxWeight: number
+  /** The most weight kept of texts written here, in all. */
+  maxWrittenWeight: number
   /**
    * A short key for `text`, a few dozen of its characters (say its last 43): a lookup hashes the
    * key, not the text. Texts that share a key replace each other.
@@ -25,26 +32,47 @@ export interface TextCacheOptions<Value> {
  * of up to 4 KB): an entry is found by a short key made from its text, and a hit needs the whole
  * text to be equal too, so a lookup costs a hash of a few dozen characters and one comparison,
  * never a hash of the whole text.
+ *
+ * Texts written here (a value a save gave, which the client sends back on its next request, if
+ * it comes soon) are kept apart from texts clients sent, in a cache of their own, in the order
+ * they were written: a server under
+ * load writes a new text on every save, and most are never read here again (the client's next
+ * request comes after thousands of others'), so they would push out the texts clients do send
+ * again (the requests of a page, or of a session that did not change), and everything a cache
+ * holds is alive at the engine's next young-generation collection, which copies it.
  */
 export class TextCache<Value> {
-  #cache: BoundedCache<Entry<Value>>
+  #sent: BoundedCache<Entry<Value>>
+  #written: BoundedCache<Entry<Value>>
   #keyOf: (text: string) => string
 
   constructor(options: TextCacheOptions<Value>) {
-    this.#keyOf = options.keyOf
-    this.#cache = new BoundedCache(options.maxEntries, options.maxWeight, (_, entry) =>
-      options.weigh(entry.text, entry.value),
-    )
+    let { maxEntries, maxWrittenEntries, maxWeight, maxWrittenWeight, keyOf, weigh } = options
+    let weighEntry = (_: string, entry: Entry<Value>) => weigh(entry.text, entry.value)
+    this.#keyOf = keyOf
+    this.#sent = new BoundedCache(maxEntries, maxWeight, weighEntry)
+    this.#written = new BoundedCache(maxWrittenEntries, maxWrittenWeight, weighEntry)
   }
 
   /** The value stored for `text`, or `undefined`. */
   get(text: string): Value | undefined {
-    let entry = this.#cache.get(this.#keyOf(text))
+    let key = this.#keyOf(text)
+    let entry = this.#sent.get(key)
+    if (entry?.text === text) return entry.value
+    // Not moved when found: only writes move this cache along, so a value written is found for
+    // the next 32 to 64 writes however many others are read meanwhile; one still in use after
+    // that is missed once, and then kept with the texts clients sent.
+    entry = this.#written.peek(key)
     return entry?.text === text ? entry.value : undefined
   }
 
-  /** Stores `value` for `text`. */
+  /** Stores `value` for `text`, a text a client sent. */
   set(text: string, value: Value): void {
-    this.#cache.set(this.#keyOf(text), { text, value })
+    this.#sent.set(this.#keyOf(text), { text, value })
+  }
+
+  /** Stores `value` for `text`, a text written here, in the cache of written texts. */
+  setWritten(text: string, value: Value): void {
+    this.#written.set(this.#keyOf(text), { text, value })
   }
 }

@@ -135,6 +135,38 @@ describe('createCookieSessionStorage', () => {
     }
   })
 
+  it('keeps a cookie a client sent parsed while 300 other sessions save', async () => {
+    let writer = createCookieSessionStorage()
+    let session = await writer.read(null)
+    session.set('cart', ['A-1'])
+    let value = (await writer.save(session)) as string
+    // Another process: it parses the cookie it did not write, then serves other users.
+    let storage = createCookieSessionStorage()
+    expect((await storage.read(value)).get('cart')).toEqual(['A-1'])
+    for (let user = 0; user < 300; user++) {
+      let other = await storage.read(null)
+      other.set('user', user)
+      await storage.save(other)
+    }
+    let parse = vi.spyOn(JSON, 'parse')
+    expect((await storage.read(value)).get('cart')).toEqual(['A-1'])
+    expect(parse).not.toHaveBeenCalled()
+  })
+
+  it('parses a long value sharing its start and end with one read before, and reads its own data', async () => {
+    let writer = createCookieSessionStorage()
+    let session = await writer.read(null)
+    session.set('role', 'user')
+    session.set('notes', 'n'.repeat(300))
+    let value = (await writer.save(session)) as string
+    let storage = createCookieSessionStorage()
+    expect((await storage.read(value)).get('role')).toBe('user')
+    // Only a signed cookie can carry it; the storage alone must still tell the two apart.
+    let other = value.replace('"user"', '"root"')
+    expect(other.slice(0, 32) + other.slice(-32)).toBe(value.slice(0, 32) + value.slice(-32))
+    expect((await storage.read(other)).get('role')).toBe('root')
+  })
+
   it('writes plain JSON data as JSON after the tag J, and reads values of earlier versions', async () => {
     let storage = createCookieSessionStorage()
     let session = await storage.read(null)

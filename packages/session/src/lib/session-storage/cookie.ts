@@ -1,4 +1,9 @@
-import { cachedValuesPerCookie, maxCookieSize, maxRememberedSignedLength } from '../cookie.ts'
+import {
+  cachedValuesPerCookie,
+  cachedWrittenValuesPerCookie,
+  maxCookieSize,
+  maxRememberedSignedLength,
+} from '../cookie.ts'
 import { keepRecord } from '../record-copy.ts'
 import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
@@ -21,8 +26,10 @@ const encoder = new TextEncoder()
 /**
  * The cookie values a storage keeps parsed: a browser sends the value it was given back on each
  * request until the next save, and parsing it again would cost more than the rest of the read. At
- * most as many as a cookie's own caches ({@link cachedValuesPerCookie}, for the same reason: its
- * young-generation pauses), and 512 Ki characters of values in all.
+ * most as many as a cookie's own caches, for the same reason (its young-generation pauses): of the
+ * values read, {@link cachedValuesPerCookie} and 512 Ki characters in all; of the values saved,
+ * kept apart so that saves do not push out values clients send again, at most
+ * {@link cachedWrittenValuesPerCookie} and 128 Ki characters.
  *
  * A value of up to 256 characters is its own key: values parallel requests of one session saved
  * in the same millisecond differ only in their data, anywhere in it, and must not replace each
@@ -35,7 +42,9 @@ const encoder = new TextEncoder()
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
+  maxWrittenEntries: cachedWrittenValuesPerCookie,
   maxWeight: 512 * 1024,
+  maxWrittenWeight: 128 * 1024,
   keyOf: (value: string) =>
     value.length <= maxRememberedSignedLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
   // A layout holds two numbers an entry: about as much memory as 8 characters.
@@ -132,7 +141,7 @@ export function createCookieSessionStorage<Schema extends SessionSchema = Sessio
     let size = value.length * 3 <= maxCookieSize ? value.length : encoder.encode(value).length
     if (size > maxCookieSize) throw new SessionTooLargeError(session, size, maxCookieSize)
     // The record was made for this save (by applyChanges): kept, its values copied.
-    parsed.set(value, { record: keepRecord(record, base, true), written })
+    parsed.setWritten(value, { record: keepRecord(record, base, true), written })
     return value
   }
 
