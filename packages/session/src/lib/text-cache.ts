@@ -35,11 +35,11 @@ export interface TextCacheOptions<Value> {
  *
  * Texts written here (a value a save gave, which the client sends back on its next request, if
  * it comes soon) are kept apart from texts clients sent, in a cache of their own, in the order
- * they were written: a server under
- * load writes a new text on every save, and most are never read here again (the client's next
- * request comes after thousands of others'), so they would push out the texts clients do send
- * again (the requests of a page, or of a session that did not change), and everything a cache
- * holds is alive at the engine's next young-generation collection, which copies it.
+ * they were written: a server under load writes a new text on every save, and most are never
+ * read here again (the client's next request comes after thousands of others'), so they would
+ * push out the texts clients do send again (the requests of a page, or of a session that did not
+ * change), and everything a cache holds is alive at the engine's next young-generation
+ * collection, which copies it.
  */
 export class TextCache<Value> {
   #sent: BoundedCache<Entry<Value>>
@@ -60,8 +60,8 @@ export class TextCache<Value> {
     let entry = this.#sent.get(key)
     if (entry?.text === text) return entry.value
     // Not moved when found: only writes move this cache along, so a value written is found for
-    // the next 32 to 64 writes however many others are read meanwhile; one still in use after
-    // that is missed once, and then kept with the texts clients sent.
+    // the next half to all of `maxWrittenEntries` writes however many others are read meanwhile;
+    // one still in use after that is missed once, and then kept with the texts clients sent.
     entry = this.#written.peek(key)
     return entry?.text === text ? entry.value : undefined
   }
