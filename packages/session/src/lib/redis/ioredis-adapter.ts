@@ -89,16 +89,44 @@ export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
  * Refuses a connection that reads integers as strings.
  *
  * @throws {TypeError} when `stringNumbers` is on (ioredis takes any truthy value, `'false'` from a
- * url too).
+ * url too): in a `Redis`'s options, a `Cluster`'s `redisOptions`, or one of its startup nodes.
  */
 function checkNumbers(redis: IoredisConnection): void {
   let cluster = redis.isCluster === true
   let options = cluster ? redis.options?.redisOptions : redis.options
-  if (!options?.stringNumbers) return
   let instead = cluster
     ? 'a Cluster made without redisOptions.stringNumbers'
     : 'redis.duplicate({ stringNumbers: false })'
+  if (cluster && startupNodesOf(redis).some(readsStringNumbers)) {
+    instead = 'a Cluster whose startup nodes do not set stringNumbers (an option or a url query)'
+  } else if (!options?.stringNumbers) return
   throw new TypeError(
     `createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers); give ${instead}`,
   )
+}
+
+/**
+ * A `Cluster`'s startup nodes as given (urls, ports or option objects), whose own options win over
+ * `redisOptions` for their connections. ioredis declares the field private to TypeScript; where it
+ * is missing (another version) nothing is checked here, and a save fails on the script's reply
+ * instead.
+ */
+function startupNodesOf(redis: IoredisConnection): readonly unknown[] {
+  let nodes = (redis as { startupNodes?: unknown }).startupNodes
+  return Array.isArray(nodes) ? nodes : []
+}
+
+/** Whether a `Cluster` startup node (a url, a port or options) turns `stringNumbers` on. */
+function readsStringNumbers(node: unknown): boolean {
+  if (typeof node === 'object' && node !== null) {
+    return Boolean((node as { stringNumbers?: unknown }).stringNumbers)
+  }
+  if (typeof node !== 'string') return false
+  try {
+    // As ioredis parses it: a url without a scheme is read as `host:port?query`.
+    let url = new URL(node.includes('://') ? node : `redis://${node}`)
+    return Boolean(url.searchParams.get('stringNumbers'))
+  } catch {
+    return false
+  }
 }

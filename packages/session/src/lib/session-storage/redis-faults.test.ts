@@ -418,7 +418,14 @@ describe('createRedisSessionStorage(ioredis client made with stringNumbers: true
       lazyConnect: true,
       redisOptions: { stringNumbers: true },
     })
-    for (let client of [redis, fromUrl, cluster]) {
+    // A startup node's own options, a url's query too, win over redisOptions for its connection.
+    let nodeUrl = new Cluster(['127.0.0.1:1', 'redis://127.0.0.1:2?stringNumbers=true'], {
+      lazyConnect: true,
+    })
+    // ioredis's types leave a node's other options out; JavaScript passes them all the same.
+    let node = { host: '127.0.0.1', port: 1, stringNumbers: true }
+    let nodeOptions = new Cluster([node], { lazyConnect: true })
+    for (let client of [redis, fromUrl, cluster, nodeUrl, nodeOptions]) {
       expect(() => createRedisSessionStorage(client, { keyPrefix: prefix })).toThrow(
         /reads integers as strings \(stringNumbers\)/,
       )
@@ -427,7 +434,13 @@ describe('createRedisSessionStorage(ioredis client made with stringNumbers: true
     // The way out the error names is taken.
     let duplicate = redis.duplicate({ stringNumbers: false, lazyConnect: true })
     expect(() => createRedisSessionStorage(duplicate, { keyPrefix: prefix })).not.toThrow()
-    for (let client of [redis, fromUrl, cluster, duplicate]) client.disconnect()
+    let plainNodes = new Cluster(['127.0.0.1:1', 'redis://127.0.0.1:2?db=0', 3], {
+      lazyConnect: true,
+    })
+    expect(() => createRedisSessionStorage(plainNodes, { keyPrefix: prefix })).not.toThrow()
+    for (let client of [redis, fromUrl, cluster, nodeUrl, nodeOptions, duplicate, plainNodes]) {
+      client.disconnect()
+    }
   })
 })
 
