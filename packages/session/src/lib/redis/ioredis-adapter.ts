@@ -17,7 +17,11 @@ export interface IoredisConnection {
    * A `Redis`'s options (a `Cluster`'s hold its connections' as `redisOptions`); from a url's
    * query, `stringNumbers` is a string, on when truthy.
    */
-  readonly options?: { stringNumbers?: unknown; redisOptions?: { stringNumbers?: unknown } }
+  readonly options?: {
+    stringNumbers?: unknown
+    redisOptions?: { stringNumbers?: unknown }
+    natMap?: unknown
+  }
   /** Connects a `lazyConnect` connection. */
   connect(): Promise<void>
   /** `HGETALL`. */
@@ -88,20 +92,35 @@ export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
 /**
  * Refuses a connection that reads integers as strings.
  *
- * @throws {TypeError} when `stringNumbers` is on (ioredis takes any truthy value, `'false'` from a
- * url too): in a `Redis`'s options, a `Cluster`'s `redisOptions`, or one of its startup nodes.
+ * @throws {TypeError} when `stringNumbers` is on (ioredis takes any non-empty value, `'false'` and
+ * `'0'` from a url too): in a `Redis`'s options, or in a `Cluster`'s `redisOptions`, one of its
+ * startup nodes or an entry of an object `natMap` (a node's own options win over `redisOptions`
+ * for its connection; a function `natMap` cannot be checked). Names every place it is set, startup
+ * nodes by their index (a url may hold a password).
  */
 function checkNumbers(redis: IoredisConnection): void {
-  let cluster = redis.isCluster === true
-  let options = cluster ? redis.options?.redisOptions : redis.options
-  let instead = cluster
-    ? 'a Cluster made without redisOptions.stringNumbers'
-    : 'redis.duplicate({ stringNumbers: false })'
-  if (cluster && startupNodesOf(redis).some(readsStringNumbers)) {
-    instead = 'a Cluster whose startup nodes do not set stringNumbers (an option or a url query)'
-  } else if (!options?.stringNumbers) return
+  let places: string[] = []
+  if (redis.isCluster !== true) {
+    if (redis.options?.stringNumbers) places.push('its options')
+  } else {
+    if (redis.options?.redisOptions?.stringNumbers) places.push('redisOptions')
+    startupNodesOf(redis).forEach((node, index) => {
+      if (readsStringNumbers(node)) places.push(`startup node ${index}`)
+    })
+    let natMap = redis.options?.natMap
+    if (typeof natMap === 'object' && natMap !== null) {
+      for (let [address, node] of Object.entries(natMap)) {
+        if (readsStringNumbers(node)) places.push(`natMap[${JSON.stringify(address)}]`)
+      }
+    }
+  }
+  if (places.length === 0) return
+  let instead =
+    redis.isCluster === true
+      ? 'a Cluster with stringNumbers in none of them'
+      : 'redis.duplicate({ stringNumbers: false })'
   throw new TypeError(
-    `createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers); give ${instead}`,
+    `createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers, in ${places.join(', ')}); give ${instead}: remove the option, as ioredis reads any non-empty value as on, 'false' and '0' in a url too`,
   )
 }
 
@@ -116,16 +135,36 @@ function startupNodesOf(redis: IoredisConnection): readonly unknown[] {
   return Array.isArray(nodes) ? nodes : []
 }
 
-/** Whether a `Cluster` startup node (a url, a port or options) turns `stringNumbers` on. */
+/**
+ * Whether a `Cluster` node (a url, a port or options) turns `stringNumbers` on, read as ioredis 6
+ * reads it: an object's own enumerable properties; a path starting with one `/` as a socket path
+ * whose query follows the first `?`; a string starting with `redis://` or `rediss://` (any case)
+ * as a url, any other as `host:port?query`; the last value of a repeated key. A node that throws
+ * while read counts as off (ioredis fails on it when it connects).
+ */
 function readsStringNumbers(node: unknown): boolean {
-  if (typeof node === 'object' && node !== null) {
-    return Boolean((node as { stringNumbers?: unknown }).stringNumbers)
-  }
-  if (typeof node !== 'string') return false
   try {
-    // As ioredis parses it: a url without a scheme is read as `host:port?query`.
-    let url = new URL(node.includes('://') ? node : `redis://${node}`)
-    return Boolean(url.searchParams.get('stringNumbers'))
+    if (typeof node === 'object' && node !== null) {
+      return (
+        Object.prototype.propertyIsEnumerable.call(node, 'stringNumbers') &&
+        Boolean((node as { stringNumbers?: unknown }).stringNumbers)
+      )
+    }
+    if (typeof node !== 'string') return false
+    let query: URLSearchParams
+    if (node.startsWith('/') && !node.startsWith('//')) {
+      let at = node.indexOf('?')
+      if (at === -1) return false
+      query = new URLSearchParams(node.slice(at + 1))
+    } else {
+      let href = /^rediss?:\/\//i.test(node)
+        ? node
+        : node.startsWith('//')
+          ? `redis:${node}`
+          : `redis://${node}`
+      query = new URL(href).searchParams
+    }
+    return Boolean(query.getAll('stringNumbers').at(-1))
   } catch {
     return false
   }

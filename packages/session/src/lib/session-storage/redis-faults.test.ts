@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { eventually, RedisServer, withServer } from '@x/test-kit'
 import { Cluster, Redis } from 'ioredis'
 import { createClient } from 'redis'
@@ -427,7 +428,7 @@ describe('createRedisSessionStorage(ioredis client made with stringNumbers: true
     let nodeOptions = new Cluster([node], { lazyConnect: true })
     for (let client of [redis, fromUrl, cluster, nodeUrl, nodeOptions]) {
       expect(() => createRedisSessionStorage(client, { keyPrefix: prefix })).toThrow(
-        /reads integers as strings \(stringNumbers\)/,
+        /reads integers as strings \(stringNumbers, in /,
       )
       expect(client.status).toBe('wait')
     }
@@ -440,6 +441,67 @@ describe('createRedisSessionStorage(ioredis client made with stringNumbers: true
     expect(() => createRedisSessionStorage(plainNodes, { keyPrefix: prefix })).not.toThrow()
     for (let client of [redis, fromUrl, cluster, nodeUrl, nodeOptions, duplicate, plainNodes]) {
       client.disconnect()
+    }
+  })
+})
+
+describe('createRedisSessionStorage(ioredis Cluster with stringNumbers in a node)', () => {
+  // ioredis's own reading of a startup node: its options for that node's connection.
+  const ioredisRequire = createRequire(import.meta.resolve('ioredis'))
+  const { normalizeNodeOptions } = ioredisRequire('./cluster/util.js') as {
+    normalizeNodeOptions: (nodes: unknown[]) => { stringNumbers?: unknown }[]
+  }
+  const nodes: unknown[] = [
+    '127.0.0.1:7000?stringNumbers=1',
+    '127.0.0.1:7000?stringNumbers=0',
+    'REDIS://127.0.0.1:7000?stringNumbers=false',
+    'rediss://127.0.0.1:7000?stringNumbers=1',
+    '//127.0.0.1:7000?stringNumbers=1',
+    '/tmp/a#b.sock?stringNumbers=1',
+    '/tmp/s?db=1#&stringNumbers=1',
+    '127.0.0.1:7000?stringNumbers=',
+    '127.0.0.1:7000?stringNumbers',
+    '127.0.0.1:7000?stringNumbers=&stringNumbers=1',
+    '127.0.0.1:7000?stringNumbers=1&stringNumbers=',
+    '127.0.0.1:7000?string%4Eumbers=1',
+    '127.0.0.1:7000?StringNumbers=1',
+    '10.0.0.5:7000?connectionName=app://svc&stringNumbers=1',
+    '[::1]:7000?stringNumbers=1',
+    '127.0.0.1:7000',
+    7000,
+    { host: '127.0.0.1', port: 7000, stringNumbers: '' },
+    { host: '127.0.0.1', port: 7000, stringNumbers: 1 },
+    Object.create({ stringNumbers: true }),
+  ]
+
+  it.each(nodes.map((node) => [JSON.stringify(node) ?? String(node), node]))(
+    'refuses startup node %s exactly when ioredis turns stringNumbers on for it',
+    (_, node) => {
+      let on = Boolean(normalizeNodeOptions([node])[0]?.stringNumbers)
+      let cluster = new Cluster(['127.0.0.1:1', node as string], { lazyConnect: true })
+      try {
+        let create = () => createRedisSessionStorage(cluster, { keyPrefix: prefix })
+        if (on) expect(create).toThrow(/\(stringNumbers, in startup node 1\); give a Cluster/)
+        else expect(create).not.toThrow()
+      } finally {
+        cluster.disconnect()
+      }
+    },
+  )
+
+  it('names every place it is set: redisOptions and an object natMap too', () => {
+    let mapped = { host: '127.0.0.1', port: 7001, stringNumbers: true }
+    let cluster = new Cluster(['127.0.0.1:1'], {
+      lazyConnect: true,
+      redisOptions: { stringNumbers: true },
+      natMap: { '10.0.0.1:7001': mapped },
+    })
+    try {
+      expect(() => createRedisSessionStorage(cluster, { keyPrefix: prefix })).toThrow(
+        'reads integers as strings (stringNumbers, in redisOptions, natMap["10.0.0.1:7001"]); give a Cluster with stringNumbers in none of them',
+      )
+    } finally {
+      cluster.disconnect()
     }
   })
 })

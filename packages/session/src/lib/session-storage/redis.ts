@@ -27,8 +27,8 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
    * (`createClient`, connected) or cluster (`createCluster`), or any {@link RedisSessionClient}.
    * A node-redis client made with a `typeMapping` is used through `withTypeMapping({})`
    * (node-redis's default types), one without as it is; an ioredis client with `stringNumbers` on
-   * (in its options, a `Cluster`'s `redisOptions` or one of its startup nodes, a url's query too)
-   * is a `TypeError` (ioredis cannot turn it off per command). `close()` leaves it open: it is
+   * (in its options, a `Cluster`'s `redisOptions`, one of its startup nodes or an entry of an
+   * object `natMap`, a url's query too) is a `TypeError` (ioredis cannot turn it off per command). `close()` leaves it open: it is
    * yours. Configure it to fail fast (ioredis:
    * `enableOfflineQueue: false, maxRetriesPerRequest: 0`; node-redis: `disableOfflineQueue: true`),
    * or requests wait up to `commandTimeout` while Redis is down.
@@ -89,7 +89,7 @@ export type RedisSessionStorage<Schema extends SessionSchema = SessionSchema> =
  * const storage = createRedisSessionStorage(redis, { ttl: 60 * 60 * 24 })
  * @throws {TypeError} unless exactly one of `url` and `client` is given, for a client that is
  * neither ioredis nor node-redis, for an ioredis client made with `stringNumbers` on (a
- * `Cluster` in its `redisOptions` or a startup node), a
+ * `Cluster` in its `redisOptions`, a startup node or an object `natMap`), a
  * node-redis one in legacy mode (`client.legacy()`) or with a `typeMapping` and no
  * `withTypeMapping`, or for invalid options.
  */
