@@ -76,7 +76,7 @@ export const cachedValuesPerCookie = 256
  * generation per request (`--trace-gc-nvp`, `pnpm bench`'s counter with the cookie storage on
  * Node 26: 92 to 102 bytes against 25 to 33), and young-generation pauses took about 0.9 ms
  * against 0.5 (medians). Their weight is bounded too (128 Ki characters for a cookie's cache of
- * verified values): of values over about 1.5 KB, fewer are kept (18 to 36 near the 4 KB limit).
+ * verified values): of values over about 1.5 KB, fewer are kept (9 to 18 near the 4 KB limit).
  */
 export const cachedWrittenValuesPerCookie = 64
 
