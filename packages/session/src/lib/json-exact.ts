@@ -7,14 +7,25 @@ import { isThenable } from './thenable.ts'
  * `Array.prototype`), neither with a `then` method, strings, finite numbers other than `-0`,
  * booleans and `null`, each object reached once (no repeated or cyclic references), nested at
  * most `maxWrittenDepth` objects deep. `false` for anything else (`undefined`, a Date, a Map, a
- * deeper value...), which devalue writes, or refuses as it always did.
+ * deeper value...), which devalue writes, or refuses as it always did; `false` for everything
+ * while a prototype holds a `toJSON` (see {@link jsonIgnoresPrototypes}).
  */
 export function isJsonExact(value: unknown): boolean {
+  if (!jsonIgnoresPrototypes()) return false
   try {
     return exact(value, new Set(), 0)
   } catch {
     return false
   }
+}
+
+/**
+ * Whether `JSON.stringify` writes plain objects and arrays as they are: `false` once other code
+ * (prototype pollution, say) put a `toJSON` on `Object.prototype` or `Array.prototype`, which JSON
+ * would call on every object and write what it returns in its place. devalue never calls it.
+ */
+export function jsonIgnoresPrototypes(): boolean {
+  return !('toJSON' in Object.prototype) && !('toJSON' in Array.prototype)
 }
 
 /** `depth`: how many objects `value` is inside. */

@@ -1,4 +1,5 @@
 import { type EntryLayout, plainEntry } from './devalue-writer.ts'
+import { jsonIgnoresPrototypes } from './json-exact.ts'
 import {
   isJsonNumber,
   jsonValuesText,
@@ -71,7 +72,7 @@ function patchJson(
   record: SessionRecord,
   changed: Iterable<string>,
 ): RecordText | undefined {
-  if (!isJsonNumber(record.touchedAt)) return undefined
+  if (!isJsonNumber(record.touchedAt) || !jsonIgnoresPrototypes()) return undefined
   let values = record.values
   for (let key of changed) {
     // A key removed is left out; `__proto__` is not a session key (and not one JSON reads back).

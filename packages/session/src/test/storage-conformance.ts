@@ -136,6 +136,34 @@ function itKeepsValues(factory: StorageFactory): void {
     })
   })
 
+  it('stores what the session holds while other code has put a toJSON on the prototypes', async () => {
+    let browser = new Browser(factory(), cookie)
+    let injected = () => ({ role: 'admin' })
+    try {
+      for (let prototype of [Object.prototype, Array.prototype]) {
+        Object.defineProperty(prototype, 'toJSON', { value: injected, configurable: true })
+      }
+      await browser.request((session) => {
+        session.set('role', 'user')
+        session.set('cart', [{ sku: 'A-1', quantity: 2 }])
+        session.set('count', 1)
+      })
+      // A counter alone changed: the save that rewrites only what changed.
+      await browser.request((session) => session.set('count', 2))
+    } finally {
+      for (let prototype of [Object.prototype, Array.prototype]) {
+        delete (prototype as { toJSON?: unknown }).toJSON
+      }
+    }
+    await browser.request((session) => {
+      expect(session.data[0]).toEqual({
+        role: 'user',
+        cart: [{ sku: 'A-1', quantity: 2 }],
+        count: 2,
+      })
+    })
+  })
+
   it('refuses at save a value devalue cannot serialize, such as a function', async () => {
     let storage = factory()
     let session = await storage.read(null)

@@ -84,9 +84,9 @@ export function rowChanges(session: Session, stored: boolean): RowChanges {
   }
   return {
     setValues: serialized(set),
-    removedValues: JSON.stringify(removed),
+    removedValues: jsonStrings(removed),
     setFlash: serialized([...changes.newFlash]),
-    removedFlash: JSON.stringify([...changes.readFlash]),
+    removedFlash: jsonStrings(changes.readFlash),
   }
 }
 
@@ -110,10 +110,21 @@ export function storedText(values: Data, key: string): string | null {
   return Object.hasOwn(values, key) ? devalue.stringify(values[key]) : null
 }
 
+/**
+ * A JSON object of devalue texts, written here from strings: `JSON.stringify` of an object or an
+ * array calls a `toJSON` other code put on their prototypes, never one of a string. A key given
+ * twice keeps its last value, as in an object.
+ */
 function serialized(entries: Iterable<[string, unknown]>): string {
-  let object: Record<string, string> = {}
-  for (let [key, value] of entries) object[key] = devalue.stringify(value)
-  return JSON.stringify(object)
+  let texts = new Map<string, string>()
+  for (let [key, value] of entries) texts.set(key, devalue.stringify(value))
+  let members = Array.from(texts, ([key, text]) => `${JSON.stringify(key)}:${JSON.stringify(text)}`)
+  return `{${members.join(',')}}`
+}
+
+/** A JSON array of strings, written as {@link serialized} writes its object. */
+function jsonStrings(strings: Iterable<string>): string {
+  return `[${Array.from(strings, (text) => JSON.stringify(text)).join(',')}]`
 }
 
 /** A `vals` or `flash` column: `null` unless a JSON object of devalue texts. */

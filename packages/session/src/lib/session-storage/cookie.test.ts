@@ -167,6 +167,45 @@ describe('createCookieSessionStorage', () => {
     expect((await storage.read(other)).get('role')).toBe('root')
   })
 
+  it('writes the session, not what a toJSON other code put on the prototypes returns', async () => {
+    let storage = createCookieSessionStorage()
+    let session = await storage.read(null)
+    session.set('role', 'user')
+    session.set('count', 1)
+    // Written in JSON form before the prototypes change.
+    let first = (await storage.save(session)) as string
+    let value: string
+    try {
+      for (let prototype of [Object.prototype, Array.prototype]) {
+        Object.defineProperty(prototype, 'toJSON', {
+          value: () => ({ role: 'admin' }),
+          configurable: true,
+        })
+      }
+      // A counter alone changed: the save that rewrites only what changed.
+      let again = await storage.read(first)
+      again.set('count', 2)
+      value = (await storage.save(again)) as string
+      // A new session: written whole.
+      let other = await storage.read(null)
+      other.set('role', 'user')
+      expect(
+        (await createCookieSessionStorage().read((await storage.save(other)) as string)).get(
+          'role',
+        ),
+      ).toBe('user')
+    } finally {
+      for (let prototype of [Object.prototype, Array.prototype]) {
+        delete (prototype as { toJSON?: unknown }).toJSON
+      }
+    }
+    // Another process, which parses the cookie.
+    expect((await createCookieSessionStorage().read(value)).data[0]).toEqual({
+      role: 'user',
+      count: 2,
+    })
+  })
+
   it('writes plain JSON data as JSON after the tag J, and reads values of earlier versions', async () => {
     let storage = createCookieSessionStorage()
     let session = await storage.read(null)

@@ -15,11 +15,11 @@ import { resolveUnstoragePrefix } from './unstorage-prefix.ts'
  */
 export interface UnstorageStorage {
   getItem(key: string): Promise<unknown>
-  setItem(
-    key: string,
-    value: { data: string; expires: number },
-    options?: { ttl?: number },
-  ): Promise<void>
+  /**
+   * Stores an item as its JSON text, `{"data":…,"expires":…}`, which unstorage's `getItem` gives
+   * back parsed (the object a session item is).
+   */
+  setItem(key: string, value: string, options?: { ttl?: number }): Promise<void>
   removeItem(key: string): Promise<void>
   getKeys(base?: string): Promise<string[]>
 }
@@ -92,7 +92,11 @@ export function createUnstorageSessionStorage<Schema extends SessionSchema = Ses
     let ends = expires.getTime()
     let seconds = Math.ceil((ends - Date.now()) / 1000)
     let ttl = Number.isFinite(seconds) && seconds > 0 && ends < 8.64e15 ? { ttl: seconds } : {}
-    return locks.run(key, () => storage.setItem(key, { data, expires: ends }, ttl))
+    // The item's JSON text, written here from a string and a number: given the object, unstorage
+    // would JSON.stringify it, which calls a toJSON other code put on Object.prototype. Read back,
+    // unstorage parses it to the same object.
+    let item = `{"data":${JSON.stringify(data)},"expires":${JSON.stringify(ends)}}`
+    return locks.run(key, () => storage.setItem(key, item, ttl))
   }
   let store: SessionDataStore = {
     async readData(id) {
