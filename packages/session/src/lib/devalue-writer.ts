@@ -246,8 +246,8 @@ class DevalueWriter {
     if (!Array.isArray(array)) throw uncommon
     let entry = '['
     for (let index = 0; index < array.length; index++) {
-      // devalue writes holes its own way.
-      if (!(index in array)) throw uncommon
+      // devalue writes holes its own way (an index other code put on Array.prototype too).
+      if (!Object.hasOwn(array, index)) throw uncommon
       if (index > 0) entry += ','
       entry += this.#reference(array[index])
     }

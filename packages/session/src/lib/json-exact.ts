@@ -52,8 +52,8 @@ function exactArray(array: unknown[], seen: Set<object>, depth: number): boolean
   // devalue refuses a thenable (an array too), where JSON drops the method: it must see it.
   if (Object.getPrototypeOf(array) !== Array.prototype || isThenable(array)) return false
   for (let index = 0; index < array.length; index++) {
-    // A hole would come back as null.
-    if (!(index in array) || !exact(array[index], seen, depth)) return false
+    // A hole would come back as null, or as what other code put at its index on Array.prototype.
+    if (!Object.hasOwn(array, index) || !exact(array[index], seen, depth)) return false
   }
   return true
 }

@@ -206,6 +206,27 @@ describe('createCookieSessionStorage', () => {
     })
   })
 
+  it('writes a hole in an array as a hole, whatever other code put at its index on the prototype', async () => {
+    let storage = createCookieSessionStorage()
+    let session = await storage.read(null)
+    let value: string
+    try {
+      Object.defineProperty(Array.prototype, 1, {
+        value: 'injected',
+        configurable: true,
+        writable: true,
+      })
+      // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+      session.set('list', [1, , 3])
+      value = (await storage.save(session)) as string
+    } finally {
+      delete (Array.prototype as unknown as Record<number, unknown>)[1]
+    }
+    let list = (await createCookieSessionStorage().read(value)).get('list') as unknown[]
+    expect(list).toHaveLength(3)
+    expect(1 in list).toBe(false)
+  })
+
   it('writes plain JSON data as JSON after the tag J, and reads values of earlier versions', async () => {
     let storage = createCookieSessionStorage()
     let session = await storage.read(null)

@@ -6,8 +6,23 @@ export interface Item {
   expires: number
 }
 
-/** Whether `value` is an item this storage writes. */
-export function isItem(value: unknown): value is Item {
+/**
+ * The item `value` holds: the object unstorage's `getItem` parsed from the item's JSON text, or
+ * that text itself (a store that gives back what it was given); `undefined` for anything else.
+ */
+export function itemOf(value: unknown): Item | undefined {
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value)
+    } catch {
+      return undefined
+    }
+  }
+  return isItem(value) ? value : undefined
+}
+
+/** Whether `value` is an item this storage writes, parsed. */
+function isItem(value: unknown): value is Item {
   let item = value as Partial<Item> | null
   return (
     typeof item === 'object' &&
@@ -19,7 +34,8 @@ export function isItem(value: unknown): value is Item {
 
 /** Whether `value` is an item this storage writes that ended by `now` (ms since the epoch). */
 export function isExpiredItem(value: unknown, now: number): boolean {
-  return isItem(value) && value.expires <= now
+  let item = itemOf(value)
+  return item !== undefined && item.expires <= now
 }
 
 /**

@@ -189,6 +189,30 @@ describe('createUnstorageSessionStorage prune()', () => {
     vi.useRealTimers()
   })
 
+  it('reads and prunes the items of a store that gives back the JSON text it was given', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    let items = new Map<string, unknown>()
+    let store: UnstorageStorage = {
+      getItem: async (key) => items.get(key) ?? null,
+      setItem: async (key, value) => {
+        items.set(key, value)
+      },
+      removeItem: async (key) => {
+        items.delete(key)
+      },
+      getKeys: async (prefix = '') => [...items.keys()].filter((key) => key.startsWith(prefix)),
+    }
+    let storage = createUnstorageSessionStorage(store, { idleTimeout: 600 })
+    await savedSession(storage)
+    vi.advanceTimersByTime(500_000)
+    let live = await savedSession(storage)
+    expect(typeof items.get(`session:${live}`)).toBe('string')
+    vi.advanceTimersByTime(200_000)
+    expect(await storage.prune()).toBe(1)
+    expect([...items.keys()]).toEqual([`session:${live}`])
+    expect((await storage.read(live)).get('user')).toBe('ada')
+  })
+
   it('deletes expired items with prune(), and keeps the live ones', async () => {
     vi.useFakeTimers({ toFake: ['Date'] })
     let store = fsStore()

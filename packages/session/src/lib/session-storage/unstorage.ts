@@ -6,7 +6,7 @@ import {
   type SessionDataStore,
 } from '../server-storage.ts'
 import type { SessionSchema } from '../session-schema.ts'
-import { deleteItem, isExpiredItem, isItem } from './unstorage-item.ts'
+import { deleteItem, isExpiredItem, itemOf } from './unstorage-item.ts'
 import { resolveUnstoragePrefix } from './unstorage-prefix.ts'
 
 /**
@@ -14,10 +14,11 @@ import { resolveUnstoragePrefix } from './unstorage-prefix.ts'
  * library itself is never imported.
  */
 export interface UnstorageStorage {
+  /** The item under `key`: the object its JSON text parses to, or that text; `null` if none. */
   getItem(key: string): Promise<unknown>
   /**
    * Stores an item as its JSON text, `{"data":…,"expires":…}`, which unstorage's `getItem` gives
-   * back parsed (the object a session item is).
+   * back parsed (a store that gives back the text as it is works too).
    */
   setItem(key: string, value: string, options?: { ttl?: number }): Promise<void>
   removeItem(key: string): Promise<void>
@@ -106,8 +107,9 @@ export function createUnstorageSessionStorage<Schema extends SessionSchema = Ses
       // taken for a corrupt item, it would delete the session. Thrown, as every storage error.
       if (item instanceof Error) throw item
       // Anything this storage never wrote reads as a corrupt record: the core deletes it.
-      if (!isItem(item)) return ''
-      return item.expires <= Date.now() ? null : item.data
+      let found = itemOf(item)
+      if (found === undefined) return ''
+      return found.expires <= Date.now() ? null : found.data
     },
     createData: write,
     updateData: write,
