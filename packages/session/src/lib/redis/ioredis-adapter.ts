@@ -99,8 +99,9 @@ export function adaptIoredis(redis: IoredisConnection): RedisSessionClient {
  * nodes by their index (a url may hold a password).
  */
 function checkNumbers(redis: IoredisConnection): void {
+  let cluster = redis.isCluster === true
   let places: string[] = []
-  if (redis.isCluster !== true) {
+  if (!cluster) {
     if (redis.options?.stringNumbers) places.push('its options')
   } else {
     if (redis.options?.redisOptions?.stringNumbers) places.push('redisOptions')
@@ -115,10 +116,9 @@ function checkNumbers(redis: IoredisConnection): void {
     }
   }
   if (places.length === 0) return
-  let instead =
-    redis.isCluster === true
-      ? 'a Cluster with stringNumbers in none of them'
-      : 'redis.duplicate({ stringNumbers: false })'
+  let instead = cluster
+    ? 'a Cluster with stringNumbers in none of them'
+    : 'redis.duplicate({ stringNumbers: false })'
   throw new TypeError(
     `createRedisSessionStorage(): the ioredis client reads integers as strings (stringNumbers, in ${places.join(', ')}); give ${instead}: remove the option, as ioredis reads any non-empty value as on, 'false' and '0' in a url too`,
   )
@@ -157,12 +157,8 @@ function readsStringNumbers(node: unknown): boolean {
       if (at === -1) return false
       query = new URLSearchParams(node.slice(at + 1))
     } else {
-      let href = /^rediss?:\/\//i.test(node)
-        ? node
-        : node.startsWith('//')
-          ? `redis:${node}`
-          : `redis://${node}`
-      query = new URL(href).searchParams
+      let scheme = /^rediss?:\/\//i.test(node) ? '' : node.startsWith('//') ? 'redis:' : 'redis://'
+      query = new URL(scheme + node).searchParams
     }
     return Boolean(query.getAll('stringNumbers').at(-1))
   } catch {
