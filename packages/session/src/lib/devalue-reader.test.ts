@@ -5,12 +5,23 @@ import { anyValue } from '../test/any-value.ts'
 import { parseValue } from './devalue-reader.ts'
 import { stringifyValue } from './devalue-writer.ts'
 
+/** What `write` gives for `value`, or `undefined` where it throws. */
+function written(write: (value: unknown) => string, value: unknown): string | undefined {
+  try {
+    return write(value)
+  } catch {
+    return undefined
+  }
+}
+
 describe('parseValue', () => {
   it('reads what devalue.parse reads, for any value written by devalue or by stringifyValue', () => {
     fc.assert(
       fc.property(anyValue(), (value) => {
-        for (let text of [devalue.stringify(value), stringifyValue(value)]) {
-          expect(parseValue(text)).toEqual(devalue.parse(text))
+        for (let write of [devalue.stringify, stringifyValue]) {
+          // What devalue refuses (a `__proto__` key, say), both refuse: the writer's tests check it.
+          let text = written(write, value)
+          if (text !== undefined) expect(parseValue(text)).toEqual(devalue.parse(text))
         }
       }),
     )
