@@ -444,7 +444,9 @@ describe('Cookie.parse of a value seen before', () => {
     let header = sent(await writer().serialize('role=user'))
     expect(await cookie.parse(header)).toBe('role=user')
     let signature = header.slice(header.lastIndexOf('.'))
-    let swapped = `s=${Buffer.from('role=admin').toString('base64url')}${signature}`
+    // As long as the value verified, and ending as it does: the cache finds that value's entry.
+    let swapped = `s=${Buffer.from('role=boss').toString('base64url')}${signature}`
+    expect(swapped.length).toBe(header.length)
     expect(await cookie.parse(swapped)).toBeNull()
   })
 

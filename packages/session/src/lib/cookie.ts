@@ -3,6 +3,7 @@ import { fromBase64Url, toBase64Url } from './base64url.ts'
 import { BoundedCache } from './bounded-cache.ts'
 import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
 import { cookieValues } from './cookie-values.ts'
+import { edgeHash } from './edge-hash.ts'
 import { NativeBuffer } from './native.ts'
 import { TextCache } from './text-cache.ts'
 import { isWellFormed } from './well-formed.ts'
@@ -96,15 +97,16 @@ const signedValues = {
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
  * {@link cachedValuesPerCookie} it read and 512 Ki characters (values and what they carry) in
  * all, and apart from them at most {@link cachedWrittenValuesPerCookie} it wrote and 128 Ki
- * characters. Keyed
- * by a value's last 43 characters: its HMAC when signed, its tag and more when encrypted.
+ * characters. Keyed by a hash of a value's last 43 characters (its HMAC when signed, its tag and
+ * more when encrypted), not by a string, which Node 26 would add to its string table (see
+ * `edgeHash`).
  */
 const verifiedValues = {
   maxEntries: cachedValuesPerCookie,
   maxWrittenEntries: cachedWrittenValuesPerCookie,
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
-  keyOf: (candidate: string) => candidate.slice(-43),
+  keyOf: (candidate: string) => edgeHash(candidate, 0, 43),
   weigh: (candidate: string, value: string) => candidate.length + value.length,
 }
 
@@ -167,7 +169,7 @@ export class Cookie {
    * Short values signed here with their signed form (signing is deterministic): with secrets,
    * unencrypted, and the default `encode` and `decode`.
    */
-  #signed: BoundedCache<string> | undefined
+  #signed: BoundedCache<string, string> | undefined
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a

@@ -19,19 +19,20 @@ export interface TextCacheOptions<Value> {
   /** The most weight kept of texts written here, in all. */
   maxWrittenWeight: number
   /**
-   * A short key for `text`, a few dozen of its characters (say its last 43): a lookup hashes the
-   * key, not the text. Texts that share a key replace each other.
+   * A key for `text` that costs a few dozen character reads, not a hash of the whole text: a hash
+   * of its last 43 characters, say (see `edgeHash`), or the text itself when the engine hashed it
+   * already. Texts that share a key replace each other.
    */
-  keyOf: (text: string) => string
+  keyOf: (text: string) => string | number
   /** The weight of an entry: its size in characters, say. */
   weigh: (text: string, value: Value) => number
 }
 
 /**
  * A {@link BoundedCache} of work done on long texts a client sends back unchanged (cookie values
- * of up to 4 KB): an entry is found by a short key made from its text, and a hit needs the whole
- * text to be equal too, so a lookup costs a hash of a few dozen characters and one comparison,
- * never a hash of the whole text.
+ * of up to 4 KB): an entry is found by a key made from a few dozen characters of its text, and a
+ * hit needs the whole text to be equal too, so a lookup costs those character reads and one
+ * comparison, never a hash of the whole text.
  *
  * Texts written here (a value a save gave, which the client sends back on its next request, if
  * it comes soon) are kept apart from texts clients sent, in a cache of their own, in the order
@@ -42,13 +43,13 @@ export interface TextCacheOptions<Value> {
  * collection, which copies it.
  */
 export class TextCache<Value> {
-  #sent: BoundedCache<Entry<Value>>
-  #written: BoundedCache<Entry<Value>>
-  #keyOf: (text: string) => string
+  #sent: BoundedCache<string | number, Entry<Value>>
+  #written: BoundedCache<string | number, Entry<Value>>
+  #keyOf: (text: string) => string | number
 
   constructor(options: TextCacheOptions<Value>) {
     let { maxEntries, maxWrittenEntries, maxWeight, maxWrittenWeight, keyOf, weigh } = options
-    let weighEntry = (_: string, entry: Entry<Value>) => weigh(entry.text, entry.value)
+    let weighEntry = (_: unknown, entry: Entry<Value>) => weigh(entry.text, entry.value)
     this.#keyOf = keyOf
     this.#sent = new BoundedCache(maxEntries, maxWeight, weighEntry)
     this.#written = new BoundedCache(maxWrittenEntries, maxWrittenWeight, weighEntry)

@@ -164,6 +164,7 @@ describe('createCookieSessionStorage', () => {
     // Only a signed cookie can carry it; the storage alone must still tell the two apart.
     let other = value.replace('"user"', '"root"')
     expect(other.slice(0, 32) + other.slice(-32)).toBe(value.slice(0, 32) + value.slice(-32))
+    expect(other.length).toBe(value.length)
     expect((await storage.read(other)).get('role')).toBe('root')
   })
 

@@ -4,6 +4,7 @@ import {
   maxCookieSize,
   maxRememberedSignedLength,
 } from '../cookie.ts'
+import { edgeHash } from '../edge-hash.ts'
 import { keepRecord } from '../record-copy.ts'
 import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
@@ -36,9 +37,10 @@ const encoder = new TextEncoder()
  * other. Its hash costs nothing more: the engine keeps a string's hash, the cookie's cache of
  * signed values hashes the value a save writes anyway (values of up to 256 characters too), and a
  * value read back is usually that same string, given back by the cookie's cache of verified values.
- * A longer value is keyed by its id and its last 32 characters (which hold when it was saved), so
- * that hashing it whole on Node 24 and earlier (about 1.5 ns a character) is not paid per save;
- * longer values saved in the same millisecond for one session replace each other.
+ * A longer value is keyed by a hash of its id and its last 32 characters (which hold when it was
+ * saved; see `edgeHash`), so that hashing it whole on Node 24 and earlier (about 1.5 ns a
+ * character), or adding it to Node 26's string table, is not paid per save; longer values saved in
+ * the same millisecond for one session replace each other.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
@@ -46,7 +48,7 @@ const parsedValues = {
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
   keyOf: (value: string) =>
-    value.length <= maxRememberedSignedLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
+    value.length <= maxRememberedSignedLength ? value : edgeHash(value, 32, 32),
   // A layout holds two numbers an entry: about as much memory as 8 characters.
   weigh: (value: string, kept: KeptValue) =>
     value.length + 4 * (kept.written?.layout?.bounds.length ?? 0),
