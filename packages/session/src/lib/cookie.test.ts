@@ -162,6 +162,16 @@ describe('createCookie refusals', () => {
     )
   })
 
+  it('refuses encode or decode with encryption, which would not run', () => {
+    let identity = (value: string) => value
+    for (let codec of [{ encode: identity }, { decode: identity }]) {
+      expect(() => createCookie('s', { secrets: [secret], encrypted: true, ...codec })).toThrow(
+        /encode and decode do not apply to an encrypted cookie/,
+      )
+    }
+    expect(createCookie('s', { secrets: [secret], encode: identity }).signed).toBe(true)
+  })
+
   it('refuses names and attributes that would inject other attributes or headers', async () => {
     for (let name of ['a b', 'a;b', 'a=b', 'a\r\nSet-Cookie: x', '']) {
       expect(() => createCookie(name)).toThrow(TypeError)

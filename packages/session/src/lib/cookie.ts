@@ -22,9 +22,15 @@ export interface CookieOptions extends CookieProperties {
    * signing it, so the client can neither read nor change it. Requires `secrets`. Default `false`.
    */
   encrypted?: boolean
-  /** Turns the value into cookie-safe text. Default: UTF-8 then base64url. */
+  /**
+   * Turns the value into cookie-safe text. Default: UTF-8 then base64url. Not with `encrypted`
+   * (a `TypeError`): an encrypted value is its UTF-8 bytes sealed, cookie-safe already.
+   */
   encode?: (value: string) => string
-  /** Reverses `encode`; a throw means an invalid cookie (`parse` returns `null`). */
+  /**
+   * Reverses `encode`; a throw means an invalid cookie (`parse` returns `null`). Not with
+   * `encrypted` (a `TypeError`), as `encode`.
+   */
   decode?: (value: string) => string
   /** The `Path` attribute. Default `'/'`. */
   path?: string
@@ -97,9 +103,9 @@ const signedValues = {
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
  * {@link cachedValuesPerCookie} it read and 512 Ki characters (values and what they carry) in
  * all, and apart from them at most {@link cachedWrittenValuesPerCookie} it wrote and 128 Ki
- * characters. Keyed by a hash of a value's last 43 characters (its HMAC when signed, its tag and
- * more when encrypted), not by a string, which Node 26 would add to its string table (see
- * `edgeHash`).
+ * characters. Keyed by a hash of a value's length and last 43 characters (its HMAC when signed,
+ * its tag and more when encrypted), not by a string, which Node 26 would add to its string table
+ * (see `edgeHash`).
  */
 const verifiedValues = {
   maxEntries: cachedValuesPerCookie,
@@ -160,9 +166,12 @@ export class Cookie {
    * sent back unchanged is not verified again: only with secrets, and the default `encode` and
    * `decode` unless encrypted (a custom `decode` is called on every read). Only valid values go in,
    * so forgeries can neither grow it nor push real values out. A hit compares the value sent with a
-   * remembered one, which takes longer for a longer common prefix: a remembered value is valid, and
-   * one sent with its key already holds its HMAC, so the time tells nothing secret. The secrets of
-   * a cookie never change: new secrets are a new cookie, which starts with nothing remembered.
+   * remembered one, which takes longer for a longer common prefix; the key is a 30-bit hash of the
+   * length and last 43 characters, which anyone can compute, so a value made to share another
+   * client's key (one in 2³⁰ guesses, each costing its sender an HMAC here) would time the
+   * comparison with that client's value: a few nanoseconds at most, below what a network shows. The
+   * secrets of a cookie never change: new secrets are a new cookie, which starts with nothing
+   * remembered.
    */
   #verified: TextCache<string> | undefined
   /**
@@ -173,8 +182,8 @@ export class Cookie {
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
-   * secret shorter than 32 characters, `encrypted` without secrets, or a `__Host-`/`__Secure-`
-   * name whose attributes break the prefix rules.
+   * secret shorter than 32 characters, `encrypted` without secrets or with `encode` or `decode`,
+   * or a `__Host-`/`__Secure-` name whose attributes break the prefix rules.
    */
   constructor(name: string, options: CookieOptions = {}) {
     let { secrets = [], encrypted = false, encode, decode, ...attributes } = options
@@ -192,6 +201,11 @@ export class Cookie {
     }
     if (encrypted && secrets.length === 0) {
       throw new TypeError(`Cookie "${name}": encrypted cookies need secrets`)
+    }
+    if (encrypted && (encode !== undefined || decode !== undefined)) {
+      throw new TypeError(
+        `Cookie "${name}": encode and decode do not apply to an encrypted cookie (its value is sealed UTF-8, cookie-safe already); change the value before serialize() and after parse() instead`,
+      )
     }
     let properties: CookieProperties = { path: '/', sameSite: 'Lax', httpOnly: true, ...attributes }
     if (properties.partitioned) properties.secure = true

@@ -30,9 +30,8 @@ export interface TextCacheOptions<Value> {
 
 /**
  * A {@link BoundedCache} of work done on long texts a client sends back unchanged (cookie values
- * of up to 4 KB): an entry is found by a key made from a few dozen characters of its text, and a
- * hit needs the whole text to be equal too, so a lookup costs those character reads and one
- * comparison, never a hash of the whole text.
+ * of up to 4 KB): an entry is found by a key made from its text (see `TextCacheOptions.keyOf`),
+ * and a hit needs the whole text to be equal too, so a lookup costs the key and one comparison.
  *
  * Texts written here (a value a save gave, which the client sends back on its next request, if
  * it comes soon) are kept apart from texts clients sent, in a cache of their own, in the order

@@ -153,6 +153,31 @@ describe('createCookieSessionStorage', () => {
     expect(parse).not.toHaveBeenCalled()
   })
 
+  it('keeps values over 256 characters parsed: read again after others, none is parsed again', async () => {
+    let writer = createCookieSessionStorage()
+    let values: string[] = []
+    for (let user = 0; user < 3; user++) {
+      let session = await writer.read(null)
+      session.set('notes', `${user}`.repeat(300))
+      values.push((await writer.save(session)) as string)
+    }
+    expect(values.every((value) => value.length > 300)).toBe(true)
+    // Another process: it parses each cookie once, then reads them in turn.
+    let storage = createCookieSessionStorage()
+    for (let value of values) await storage.read(value)
+    let parse = vi.spyOn(JSON, 'parse')
+    for (let round = 0; round < 3; round++) {
+      for (let [user, value] of values.entries()) {
+        expect((await storage.read(value)).get('notes')).toBe(`${user}`.repeat(300))
+      }
+    }
+    // The writer found its own values among those it wrote.
+    for (let [user, value] of values.entries()) {
+      expect((await writer.read(value)).get('notes')).toBe(`${user}`.repeat(300))
+    }
+    expect(parse).not.toHaveBeenCalled()
+  })
+
   it('parses a long value sharing its start and end with one read before, and reads its own data', async () => {
     let writer = createCookieSessionStorage()
     let session = await writer.read(null)

@@ -34,13 +34,15 @@ const encoder = new TextEncoder()
  *
  * A value of up to 256 characters is its own key: values parallel requests of one session saved
  * in the same millisecond differ only in their data, anywhere in it, and must not replace each
- * other. Its hash costs nothing more: the engine keeps a string's hash, the cookie's cache of
- * signed values hashes the value a save writes anyway (values of up to 256 characters too), and a
- * value read back is usually that same string, given back by the cookie's cache of verified values.
- * A longer value is keyed by a hash of its id and its last 32 characters (which hold when it was
- * saved; see `edgeHash`), so that hashing it whole on Node 24 and earlier (about 1.5 ns a
- * character), or adding it to Node 26's string table, is not paid per save; longer values saved in
- * the same millisecond for one session replace each other.
+ * other. With a signed cookie its hash costs nothing more: the engine keeps a string's hash (Node
+ * 26 adds the string to its string table, which costs more, see `edgeHash`), the cookie's cache of
+ * signed values pays for that with the value a save writes anyway (values of up to 256 characters
+ * too), and a value read back is usually that same string, given back by the cookie's cache of
+ * verified values; with an encrypted cookie a save pays it here. A longer value is keyed by a hash
+ * of its length, its id and its last 32 characters (which hold when it was saved; see `edgeHash`),
+ * so that hashing it whole on Node 24 and earlier (about 1.5 ns a character), or adding it to Node
+ * 26's string table, is not paid per save; longer values of one length saved in the same
+ * millisecond for one session replace each other.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
