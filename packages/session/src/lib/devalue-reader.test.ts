@@ -19,7 +19,7 @@ describe('parseValue', () => {
     fc.assert(
       fc.property(anyValue(), (value) => {
         for (let write of [devalue.stringify, stringifyValue]) {
-          // What devalue refuses (a `__proto__` key, say), both refuse: the writer's tests check it.
+          // Both refuse what devalue refuses (a `__proto__` key): the writer's tests check it.
           let text = written(write, value)
           if (text !== undefined) expect(parseValue(text)).toEqual(devalue.parse(text))
         }

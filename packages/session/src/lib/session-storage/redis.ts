@@ -28,8 +28,8 @@ export interface RedisSessionStorageOptions<Schema extends SessionSchema = Sessi
    * A node-redis client made with a `typeMapping` is used through `withTypeMapping({})`
    * (node-redis's default types), one without as it is; an ioredis client with `stringNumbers` on
    * (in its options, a `Cluster`'s `redisOptions`, one of its startup nodes or an entry of an
-   * object `natMap`, a url's query too) is a `TypeError` (ioredis cannot turn it off per command). `close()` leaves it open: it is
-   * yours. Configure it to fail fast (ioredis:
+   * object `natMap`, a url's query too) is a `TypeError` (ioredis cannot turn it off per
+   * command). `close()` leaves it open: it is yours. Configure it to fail fast (ioredis:
    * `enableOfflineQueue: false, maxRetriesPerRequest: 0`; node-redis: `disableOfflineQueue: true`),
    * or requests wait up to `commandTimeout` while Redis is down.
    */
