@@ -18,7 +18,10 @@ export function sectionSelected(name: string): boolean {
 /** Measured runs per competitor; the reported value is their median. */
 export const rounds = 3
 
-/** A run set whose spread (max − min over median) is above this is re-run once and flagged. */
+/**
+ * A run set whose spread (max − min over median) is above this is flagged, and its whole table
+ * re-run once.
+ */
 export const maxSpread = 0.15
 
 /** Time budget per tinybench task and run, in milliseconds. */

@@ -1,4 +1,5 @@
 import type { Measurement } from './rounds.ts'
+import { median } from './stats.ts'
 
 /**
  * How a column's values compare:
@@ -36,15 +37,42 @@ function cellValue(column: Column, row: string): number | undefined {
   return column.measurements.get(row)?.medians[column.metric ?? 0]
 }
 
-/** The ratio of `row` to the column's baseline, oriented as {@link ColumnKind} says. */
-function cellRatio(column: Column, row: string): number | undefined {
-  let value = cellValue(column, row)
-  let base = cellValue(column, column.baseline)
-  if (value === undefined || base === undefined || value === 0 || base === 0) return undefined
-  return column.kind === 'time' ? base / value : value / base
+/** `value` relative to `base`, oriented as {@link ColumnKind} says; `undefined` when either is 0. */
+function orientedRatio(kind: ColumnKind, value: number, base: number): number | undefined {
+  if (value === 0 || base === 0) return undefined
+  return kind === 'time' ? base / value : value / base
 }
 
-/** `†` for a row re-run once because its runs spread over 15%, `‡` when still noisy after it. */
+/**
+ * The ratio of `row` to the column's baseline: the median, over the rounds, of the ratio of the
+ * row's run to the baseline's run of the same round (runs measured together pair by index, see
+ * `Measurement.runs`), so that a slow patch of the machine that hits both in one round cancels
+ * out. Runs that do not pair (measured apart) give the ratio of the medians instead.
+ */
+function cellRatio(column: Column, row: string): number | undefined {
+  let metric = column.metric ?? 0
+  let measured = column.measurements.get(row)
+  let baseline = column.measurements.get(column.baseline)
+  if (measured === undefined || baseline === undefined) return undefined
+  if (measured.runs.length === 0 || measured.runs.length !== baseline.runs.length) {
+    let value = measured.medians[metric]
+    let base = baseline.medians[metric]
+    if (value === undefined || base === undefined) return undefined
+    return orientedRatio(column.kind, value, base)
+  }
+  let ratios: number[] = []
+  for (let [round, run] of measured.runs.entries()) {
+    let ratio = orientedRatio(
+      column.kind,
+      run[metric] as number,
+      baseline.runs[round]?.[metric] as number,
+    )
+    if (ratio !== undefined && Number.isFinite(ratio)) ratios.push(ratio)
+  }
+  return ratios.length === 0 ? undefined : median(ratios)
+}
+
+/** `†` for a row whose runs spread over 15% (its table re-run once), `‡` when still noisy after it. */
 function flagMark(column: Column, row: string): string {
   let flag = column.measurements.get(row)?.flag
   return flag === 're-run' ? '†' : flag === 'noisy' ? '‡' : ''

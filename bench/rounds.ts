@@ -1,7 +1,10 @@
 import { maxSpread, rounds } from './config.ts'
 import { median, spread } from './stats.ts'
 
-/** How a competitor's run set went: steady, re-run once and then steady, or still noisy. */
+/**
+ * How a competitor's run set went: steady (`ok`, even when re-run with a noisy one), re-run once
+ * and then steady, or still noisy.
+ */
 export type Flag = 'ok' | 're-run' | 'noisy'
 
 /** What one competitor measured, over every run kept. */
@@ -10,9 +13,15 @@ export interface Measurement {
   medians: number[]
   /** Spread of the primary metric over the first run set. */
   spread: number
-  /** Spread of the primary metric over the re-run set; `undefined` when not re-run. */
+  /**
+   * Spread of the primary metric over the re-run set; `undefined` when the table was not re-run
+   * (every competitor of a table is re-run when any one of them spread).
+   */
   rerunSpread: number | undefined
-  /** Every run, in order: one value per metric. */
+  /**
+   * Every run, in order: one value per metric. The `i`th run of every competitor measured
+   * together was made in the same round.
+   */
   runs: number[][]
   flag: Flag
 }
@@ -25,10 +34,11 @@ export type RoundRunner = (order: readonly string[]) => Promise<Map<string, numb
 
 /**
  * Runs `runRound` {@link rounds} times with the competitors interleaved (each round starts one
- * place further down the list, so every competitor runs first once). A competitor whose primary
- * metric spreads more than {@link maxSpread} is measured {@link rounds} more times, again
- * interleaved with the other re-run ones; its median is then taken over all its runs, never over
- * a chosen subset, and it is flagged.
+ * place further down the list, so every competitor runs first once). When any competitor's primary
+ * metric spreads more than {@link maxSpread}, every competitor is measured {@link rounds} more
+ * times, again interleaved, so that each one's runs still pair, round by round, with its
+ * baseline's (see `cellRatio`); medians are taken over all runs, never over a chosen subset, and
+ * each competitor that spread is flagged.
  */
 export async function measureInterleaved(
   names: readonly string[],
@@ -37,25 +47,26 @@ export async function measureInterleaved(
   let runs = new Map<string, number[][]>(names.map((name) => [name, []]))
   await runRounds(names, runRound, runs)
   let firstSpread = new Map(names.map((name) => [name, primarySpread(runs.get(name) ?? [])]))
-  let noisy = names.filter((name) => (firstSpread.get(name) ?? 0) > maxSpread)
-  let rerun = new Map<string, number[][]>(noisy.map((name) => [name, []]))
-  if (noisy.length > 0) await runRounds(noisy, runRound, rerun)
+  let rerun = names.some((name) => (firstSpread.get(name) ?? 0) > maxSpread)
+  let second = new Map<string, number[][]>(names.map((name) => [name, []]))
+  if (rerun) await runRounds(names, runRound, second)
 
   let measurements = new Map<string, Measurement>()
   for (let name of names) {
     let first = runs.get(name) ?? []
-    let second = rerun.get(name)
-    let all = second ? [...first, ...second] : first
-    let rerunSpread = second ? primarySpread(second) : undefined
+    let again = rerun ? (second.get(name) ?? []) : undefined
+    let all = again ? [...first, ...again] : first
+    let firstSetSpread = firstSpread.get(name) ?? 0
+    let rerunSpread = again ? primarySpread(again) : undefined
     let flag: Flag =
-      second === undefined ? 'ok' : (rerunSpread ?? 0) > maxSpread ? 'noisy' : 're-run'
+      firstSetSpread <= maxSpread ? 'ok' : (rerunSpread ?? 0) > maxSpread ? 'noisy' : 're-run'
     let metricCount = all[0]?.length ?? 0
     let medians = Array.from({ length: metricCount }, (_, metric) =>
       median(all.map((run) => run[metric] as number)),
     )
     measurements.set(name, {
       medians,
-      spread: firstSpread.get(name) ?? 0,
+      spread: firstSetSpread,
       rerunSpread,
       runs: all,
       flag,
