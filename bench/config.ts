@@ -19,8 +19,8 @@ export function sectionSelected(name: string): boolean {
 export const rounds = 3
 
 /**
- * A run set whose spread (max − min over median) is above this is flagged, and its whole table
- * re-run once.
+ * A run set whose spread (max − min over median) is above this is flagged, and re-run once with
+ * every competitor measured with it.
  */
 export const maxSpread = 0.15
 

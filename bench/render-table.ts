@@ -62,7 +62,8 @@ function runDetail(column: Column, row: string): string | undefined {
   let runs = measurement.runs.map((run) => column.format(run[metric] as number)).join(', ')
   let spreadText = `spread ${formatPercent(measurement.spread)}`
   if (measurement.rerunSpread !== undefined) {
-    spreadText += `, re-run spread ${formatPercent(measurement.rerunSpread)} (${measurement.flag})`
+    let why = measurement.flag === 'ok' ? 're-run with the others' : measurement.flag
+    spreadText += `, re-run spread ${formatPercent(measurement.rerunSpread)} (${why})`
   }
   return metric === 0 ? `${runs} (${spreadText})` : runs
 }

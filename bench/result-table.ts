@@ -37,42 +37,42 @@ function cellValue(column: Column, row: string): number | undefined {
   return column.measurements.get(row)?.medians[column.metric ?? 0]
 }
 
-/** `value` relative to `base`, oriented as {@link ColumnKind} says; `undefined` when either is 0. */
+/** `value` relative to `base`, oriented as {@link ColumnKind} says; `undefined` for 0 or NaN. */
 function orientedRatio(kind: ColumnKind, value: number, base: number): number | undefined {
-  if (value === 0 || base === 0) return undefined
-  return kind === 'time' ? base / value : value / base
+  let ratio = kind === 'time' ? base / value : value / base
+  return value === 0 || base === 0 || !Number.isFinite(ratio) ? undefined : ratio
 }
 
 /**
  * The ratio of `row` to the column's baseline: the median, over the rounds, of the ratio of the
- * row's run to the baseline's run of the same round (runs measured together pair by index, see
- * `Measurement.runs`), so that a slow patch of the machine that hits both in one round cancels
- * out. Runs that do not pair (measured apart) give the ratio of the medians instead.
+ * row's run to the baseline's run of the same round (runs of one batch pair by index, see
+ * `Measurement.runs`), so that a slow patch of the machine as long as a round, which hits both,
+ * cancels out. `undefined` (shown as `–`) when any round has no usable ratio.
+ *
+ * @throws {Error} when the row and its baseline were not measured together: their runs do not pair.
  */
 function cellRatio(column: Column, row: string): number | undefined {
   let metric = column.metric ?? 0
   let measured = column.measurements.get(row)
   let baseline = column.measurements.get(column.baseline)
   if (measured === undefined || baseline === undefined) return undefined
-  if (measured.runs.length === 0 || measured.runs.length !== baseline.runs.length) {
-    let value = measured.medians[metric]
-    let base = baseline.medians[metric]
-    if (value === undefined || base === undefined) return undefined
-    return orientedRatio(column.kind, value, base)
+  if (measured.batch !== baseline.batch || measured.runs.length !== baseline.runs.length) {
+    throw new Error(`${column.label}: ${row} and ${column.baseline} were not measured together`)
   }
   let ratios: number[] = []
   for (let [round, run] of measured.runs.entries()) {
-    let ratio = orientedRatio(
-      column.kind,
-      run[metric] as number,
-      baseline.runs[round]?.[metric] as number,
-    )
-    if (ratio !== undefined && Number.isFinite(ratio)) ratios.push(ratio)
+    let base = baseline.runs[round]?.[metric]
+    let ratio = orientedRatio(column.kind, run[metric] as number, base as number)
+    if (ratio === undefined) return undefined
+    ratios.push(ratio)
   }
   return ratios.length === 0 ? undefined : median(ratios)
 }
 
-/** `†` for a row whose runs spread over 15% (its table re-run once), `‡` when still noisy after it. */
+/**
+ * `†` for a row whose first runs spread over 15% (re-run once, steady then), `‡` for one whose
+ * re-run spread over 15%.
+ */
 function flagMark(column: Column, row: string): string {
   let flag = column.measurements.get(row)?.flag
   return flag === 're-run' ? '†' : flag === 'noisy' ? '‡' : ''

@@ -2,8 +2,9 @@ import { maxSpread, rounds } from './config.ts'
 import { median, spread } from './stats.ts'
 
 /**
- * How a competitor's run set went: steady (`ok`, even when re-run with a noisy one), re-run once
- * and then steady, or still noisy.
+ * How a competitor's runs went: `ok`, steady (in the first set, and in the re-run when another
+ * competitor's runs made one); `re-run`, spread in the first set and steady in the re-run; `noisy`,
+ * spread in the re-run.
  */
 export type Flag = 'ok' | 're-run' | 'noisy'
 
@@ -24,6 +25,11 @@ export interface Measurement {
    */
   runs: number[][]
   flag: Flag
+  /**
+   * Which call of {@link measureInterleaved} measured it: competitors of the same batch ran in the
+   * same rounds, so their runs pair by index.
+   */
+  batch: string
 }
 
 /**
@@ -34,22 +40,23 @@ export type RoundRunner = (order: readonly string[]) => Promise<Map<string, numb
 
 /**
  * Runs `runRound` {@link rounds} times with the competitors interleaved (each round starts one
- * place further down the list, so every competitor runs first once). When any competitor's primary
- * metric spreads more than {@link maxSpread}, every competitor is measured {@link rounds} more
- * times, again interleaved, so that each one's runs still pair, round by round, with its
- * baseline's (see `cellRatio`); medians are taken over all runs, never over a chosen subset, and
- * each competitor that spread is flagged.
+ * place further down the list). When any competitor's primary metric spreads more than
+ * {@link maxSpread}, every competitor is measured {@link rounds} more times, again interleaved and
+ * starting further down, so that each one's runs still pair, round by round, with its baseline's
+ * (see `cellRatio`); medians are taken over all runs, never over a chosen subset, and each
+ * competitor that spread is flagged.
  */
 export async function measureInterleaved(
   names: readonly string[],
   runRound: RoundRunner,
 ): Promise<Map<string, Measurement>> {
+  let batch = crypto.randomUUID()
   let runs = new Map<string, number[][]>(names.map((name) => [name, []]))
-  await runRounds(names, runRound, runs)
+  await runRounds(names, runRound, runs, 0)
   let firstSpread = new Map(names.map((name) => [name, primarySpread(runs.get(name) ?? [])]))
   let rerun = names.some((name) => (firstSpread.get(name) ?? 0) > maxSpread)
   let second = new Map<string, number[][]>(names.map((name) => [name, []]))
-  if (rerun) await runRounds(names, runRound, second)
+  if (rerun) await runRounds(names, runRound, second, rounds)
 
   let measurements = new Map<string, Measurement>()
   for (let name of names) {
@@ -59,7 +66,7 @@ export async function measureInterleaved(
     let firstSetSpread = firstSpread.get(name) ?? 0
     let rerunSpread = again ? primarySpread(again) : undefined
     let flag: Flag =
-      firstSetSpread <= maxSpread ? 'ok' : (rerunSpread ?? 0) > maxSpread ? 'noisy' : 're-run'
+      (rerunSpread ?? 0) > maxSpread ? 'noisy' : firstSetSpread > maxSpread ? 're-run' : 'ok'
     let metricCount = all[0]?.length ?? 0
     let medians = Array.from({ length: metricCount }, (_, metric) =>
       median(all.map((run) => run[metric] as number)),
@@ -70,18 +77,21 @@ export async function measureInterleaved(
       rerunSpread,
       runs: all,
       flag,
+      batch,
     })
   }
   return measurements
 }
 
+/** Runs {@link rounds} rounds into `into`, the first one's order rotated by `firstShift` places. */
 async function runRounds(
   names: readonly string[],
   runRound: RoundRunner,
   into: Map<string, number[][]>,
+  firstShift: number,
 ): Promise<void> {
   for (let round = 0; round < rounds; round++) {
-    let order = rotate(names, round)
+    let order = rotate(names, firstShift + round)
     let results = await runRound(order)
     for (let name of order) {
       let values = results.get(name)
