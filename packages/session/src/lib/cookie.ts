@@ -112,7 +112,7 @@ const verifiedValues = {
   maxWrittenEntries: cachedWrittenValuesPerCookie,
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
-  keyOf: (candidate: string) => edgeHash(candidate, 0, 43),
+  keyOf: (candidate: string) => edgeHash(candidate, 43),
   weigh: (candidate: string, value: string) => candidate.length + value.length,
 }
 
