@@ -39,6 +39,15 @@ export const httpDuration = quick ? 3 : 8
 /** Concurrent connections of the HTTP load (wrk's `-c`, from its one thread). */
 export const httpConnections = 50
 
+/**
+ * Sessions each server gets before its HTTP load (`load-sessions.ts`), four per connection. A
+ * server that sends the cookie on every response keeps at most {@link httpConnections} of them in
+ * use, one per request in flight (`wrk-session.lua`); one that sends it only for a new session
+ * (ours with a server storage) gets them in turn, so a session comes back only after 199 other
+ * requests: two requests in flight never carry the same session.
+ */
+export const loadSessionCount = 4 * httpConnections
+
 /** The machine's Node major version: the one running `pnpm bench`. */
 export const machineNodeMajor = Number(process.versions.node.split('.')[0])
 

@@ -1,9 +1,10 @@
 import { clusterSeedsEnvironment } from './cluster-seeds.ts'
-import { httpConnections, httpDuration, httpWarmup } from './config.ts'
+import { httpConnections, httpDuration, httpWarmup, loadSessionCount } from './config.ts'
 import { loadCore, pinningAvailable } from './cpu-pinning.ts'
 import { ceilingLabel, httpServers, serverEnvironment } from './http-servers.ts'
 import { runLoad } from './load.ts'
 import { type LoadCoreRedis, startLoadCoreRedis } from './load-core-redis.ts'
+import { openLoadSessions } from './load-sessions.ts'
 import { coreTicks, processCpuTime } from './process-cpu.ts'
 import { type BenchCluster, startBenchCluster } from './redis-cluster.ts'
 import { openRedisCpuReader, type RedisCpuReader } from './redis-cpu.ts'
@@ -11,7 +12,6 @@ import type { ResultTable } from './result-table.ts'
 import { measureInterleaved } from './rounds.ts'
 import { type ServerProcess, startServer } from './server-process.ts'
 import { formatMilliseconds, formatNanoseconds, formatRate } from './units.ts'
-import { verifyCounter } from './verify-counter.ts'
 
 /**
  * HTTP on loopback: every server in its own process (on this process's Node), checked to really
@@ -67,10 +67,10 @@ async function measureServers(
   redis: LoadCoreRedis | undefined,
   log: (line: string) => void,
 ) {
-  let cookies = new Map<string, string>()
+  let sessions = new Map<string, string[]>()
   for (let [index, server] of servers.entries()) {
     let label = httpServers[index]?.label as string
-    cookies.set(label, await verifyCounter(label, server.url))
+    sessions.set(label, await openLoadSessions(label, server.url))
   }
   let byLabel = new Map(servers.map((server, index) => [httpServers[index]?.label, server]))
   let onRedis = new Set(httpServers.filter((server) => server.redis).map((server) => server.label))
@@ -82,11 +82,11 @@ async function measureServers(
         let results = new Map<string, number[]>()
         for (let label of order) {
           let server = byLabel.get(label) as ServerProcess
-          let cookie = cookies.get(label) as string
+          let cookies = sessions.get(label) as string[]
           log(`  http: ${label}`)
-          await runLoad(server.url, cookie, httpWarmup)
+          await runLoad(server.url, cookies, httpWarmup)
           let reader = onRedis.has(label) ? redisCpu : undefined
-          results.set(label, await measuredRun(server, cookie, reader))
+          results.set(label, await measuredRun(server, cookies, reader))
         }
         return results
       },
@@ -103,13 +103,13 @@ async function measureServers(
  */
 async function measuredRun(
   server: ServerProcess,
-  cookie: string,
+  cookies: string[],
   redisCpu: RedisCpuReader | undefined,
 ): Promise<number[]> {
   let redisBefore = await redisCpu?.read()
   let loadCoreBefore = redisCpu !== undefined && pinningAvailable ? coreTicks(loadCore) : undefined
   let cpuBefore = processCpuTime(server.pid)
-  let { requestsPerSecond, p99, requests } = await runLoad(server.url, cookie, httpDuration)
+  let { requestsPerSecond, p99, requests } = await runLoad(server.url, cookies, httpDuration)
   let cpuPerRequest = (processCpuTime(server.pid) - cpuBefore) / requests
   let loadCoreAfter = loadCoreBefore === undefined ? undefined : coreTicks(loadCore)
   let redisAfter = await redisCpu?.read()
@@ -130,7 +130,7 @@ function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): Re
     : 'wrk (one thread) and the servers unpinned (fewer than 2 cores)'
   return {
     title: 'HTTP with a signed-cookie session (loopback)',
-    description: `Each server in its own process; ${pinning}; ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run. Every request carries the session cookie of the latest response, so each one reads the session, increments its counter and re-signs the cookie. **req/s**: rate relative to the ceiling (higher is better). **p99**: 99th percentile latency relative to the ceiling (lower is better). **server CPU per request**: the server process's CPU time (user + system, every thread) over the measured run divided by its responses, as a speed relative to the ceiling (higher is better: 0.50× uses twice the ceiling's CPU per request).`,
+    description: `Each server in its own process; ${pinning}; ${httpConnections} connections, ${httpWarmup} s warm-up then ${httpDuration} s measured per run. Each server first opens ${loadSessionCount} sessions; every request carries the cookie of one of them, and a cookie a response sets is sent back by exactly one later request, so no two requests in flight share a session, and each request reads its session, increments its counter and re-signs the cookie (or, with a server storage, saves the session). **req/s**: rate relative to the ceiling (higher is better). **p99**: 99th percentile latency relative to the ceiling (lower is better). **server CPU per request**: the server process's CPU time (user + system, every thread) over the measured run divided by its responses, as a speed relative to the ceiling (higher is better: 0.50× uses twice the ceiling's CPU per request).`,
     rows: httpServers.map((server) => server.label),
     columns: [
       { label: 'req/s', kind: 'rate', format: formatRate, baseline: ceilingLabel, measurements },
@@ -154,12 +154,11 @@ function httpTable(measurements: Awaited<ReturnType<typeof measureServers>>): Re
     notes: [
       'The Fetch handler row is the ceiling’s hand-written session in a hand-written Fetch handler on @hono/node-server (no router, no middleware): the distance between it and the ceiling is what the Fetch API layer costs; the distance from it to ours is what our router and session cost.',
       'The Redis floor row is the ceiling with the counter kept in Redis: the cookie carries a signed session id (sent for a new session only, as our server storages send theirs), and each request runs the two round trips of our Redis storage on the same client (`HGETALL`, then a script that writes the counter and the last use and renews the key’s expiry; node-redis `sendCommand`, no command timeout) with nothing else: no router, no Fetch layer, no lock, no merge or expiry checks, no devalue. The distance from it to ours + Redis storage is what our router, session and storage cost over the same Redis client and round trips.',
-      'All 50 connections share one session (each request carries the cookie of the latest response), so concurrent requests save the same session: our server storages merge each save into the stored session key by key, with no lock in the process; express-session and connect-redis write the whole session back (last write wins).',
-      'Concurrent requests that carry the same cookie compute the same next counter, so ours + cookie storage writes the same value for each of them, and signs it once: the cookie keeps the short values it signed with their signature (about 85% of its signatures came from there under this load, measured separately on Node 26, and none with a session per connection), while the ceiling, the Fetch handler and Hono sign every response. That row is cheaper here, by up to one HMAC per request (about 1.8 µs in process on Node 26), than with clients that each have a session of their own.',
+      `The sessions go round: a server that sends the cookie on every response (the ceiling, the Fetch handler, Hono, ours + cookie storage, Remix) keeps at most ${httpConnections} of them in use, each request carrying the cookie its session’s previous response set; one that sends it only for a new session (the server storages, the Redis floor) gets the ${loadSessionCount} in turn, each coming back after ${loadSessionCount - 1} other requests. So caches of recently seen cookie values hit only in part: ours keeps 64 values it wrote and 256 it read per cookie (about half of the memory row’s reads found their id verified already, by a simulation of its cache), where a busy server’s users come back after thousands of other requests. The hand-written servers' cookies hold the counter alone (no session id, no expiry), about a third of ours + cookie storage’s (an id, the data, its creation and last use): their responses are about 140 bytes shorter.`,
       'CPU time is `utime + stime` of `/proc/<pid>/stat`, in clock ticks (10 ms): over a measured run of several seconds that is well under 1% of it. redis-server’s CPU time is not in it: a Redis row’s server waits for Redis, which shows in its req/s and p99, not in its CPU column.',
       redisCpuNote(measurements),
       redisPlacementNote(),
-      'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). With one session under load, every request goes to the one master holding its key (and that master to its replica): the row measures the cluster client and replication, not the spread of load over masters.',
+      'Redis Cluster: the server is given an ioredis `Cluster` (fail fast, as the session README shows). The sessions’ keys spread over the three masters by hash slot (each master’s writes go on to its replica), all on the same two cores.',
     ],
   }
 }

@@ -33,15 +33,21 @@ interface WrkSummary {
 
 /**
  * Loads `url` with wrk for `duration` seconds: one thread pinned to its own core
- * (`cpu-pinning.ts`), {@link httpConnections} connections, GET requests carrying the session
- * cookie of the latest response (`wrk-session.lua`), starting from `cookie`.
+ * (`cpu-pinning.ts`), {@link httpConnections} connections, GET requests each carrying one
+ * session's cookie, starting from `cookies` (one `Cookie` header per session, from
+ * `openLoadSessions`): a cookie a response sets is sent back by exactly one later request, so no
+ * two requests in flight carry the same session (`wrk-session.lua`).
  *
  * @throws {Error} when wrk fails, when a request failed, timed out (10 s) or got a status of 400
  * or more, when no response came, or when the counter never went past 2 (the cookie of each
  * response was not sent back): a server that errors, or a load that does not re-sign, is not
  * measured.
  */
-export async function runLoad(url: string, cookie: string, duration: number): Promise<LoadResult> {
+export async function runLoad(
+  url: string,
+  cookies: string[],
+  duration: number,
+): Promise<LoadResult> {
   let [command, args] = pinnedCommand(loadCore, 'wrk', [
     '--threads=1',
     `--connections=${httpConnections}`,
@@ -50,7 +56,7 @@ export async function runLoad(url: string, cookie: string, duration: number): Pr
     `--script=${script}`,
     url,
     '--',
-    cookie,
+    ...cookies,
   ])
   let { stdout } = await execFileAsync(command, args)
   let line = stdout.split('\n').find((text) => text.startsWith(resultMarker))

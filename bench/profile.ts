@@ -12,9 +12,9 @@ import {
 import { type HttpServer, httpServers, serverEnvironment } from './http-servers.ts'
 import { type LoadResult, runLoad } from './load.ts'
 import { type LoadCoreRedis, startLoadCoreRedis } from './load-core-redis.ts'
+import { openLoadSessions } from './load-sessions.ts'
 import { profileTopCount, renderProfile } from './profile-report.ts'
 import { startServer } from './server-process.ts'
-import { verifyCounter } from './verify-counter.ts'
 
 /** The servers of the HTTP section profiled on each Node version, in this order. */
 export const profiledServers: readonly HttpServer[] = ['ours-cookie', 'ours-redis'].map((file) => {
@@ -53,10 +53,10 @@ export async function runProfile(
     let load: LoadResult
     let window: TimeWindow
     try {
-      let cookie = await verifyCounter(profiled.file, server.url)
-      await runLoad(server.url, cookie, httpWarmup)
+      let cookies = await openLoadSessions(profiled.file, server.url)
+      await runLoad(server.url, cookies, httpWarmup)
       let start = microseconds()
-      load = await runLoad(server.url, cookie, httpDuration)
+      load = await runLoad(server.url, cookies, httpDuration)
       window = { start, end: microseconds() }
     } finally {
       await server.stop()

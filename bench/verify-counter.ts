@@ -30,7 +30,8 @@ export async function verifyCounter(name: string, url: string): Promise<string> 
   return cookie
 }
 
-function cookieHeader(response: Response): string {
+/** The `Cookie` header a client sends back after `response`: its cookies' name=value pairs. */
+export function cookieHeader(response: Response): string {
   return response.headers
     .getSetCookie()
     .map((line) => line.split(';')[0] ?? '')

@@ -1,7 +1,12 @@
--- wrk script of the HTTP load (load.ts): every request carries the session cookie of the latest
--- response (the first ones carry the cookie given after `--`), so each request reads the session,
--- increments its counter and re-signs it. At the end it prints one line, `wrk-session-result`
--- then JSON, with the counts, the p99 latency and the highest counter answered.
+-- wrk script of the HTTP load (load.ts). The arguments after `--` are the Cookie headers of
+-- distinct sessions the server opened (load-sessions.ts). Each response's Set-Cookie goes to the
+-- back of a queue, and each request carries the cookie at its front, so a cookie is sent by one
+-- request only: with a server that re-sends the cookie on every response, each session has at
+-- most one request in flight, and each request reads its session, increments its counter and
+-- re-signs it. When the queue is empty (at the start, or with a server that sends the cookie for
+-- a new session only), the request takes the next session of the arguments in turn. At the end
+-- it prints one line, `wrk-session-result` then JSON, with the counts, the p99 latency and the
+-- highest counter answered.
 
 -- Each wrk thread runs this script in a Lua state of its own: `setup` (in the main state) keeps
 -- the threads, so `done` can read their globals.
@@ -12,11 +17,28 @@ function setup(thread)
 end
 
 function init(args)
-  cookie = args[1]
+  sessions = args
+  nextSession = 1
+  queue = {}
+  first = 1
+  last = 0
   highest = 0
 end
 
 function request()
+  -- wrk calls this once in the main state, without `init`, to check the request it builds.
+  if sessions == nil then
+    return wrk.format("GET")
+  end
+  local cookie
+  if first <= last then
+    cookie = queue[first]
+    queue[first] = nil
+    first = first + 1
+  else
+    cookie = sessions[nextSession]
+    nextSession = nextSession % #sessions + 1
+  end
   return wrk.format("GET", nil, { Cookie = cookie })
 end
 
@@ -24,7 +46,8 @@ function response(status, headers, body)
   -- node:http and express send `Set-Cookie`, @hono/node-server `set-cookie`.
   local set = headers["Set-Cookie"] or headers["set-cookie"]
   if set then
-    cookie = string.match(set, "^[^;]*")
+    last = last + 1
+    queue[last] = string.match(set, "^[^;]*")
   end
   local count = tonumber(body)
   if count and count > highest then
