@@ -1,6 +1,5 @@
 import { type CookieProperties, SetCookie } from '@remix-run/headers/set-cookie'
 import { fromBase64Url, toBase64Url } from './base64url.ts'
-import { BoundedCache } from './bounded-cache.ts'
 import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
 import { cookieValues } from './cookie-values.ts'
 import { edgeHash } from './edge-hash.ts'
@@ -55,13 +54,6 @@ export const maxCookieSize = 4096
 const maxCandidates = 8
 
 /**
- * The longest value, in characters, a signed cookie remembers with what it wrote (see
- * `signedValues`). Such a value is hashed whenever it is written; the cookie storage keys its own
- * cache by values up to this length for that reason.
- */
-export const maxRememberedSignedLength = 256
-
-/**
  * How many values a client sent that each of a cookie's caches keeps at most. Every entry a
  * request adds is alive at the engine's next young-generation collection, which copies it: under
  * load, with a session that changes on every request (its cookie value new each time), 1,024
@@ -86,18 +78,6 @@ export const cachedValuesPerCookie = 256
  * verified values): of values over about 1.5 KB, fewer are kept (9 to 18 near the 4 KB limit).
  */
 export const cachedWrittenValuesPerCookie = 64
-
-/**
- * Short values a signed cookie wrote (a session id, say) with what it wrote, so that writing one
- * again costs no HMAC: at most {@link cachedWrittenValuesPerCookie}, each at most
- * {@link maxRememberedSignedLength} characters. A session storage's id is signed again only when
- * its cookie is sent again (a renewal, about once a minute); a value written again after 64
- * others costs one HMAC (about 1 µs), as it does without the cache.
- */
-const signedValues = {
-  maxEntries: cachedWrittenValuesPerCookie,
-  maxLength: maxRememberedSignedLength,
-}
 
 /**
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
@@ -174,11 +154,6 @@ export class Cookie {
    * remembered.
    */
   #verified: TextCache<string> | undefined
-  /**
-   * Short values signed here with their signed form (signing is deterministic): with secrets,
-   * unencrypted, and the default `encode` and `decode`.
-   */
-  #signed: BoundedCache<string, string> | undefined
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
@@ -218,12 +193,6 @@ export class Cookie {
     this.#decode = decode ?? decodeText
     let defaultCodec = encode === undefined && decode === undefined
     if (this.#crypto && (encrypted || defaultCodec)) this.#verified = new TextCache(verifiedValues)
-    if (this.#crypto && !encrypted && defaultCodec) {
-      let { maxEntries, maxLength } = signedValues
-      this.#signed = new BoundedCache(maxEntries, maxEntries * maxLength * 2, (value, signed) => {
-        return value.length + signed.length
-      })
-    }
   }
 
   /** Whether values are signed or encrypted with secrets. */
@@ -371,9 +340,6 @@ export class Cookie {
         .encrypt(this.name, value)
         .then((sealed) => this.#remember(sealed, value))
     }
-    let short = value.length <= signedValues.maxLength
-    let known = short ? this.#signed?.get(value) : undefined
-    if (known !== undefined) return known
     let encoded = this.#encode(value)
     // base64url, the default encoding, is cookie-safe by construction: only a custom one is checked.
     if (this.#encode !== encodeText && !cookieOctets.test(encoded)) {
@@ -384,7 +350,6 @@ export class Cookie {
     if (this.#crypto === undefined) return encoded
     let signed = this.#crypto.sign(this.name, encoded)
     if (signed instanceof Promise) return signed.then((text) => this.#remember(text, value))
-    if (short) this.#signed?.set(value, signed)
     return this.#remember(signed, value)
   }
 

@@ -1,9 +1,4 @@
-import {
-  cachedValuesPerCookie,
-  cachedWrittenValuesPerCookie,
-  maxCookieSize,
-  maxRememberedSignedLength,
-} from '../cookie.ts'
+import { cachedValuesPerCookie, cachedWrittenValuesPerCookie, maxCookieSize } from '../cookie.ts'
 import { keepRecord } from '../record-copy.ts'
 import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
@@ -23,6 +18,9 @@ import { TextCache } from '../text-cache.ts'
 
 const encoder = new TextEncoder()
 
+/** The longest cookie value, in characters, that is its own key in `parsedValues`. */
+const ownKeyMaxLength = 256
+
 /**
  * The cookie values a storage keeps parsed: a browser sends the value it was given back on each
  * request until the next save, and parsing it again would cost more than the rest of the read. At
@@ -31,18 +29,16 @@ const encoder = new TextEncoder()
  * kept apart so that saves do not push out values clients send again, at most
  * {@link cachedWrittenValuesPerCookie} and 128 Ki characters.
  *
- * A value of up to 256 characters is its own key: values parallel requests of one session saved
- * in the same millisecond differ only in their data, anywhere in it, and must not replace each
- * other. With a signed cookie its hash costs nothing more: the engine keeps a string's hash (Node
- * 26 adds the string to its string table, which costs more, see `edgeHash`), the cookie's cache of
- * signed values pays for that with the value a save writes anyway (values of up to 256 characters
- * too), and a value read back is usually that same string, given back by the cookie's cache of
- * verified values; with an encrypted cookie a save pays it here. A longer value is keyed by its id
- * and its last 32 characters (which hold when it was saved), so that hashing it whole on Node 24
- * and earlier (about 1.5 ns a character) is not paid per save; longer values saved in the same
- * millisecond for one session replace each other. Not by `edgeHash` of those characters: measured
- * in process (a 457-character value, one core), a read + save took 0.2 to 0.3 µs longer with it on
- * Node 26.12, and the same on Node 24.
+ * A value of up to {@link ownKeyMaxLength} characters is its own key: values parallel requests
+ * of one session saved in the same millisecond differ only in their data, anywhere in it, and
+ * must not replace each other. Hashing it costs about 1.5 ns a character (and on Node 26 adding it
+ * to the engine's string table, see `edgeHash`), paid once per value: the engine keeps a string's
+ * hash, and a value read back is usually the string the save gave, returned by the cookie's cache
+ * of verified values. A longer value is keyed by its id and its last 32 characters (which hold
+ * when it was saved), so that hashing it whole is not paid per save; longer values saved in the
+ * same millisecond for one session replace each other. Not by `edgeHash` of those characters:
+ * measured in process (a 457-character value, one core), a read + save took 0.2 to 0.3 µs longer
+ * with it on Node 26.12, and the same on Node 24.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
@@ -50,7 +46,7 @@ const parsedValues = {
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
   keyOf: (value: string) =>
-    value.length <= maxRememberedSignedLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
+    value.length <= ownKeyMaxLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
   // A layout holds two numbers an entry: about as much memory as 8 characters.
   weigh: (value: string, kept: KeptValue) =>
     value.length + 4 * (kept.written?.layout?.bounds.length ?? 0),
