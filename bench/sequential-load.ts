@@ -2,9 +2,9 @@ import { Agent, request } from 'node:http'
 
 /**
  * Sends `count` GET requests to `url` one after another over one keep-alive connection, each
- * carrying the session cookie of the latest response (the first ones `cookie`), as one wrk
- * connection does; resolves to the last response's body. One at a time, so a server's work per
- * request is the same whatever the machine's speed.
+ * carrying the session cookie of the latest response (the first ones `cookie`), as each session
+ * of the HTTP load does; resolves to the last response's body. One at a time, so a server's work
+ * per request is the same whatever the machine's speed.
  *
  * @throws {Error} for a status other than 200.
  */
