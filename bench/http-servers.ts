@@ -44,6 +44,7 @@ export const ceilingLabel = 'ceiling: node:http + HMAC cookie'
 export const httpServers: readonly HttpServer[] = [
   { file: 'ceiling', label: ceilingLabel },
   { file: 'fetch-handwritten', label: 'Fetch handler (@hono/node-server) + HMAC cookie' },
+  { file: 'fetch-session', label: 'Fetch handler + hand-written session cookie (id, data, times)' },
   {
     file: 'handwritten-redis',
     label: 'Redis floor: node:http + HMAC id cookie + Redis hash',
