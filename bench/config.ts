@@ -43,8 +43,9 @@ export const httpConnections = 50
  * Sessions each server gets before its HTTP load (`load-sessions.ts`), four per connection. A
  * server that sends the cookie on every response keeps at most {@link httpConnections} of them in
  * use, one per request in flight (`wrk-session.lua`); one that sends it only for a new session
- * (ours with a server storage) gets them in turn, so a session comes back only after 199 other
- * requests: two requests in flight never carry the same session.
+ * and at renewals (ours with a server storage) gets them in turn, so a session comes back after
+ * 199 other requests were sent, and shares the server with its previous request only if that one
+ * is still unanswered by then (under the HTTP load, about the p99 latency).
  */
 export const loadSessionCount = 4 * httpConnections
 

@@ -4,9 +4,9 @@ import { cookieHeader, verifyCounter } from './verify-counter.ts'
 /**
  * The sessions a server's HTTP load starts from: checks that the server counts
  * (`verifyCounter`), then opens {@link loadSessionCount} sessions in all, each by a request without
- * a cookie that must answer `1` and set a cookie. The hand-written servers' cookies hold the
- * counter alone, so their new sessions have equal cookies: they keep no state, and each request
- * still signs the counter it answers.
+ * a cookie that must answer `1` and set a cookie. The ceiling's, the Fetch handler's and Hono's
+ * cookies hold the counter alone, so their new sessions have equal cookies: those servers keep no
+ * state, and each request still signs the counter it answers.
  *
  * @returns one `Cookie` header per session, for `runLoad`.
  * @throws {Error} naming the request that did not open a session of its own.

@@ -35,8 +35,8 @@ interface WrkSummary {
  * Loads `url` with wrk for `duration` seconds: one thread pinned to its own core
  * (`cpu-pinning.ts`), {@link httpConnections} connections, GET requests each carrying one
  * session's cookie, starting from `cookies` (one `Cookie` header per session, from
- * `openLoadSessions`): a cookie a response sets is sent back by exactly one later request, so no
- * two requests in flight carry the same session (`wrk-session.lua`).
+ * `openLoadSessions`): a cookie a response sets is sent back by exactly one later request, and
+ * when none is waiting the next session is taken in turn (`wrk-session.lua`).
  *
  * @throws {Error} when wrk fails, when a request failed, timed out (10 s) or got a status of 400
  * or more, when no response came, or when the counter never went past 2 (the cookie of each

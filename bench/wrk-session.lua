@@ -4,7 +4,9 @@
 -- request only: with a server that re-sends the cookie on every response, each session has at
 -- most one request in flight, and each request reads its session, increments its counter and
 -- re-signs it. When the queue is empty (at the start, or with a server that sends the cookie for
--- a new session only), the request takes the next session of the arguments in turn. At the end
+-- a new session and at renewals only), the request takes the next session of the arguments in
+-- turn, which overlaps its previous request only if that one is still unanswered after all the
+-- others were sent. At the end
 -- it prints one line, `wrk-session-result` then JSON, with the counts, the p99 latency and the
 -- highest counter answered.
 
@@ -26,10 +28,8 @@ function init(args)
 end
 
 function request()
-  -- wrk calls this once in the main state, without `init`, to check the request it builds.
-  if sessions == nil then
-    return wrk.format("GET")
-  end
+  -- wrk calls this once after `init` to check the request it builds: that one takes the first
+  -- session, and the load starts from the second.
   local cookie
   if first <= last then
     cookie = queue[first]
