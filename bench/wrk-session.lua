@@ -6,9 +6,8 @@
 -- re-signs it. When the queue is empty (at the start, or with a server that sends the cookie for
 -- a new session and at renewals only), the request takes the next session of the arguments in
 -- turn, which overlaps its previous request only if that one is still unanswered after all the
--- others were sent. At the end
--- it prints one line, `wrk-session-result` then JSON, with the counts, the p99 latency and the
--- highest counter answered.
+-- others were sent. At the end it prints one line, `wrk-session-result` then JSON, with the
+-- counts, the p99 latency and the highest counter answered.
 
 -- Each wrk thread runs this script in a Lua state of its own: `setup` (in the main state) keeps
 -- the threads, so `done` can read their globals.
