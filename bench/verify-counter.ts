@@ -8,14 +8,7 @@
  * @throws {Error} naming what the server did instead.
  */
 export async function verifyCounter(name: string, url: string): Promise<string> {
-  let first = await fetch(url)
-  let firstBody = await first.text()
-  let cookie = cookieHeader(first)
-  if (first.status !== 200 || firstBody !== '1' || cookie === '') {
-    throw new Error(
-      `${name}: first request gave ${first.status} "${firstBody}" and cookie "${cookie}", expected 200 "1" and a cookie`,
-    )
-  }
+  let cookie = await openSession(name, url)
   let latest = cookie
   for (let expected of ['2', '3']) {
     let next = await fetch(url, { headers: { cookie: latest } })
@@ -30,8 +23,27 @@ export async function verifyCounter(name: string, url: string): Promise<string> 
   return cookie
 }
 
+/**
+ * Opens a new session of the counter server at `url`: a request without a cookie, which must
+ * answer `1` and set a cookie.
+ *
+ * @returns the `Cookie` header that carries the session.
+ * @throws {Error} naming what the server did instead.
+ */
+export async function openSession(name: string, url: string): Promise<string> {
+  let response = await fetch(url)
+  let body = await response.text()
+  let cookie = cookieHeader(response)
+  if (response.status !== 200 || body !== '1' || cookie === '') {
+    throw new Error(
+      `${name}: a request without a cookie gave ${response.status} "${body}" and cookie "${cookie}", expected 200 "1" and a cookie`,
+    )
+  }
+  return cookie
+}
+
 /** The `Cookie` header a client sends back after `response`: its cookies' name=value pairs. */
-export function cookieHeader(response: Response): string {
+function cookieHeader(response: Response): string {
   return response.headers
     .getSetCookie()
     .map((line) => line.split(';')[0] ?? '')

@@ -35,11 +35,11 @@ const ownKeyMaxLength = 256
  * to the engine's string table, see `edgeHash`): the engine keeps a string's hash, so it is paid
  * once when a value read back is the string the save gave (returned by the cookie's cache of
  * values it wrote, when the client's next request comes within 32 to 64 other writes), and again
- * when the cookie verified the value anew, which gives a new string. A longer value is keyed by its id and its last 32 characters (which hold
- * when it was saved), so that hashing it whole is not paid per save; longer values saved in the
- * same millisecond for one session replace each other. Not by `edgeHash` of those characters:
- * measured in process (a 457-character value, one core), a read + save took 0.2 to 0.3 µs longer
- * with it on Node 26.12, and the same on Node 24.
+ * when the cookie verified the value anew, which gives a new string. A longer value is keyed by its
+ * id and its last 32 characters (which hold when it was saved), so that hashing it whole is not
+ * paid per save; longer values saved in the same millisecond for one session replace each other.
+ * Not by `edgeHash` of those characters: measured in process (a 457-character value, one core), a
+ * read + save took 0.2 to 0.3 µs longer with it on Node 26.12, and the same on Node 24.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
