@@ -67,17 +67,22 @@ export const cachedValuesPerCookie = 256
 /**
  * How many values written here each of a cookie's caches keeps at most, apart from those clients
  * sent, in the order they were written: a value written comes back with the client's next
- * request, found here when that request comes within 32 to 64 other writes (a redirect after a
- * form's POST, say, or a client sending requests one after the other), and once missed it is
- * verified and kept with the values clients sent. Most values a busy server writes never come
- * back soon (a user's next click comes after thousands of other requests): kept with the values
- * read, in one cache of 256, 3 to 4 times as much memory survived into the engine's old
- * generation per request (`--trace-gc-nvp`, `pnpm bench`'s counter with the cookie storage on
- * Node 26: 92 to 102 bytes against 25 to 33), and young-generation pauses took about 0.9 ms
- * against 0.5 (medians). Their weight is bounded too (128 Ki characters for a cookie's cache of
- * verified values): of values over about 1.5 KB, fewer are kept (9 to 18 near the 4 KB limit).
+ * request, found here when that request comes within 64 to 128 other writes (a redirect after a
+ * form's POST, say, or clients sending requests one after the other: with 50 of them, each value
+ * comes back after the other 49 wrote theirs), and once missed it is verified and kept with the
+ * values clients sent. Most values a busy server writes never come back soon (a user's next click
+ * comes after thousands of other requests): kept with the values read, in one cache of 256, 3 to
+ * 4 times as much memory survived into the engine's old generation per request
+ * (`--trace-gc-nvp`, `pnpm bench`'s counter with the cookie storage on Node 26: 92 to 102 bytes
+ * against 25 to 33), and young-generation pauses took about 0.9 ms against 0.5 (medians). Kept
+ * apart, 128 cost less than 64 under `pnpm bench`'s load (50 connections): with 64, half the
+ * values came back after the older half was dropped and were verified and parsed again, and the
+ * young-generation collections took 2.1 to 2.6 µs a request (pauses of 1.7 to 2 ms, median)
+ * against 1.0 to 1.6 µs (0.6 to 0.8 ms) with 128 (`--trace-gc`, Node 26). Their weight is bounded
+ * too (128 Ki characters for a cookie's cache of verified values: a value and what it carries):
+ * of cookie values over about 600 characters, fewer are kept (9 to 18 near the 4 KB limit).
  */
-export const cachedWrittenValuesPerCookie = 64
+export const cachedWrittenValuesPerCookie = 128
 
 /**
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most

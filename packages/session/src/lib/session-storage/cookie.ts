@@ -34,7 +34,7 @@ const ownKeyMaxLength = 256
  * must not replace each other. Hashing it costs about 1.5 ns a character (and on Node 26 adding it
  * to the engine's string table, see `edgeHash`): the engine keeps a string's hash, so it is paid
  * once when a value read back is the string the save gave (returned by the cookie's cache of
- * values it wrote, when the client's next request comes within 32 to 64 other writes), and again
+ * values it wrote, when the client's next request comes within 64 to 128 other writes), and again
  * when the cookie verified the value anew, which gives a new string. A longer value is keyed by its
  * id and its last 32 characters (which hold when it was saved), so that hashing it whole is not
  * paid per save; longer values saved in the same millisecond for one session replace each other.
