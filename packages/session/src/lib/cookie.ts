@@ -75,12 +75,14 @@ export const cachedValuesPerCookie = 256
  * 4 times as much memory survived into the engine's old generation per request
  * (`--trace-gc-nvp`, `pnpm bench`'s counter with the cookie storage on Node 26: 92 to 102 bytes
  * against 25 to 33), and young-generation pauses took about 0.9 ms against 0.5 (medians). Kept
- * apart, 128 cost less than 64 under `pnpm bench`'s load (50 connections): with 64, half the
- * values came back after the older half was dropped and were verified and parsed again, and the
- * young-generation collections took 2.1 to 2.6 µs a request (pauses of 1.7 to 2 ms, median)
- * against 1.0 to 1.6 µs (0.6 to 0.8 ms) with 128 (`--trace-gc`, Node 26). Their weight is bounded
- * too (128 Ki characters for a cookie's cache of verified values: a value and what it carries):
- * of cookie values over about 600 characters, fewer are kept (9 to 18 near the 4 KB limit).
+ * apart, 128 cost less than 64 under `pnpm bench`'s load of 50 connections (Node 26, a later run):
+ * with 64, half the values came back after the older half was dropped, and were verified (and
+ * parsed by the cookie storage) again; young-generation collections took 2.1 to 2.6 µs a request
+ * against 1.0 to 1.6 µs with 128 (`--trace-gc`), and the server's CPU per request fell by 8 to 14%
+ * (medians of three runs side by side). Their weight is bounded too (128 Ki characters for a
+ * cookie's cache of verified values: a value and what it carries): of cookie values over about
+ * 600 characters, fewer are kept (9 to 18 near the 4 KB limit; the cookie storage's cache of
+ * parsed values, which weighs its values alone, keeps fewer of those over about 1.4 KB).
  */
 export const cachedWrittenValuesPerCookie = 128
 
