@@ -398,6 +398,34 @@ describe('Cookie.parse of a value seen before', () => {
     }
   })
 
+  it('keeps fewer of the large values it writes: one near the 4 KB limit is found after 9 writes, not after 18', async () => {
+    // Each entry weighs its cookie value and what it carries (about 6,800 characters here): 9
+    // fill half of the 128 Ki characters, where the count alone would keep 64.
+    let cookie = reader()
+    let large = (label: string) => label.padEnd(2900, '.')
+    let mine = sent(await cookie.serialize(large('mine')))
+    expect(mine.length).toBeGreaterThan(3900)
+    let written = 0
+    let writeOthers = async (count: number) => {
+      for (let index = 0; index < count; index++) {
+        await cookie.serialize(large(`other ${written++}`))
+      }
+    }
+    let hmac = vi.spyOn(nodeCrypto, 'createHmac')
+    try {
+      await writeOthers(9)
+      hmac.mockClear()
+      expect(await cookie.parse(mine)).toBe(large('mine'))
+      expect(hmac).not.toHaveBeenCalled()
+      await writeOthers(9)
+      hmac.mockClear()
+      expect(await cookie.parse(mine)).toBe(large('mine'))
+      expect(hmac).toHaveBeenCalledTimes(1)
+    } finally {
+      hmac.mockRestore()
+    }
+  })
+
   it('knows the value each of 60 clients was given last, with the others reading theirs between', async () => {
     let cookie = reader()
     let clients = await Promise.all(
