@@ -8,7 +8,8 @@ import {
 } from './native.ts'
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: true })
+// `ignoreBOM`: a value that starts with U+FEFF reads back with it, as it was written.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const hkdfSalt = encoder.encode('@x/session')
 const hkdfInfo = encoder.encode('cookie encryption')
 

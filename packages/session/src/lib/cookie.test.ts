@@ -1,4 +1,6 @@
 import nodeCrypto from 'node:crypto'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it, vi } from 'vitest'
 import { createCookie } from './cookie.ts'
 
@@ -426,6 +428,29 @@ describe('Cookie.parse of a value seen before', () => {
     }
   })
 
+  it('keeps 256 values it verified without the 64 KB headers they came in', async () => {
+    setFlagsFromString('--expose-gc')
+    let collectGarbage = runInNewContext('gc') as () => void
+    let cookie = reader()
+    let signer = writer()
+    let values = await Promise.all(
+      Array.from({ length: 256 }, async (_, index) =>
+        sent(await signer.serialize(`user ${index}`)),
+      ),
+    )
+    collectGarbage()
+    let before = process.memoryUsage().heapUsed
+    for (let [index, value] of values.entries()) {
+      // A new header each time, padded by another cookie as a browser's may be.
+      let header = `pad=${String(index).padEnd(64 * 1024, 'x')}; ${value}`
+      expect(await cookie.parse(header)).toBe(`user ${index}`)
+    }
+    collectGarbage()
+    let kept = process.memoryUsage().heapUsed - before
+    // 256 headers of 64 KB are 16 MB; the values and what they carry, a few dozen KB.
+    expect(kept).toBeLessThan(2 * 1024 * 1024)
+  })
+
   it('knows the value each of 60 clients was given last, with the others reading theirs between', async () => {
     let cookie = reader()
     let clients = await Promise.all(
@@ -462,6 +487,16 @@ describe('Cookie.parse of a value seen before', () => {
     let header = sent(await cookie.serialize('lone \uD800 surrogate'))
     expect(await cookie.parse(header)).toBe('lone \uFFFD surrogate')
     expect(await reader().parse(header)).toBe('lone \uFFFD surrogate')
+  })
+
+  it('reads back a value that starts with a byte order mark as written, signed or encrypted, remembered or not', async () => {
+    for (let encrypted of [false, true]) {
+      let make = () => createCookie('s', { secrets: [secret], encrypted })
+      let cookie = make()
+      let header = sent(await cookie.serialize('\uFEFFadmin'))
+      expect(await cookie.parse(header)).toBe('\uFEFFadmin')
+      expect(await make().parse(header)).toBe('\uFEFFadmin')
+    }
   })
 
   it('decrypts a value once, and one it encrypted not at all', async () => {
