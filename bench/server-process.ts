@@ -24,6 +24,11 @@ export interface ServerOptions extends ScriptOptions {
   startTimeout?: number
   /** How long `stop()` waits after SIGTERM before SIGKILL, in milliseconds. Default 5 s. */
   stopTimeout?: number
+  /**
+   * Called with each chunk of the server's stdout once it announced its port (what
+   * `--trace-gc-nvp` prints, say). Default none: the output is dropped.
+   */
+  onStdout?: (chunk: string) => void
 }
 
 /**
@@ -70,6 +75,9 @@ export async function startServer(
       if (match) {
         clearTimeout(timer)
         child.removeAllListeners('exit')
+        child.stdout?.removeAllListeners('data')
+        if (options.onStdout) child.stdout?.on('data', options.onStdout)
+        else child.stdout?.resume()
         resolve(Number(match[1]))
       }
     })
