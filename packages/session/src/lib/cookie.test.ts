@@ -2,7 +2,7 @@ import nodeCrypto from 'node:crypto'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { describe, expect, it, vi } from 'vitest'
-import { createCookie } from './cookie.ts'
+import { CookieSizeError, createCookie } from './cookie.ts'
 
 const secret = 'first-secret-that-is-32-characters'
 const older = 'older-secret-that-is-32-characters'
@@ -399,6 +399,31 @@ describe('Cookie.parse of a value seen before', () => {
       hmac.mockRestore()
     }
   })
+
+  it.each([
+    ['signed', 'createHmac', false],
+    ['encrypted', 'createDecipheriv', true],
+  ] as const)(
+    'keeps the %s value it wrote while 200 values too large to send are refused',
+    async (_, check, encrypted) => {
+      let cookie = createCookie('s', { secrets: [secret], encrypted })
+      let mine = sent(await cookie.serialize('mine'))
+      // Each would weigh about 10,000 characters in the cache: 14 would push out the 64 Ki
+      // characters a generation holds, twice over, had they been remembered.
+      for (let index = 0; index < 200; index++) {
+        await expect(cookie.serialize(`other ${index}`.padEnd(3500, '.'))).rejects.toThrow(
+          CookieSizeError,
+        )
+      }
+      let crypto = vi.spyOn(nodeCrypto, check)
+      try {
+        expect(await cookie.parse(mine)).toBe('mine')
+        expect(crypto).not.toHaveBeenCalled()
+      } finally {
+        crypto.mockRestore()
+      }
+    },
+  )
 
   it('keeps fewer of the large values it writes: one near the 4 KB limit is found after 9 writes, not after 18', async () => {
     // Each entry weighs its cookie value and what it carries (about 6,800 characters here): 9

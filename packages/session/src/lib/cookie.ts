@@ -297,12 +297,13 @@ export class Cookie {
    */
   async serialize(value: string, props?: CookieProperties): Promise<string> {
     let header: string
+    let written = ''
     let secureOnly = props !== undefined && isSecureOnly(props)
     if ((props === undefined || secureOnly) && value !== '') {
       // The usual cases, a value with the cookie's own attributes (plus Secure over HTTPS), reuse
       // their text.
-      let written = this.#protect(value)
-      if (written instanceof Promise) written = await written
+      let protectedValue = this.#protect(value)
+      written = protectedValue instanceof Promise ? await protectedValue : protectedValue
       header = `${this.name}=${written}${this.#attributeText(secureOnly)}`
     } else {
       let properties: CookieProperties = { ...this.#attributes, ...props }
@@ -311,7 +312,7 @@ export class Cookie {
         properties.maxAge = 0
         properties.expires = new Date(0)
       }
-      let written = value === '' ? '' : await this.#protect(value)
+      written = value === '' ? '' : await this.#protect(value)
       header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
     }
     // Counting UTF-8 bytes costs an encoding: needed only when the characters alone come close.
@@ -322,6 +323,9 @@ export class Cookie {
         size,
       )
     }
+    // Only a header that is sent: values refused for their size do not push out the ones clients
+    // still hold.
+    if (written !== '') this.#remember(written, value)
     return header
   }
 
@@ -344,9 +348,7 @@ export class Cookie {
   // Synchronous unless a Web Crypto call is needed: each await costs a hop per request.
   #protect(value: string): string | Promise<string> {
     if (this.#encrypted) {
-      return (this.#crypto as CookieCrypto)
-        .encrypt(this.name, value)
-        .then((sealed) => this.#remember(sealed, value))
+      return (this.#crypto as CookieCrypto).encrypt(this.name, value)
     }
     let encoded = this.#encode(value)
     // base64url, the default encoding, is cookie-safe by construction: only a custom one is checked.
@@ -356,21 +358,18 @@ export class Cookie {
       )
     }
     if (this.#crypto === undefined) return encoded
-    let signed = this.#crypto.sign(this.name, encoded)
-    if (signed instanceof Promise) return signed.then((text) => this.#remember(text, value))
-    return this.#remember(signed, value)
+    return this.#crypto.sign(this.name, encoded)
   }
 
   /**
    * Remembers that the cookie value `written` carries `value`, when reading it back gives exactly
-   * `value` (UTF-8 replaces a lone surrogate); gives `written`.
+   * `value` (UTF-8 replaces a lone surrogate).
    */
-  #remember(written: string, value: string): string {
+  #remember(written: string, value: string): void {
     // UTF-8 cannot carry a lone surrogate: the value read back would differ.
     if (this.#verified !== undefined && isWellFormed(value)) {
       this.#verified.setWritten(written, value)
     }
-    return written
   }
 
   /**
