@@ -1,10 +1,13 @@
 /** One garbage collection as V8's `--trace-gc-nvp` reports it. */
 export interface GcEvent {
-  /** `s` for a scavenge (young generation), `ms` for a mark-sweep-compact; others as V8 names them. */
+  /** `s` for a scavenge (young generation), `mc` for a mark-compact; others as V8 names them. */
   kind: string
   /** The pause, in milliseconds. */
   pause: number
-  /** Bytes allocated since the collection before it, in every space. */
+  /**
+   * Bytes allocated since the collection before it: how much the size of the heap's objects grew
+   * meanwhile, in every space of V8's heap (not the memory of `Buffer`s outside it).
+   */
   allocated: number
   /** Bytes this collection moved from the young generation to the old one. */
   promoted: number
