@@ -1,5 +1,10 @@
 import type { Data, Session, SessionStorage } from '@x/session'
-import { commitSession, Session as SessionKey, SessionStorageError } from '@x/session'
+import {
+  type CommitSessionOptions,
+  commitSession,
+  Session as SessionKey,
+  SessionStorageError,
+} from '@x/session'
 import type { Cookie } from '@x/session/cookie'
 import { HttpError } from './http-error.ts'
 import { madeWith } from './made-responses.ts'
@@ -101,78 +106,124 @@ export function session(
   storage: SessionStorage,
   options: SessionMiddlewareOptions = {},
 ): Middleware<object> {
-  let cacheControl = checkOptions(cookie, options)
+  let commitWith: CommitWith = { cookie, storage, cacheControl: checkOptions(cookie, options) }
 
-  async function read(context: RequestContext<AnyParams>): Promise<Session> {
-    // The request's own headers: `context.headers` would copy them all to read one.
-    let cookieValue = await cookie.parse(context.request.headers.get('Cookie'))
+  // The request's own headers: `context.headers` would copy them all to read one.
+  let parseCookie = (context: RequestContext<AnyParams>) =>
+    cookie.parse(context.request.headers.get('Cookie'))
+
+  if (options.lazy === true) {
+    return lazySessionMiddleware(
+      (context) =>
+        parseCookie(context)
+          .then((cookieValue) => storage.read(cookieValue))
+          .catch(rethrowUnavailable),
+      (context, current, response) => save(commitWith, context, current, response),
+    )
+  }
+
+  // Not an async function of its own for the read, nor one awaiting the save: each would be an
+  // async frame suspended on every request (about 0.7 KB allocated per request for the two,
+  // bench/allocations.ts).
+  return async function sessionMiddleware(context, next) {
+    refuseSecondSession(context)
+    let cookieValue = await parseCookie(context)
+    let current: Session
     try {
-      return await storage.read(cookieValue)
+      current = await storage.read(cookieValue)
     } catch (error) {
       throw unavailable(error)
     }
+    context.set(SessionKey, current, { property: 'session' })
+    return save(commitWith, context, current, await next())
   }
+}
 
-  async function save(
+/** What every commit of one middleware takes: its cookie, storage and `Cache-Control`. */
+type CommitWith = Pick<CommitSessionOptions, 'cookie' | 'storage' | 'cacheControl'>
+
+/**
+ * The lazy middleware (`{ lazy: true }`): `context.loadSession()` reads the session with `read` on
+ * its first call; after the handler, a session that was loaded is saved with `save`.
+ */
+function lazySessionMiddleware(
+  read: (context: RequestContext<AnyParams>) => Promise<Session>,
+  save: (
     context: RequestContext<AnyParams>,
     current: Session,
     response: Response,
-  ): Promise<Response> {
-    // Not made here when still unmade: the steps settled on microtasks alone, so no event aborted it.
-    if (isRequestAborted(context)) return response
-    if (context.get(SessionKey) !== current) {
-      throw new Error(
-        'session(): the session was replaced by another middleware or handler; not saving it',
-      )
-    }
-    try {
-      return await commitSession(context.request, response, current, {
-        cookie,
-        storage,
-        cacheControl,
-        // context.url, not request.url: a trusted proxy middleware may have set the scheme.
-        https: () => isHttpsRequest(context),
-        // A response the router or its helpers made is copied from its body, not its stream.
-        madeWith: madeWith(response),
-      })
-    } catch (error) {
-      // An outage is a 503; anything else (a session too large for its cookie, a value devalue
-      // cannot serialize, a changed session on a public response) is the app's bug: a 500.
-      throw error instanceof SessionStorageError ? unavailable(error.cause) : error
-    }
-  }
-
-  if (options.lazy === true) {
-    return async function lazySessionMiddleware(context, next) {
-      refuseSecondSession(context)
-      let loading: Promise<Session> | undefined
-      let loadSession = () => {
-        if (loading === undefined) {
-          loading = read(context).then((current) => {
-            context.set(SessionKey, current)
-            return current
-          })
-          // Handled here too: a handler that starts a load and fails before awaiting it must not
-          // leave an unhandled rejection (which ends a Node process by default).
-          loading.catch(() => {})
-        }
-        return loading
-      }
-      context.set(SessionLoaderKey, loadSession, { property: 'loadSession' })
-
-      let response = await next()
-      if (loading === undefined) return response
-      let current = await loading.catch(() => undefined)
-      // A load that failed reached the handler as a 503; there is nothing to save.
-      return current === undefined ? response : save(context, current, response)
-    }
-  }
-
-  return async function sessionMiddleware(context, next) {
+  ) => Promise<Response>,
+): Middleware<object> {
+  return async function lazySessionMiddleware(context, next) {
     refuseSecondSession(context)
-    let current = await read(context)
-    context.set(SessionKey, current, { property: 'session' })
-    return save(context, current, await next())
+    let loading: Promise<Session> | undefined
+    let loadSession = () => {
+      if (loading === undefined) {
+        loading = read(context).then((current) => {
+          context.set(SessionKey, current)
+          return current
+        })
+        // Handled here too: a handler that starts a load and fails before awaiting it must not
+        // leave an unhandled rejection (which ends a Node process by default).
+        loading.catch(() => {})
+      }
+      return loading
+    }
+    context.set(SessionLoaderKey, loadSession, { property: 'loadSession' })
+
+    let response = await next()
+    if (loading === undefined) return response
+    let current = await loading.catch(() => undefined)
+    // A load that failed reached the handler as a 503; there is nothing to save.
+    return current === undefined ? response : save(context, current, response)
+  }
+}
+
+/**
+ * Saves `current` and gives the response to send (`commitSession`), or `response` itself when the
+ * request was aborted. Rejects with a 503 `HttpError` when the storage failed, and with the app's
+ * own error otherwise (see {@link saveFailure}).
+ *
+ * @throws {Error} when another middleware or the handler replaced the session.
+ */
+function save(
+  commitWith: CommitWith,
+  context: RequestContext<AnyParams>,
+  current: Session,
+  response: Response,
+): Promise<Response> {
+  let commit = commitOptions(commitWith, context, current, response)
+  if (commit === undefined) return Promise.resolve(response)
+  return commitSession(context.request, response, current, commit).catch(rethrowSaveFailure)
+}
+
+/**
+ * How to commit `current` with `response`; `undefined` when nothing is to be saved (the request
+ * was aborted).
+ *
+ * @throws {Error} when another middleware or the handler replaced the session.
+ */
+function commitOptions(
+  commitWith: CommitWith,
+  context: RequestContext<AnyParams>,
+  current: Session,
+  response: Response,
+): CommitSessionOptions | undefined {
+  // Not made here when still unmade: the steps settled on microtasks alone, so no event aborted it.
+  if (isRequestAborted(context)) return undefined
+  if (context.get(SessionKey) !== current) {
+    throw new Error(
+      'session(): the session was replaced by another middleware or handler; not saving it',
+    )
+  }
+  return {
+    cookie: commitWith.cookie,
+    storage: commitWith.storage,
+    cacheControl: commitWith.cacheControl,
+    // context.url, not request.url: a trusted proxy middleware may have set the scheme.
+    https: () => isHttpsRequest(context),
+    // A response the router or its helpers made is copied from its body, not its stream.
+    madeWith: madeWith(response),
   }
 }
 
@@ -201,6 +252,23 @@ function refuseSecondSession(context: RequestContext<AnyParams>): void {
   if (context.has(SessionKey) || context.has(SessionLoaderKey)) {
     throw new Error('session(): this request already has a session; refusing to replace it')
   }
+}
+
+/**
+ * What a failed commit throws: an outage is a 503; anything else (a session too large for its
+ * cookie, a value devalue cannot serialize, a changed session on a public response) is the app's
+ * bug, a 500, thrown as it is.
+ */
+function saveFailure(error: unknown): unknown {
+  return error instanceof SessionStorageError ? unavailable(error.cause) : error
+}
+
+function rethrowSaveFailure(error: unknown): never {
+  throw saveFailure(error)
+}
+
+function rethrowUnavailable(error: unknown): never {
+  throw unavailable(error)
 }
 
 function unavailable(cause: unknown): HttpError {

@@ -157,7 +157,14 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   let keepsCookie = changed && keepsCookieOnSave(saveWith, session)
   if (changed) checkBeforeSave(request, response, session, options, headers(), keepsCookie)
   else if (renewalWaits(request, response, session, options, headers)) return response
-  let value = await save(storage, saveWith, session)
+  // The save and the serialize are awaited here, not in helpers of their own: each would be an
+  // async frame suspended on every request (bench/allocations.ts).
+  let value: string | null
+  try {
+    value = await saveWith.call(storage, session)
+  } catch (error) {
+    throw saveFailure(error)
+  }
   if (changed && session.deleteId !== undefined) committedLogins.add(session)
   if (value === null) return response
   let own = isOwn(response, request)
@@ -169,7 +176,15 @@ export async function commitSession<Values extends Data, Flash extends Data>(
   // a second since the check, on a response whose body cannot be copied: it goes out as it is.
   if (keepsCookie && copyProblem(response, own, options.madeWith) !== null) return response
   let cacheControl = cacheControlOption(options)
-  let setCookie = await serialize(options.cookie, value, session, isHttps(request, options))
+  let setCookie: string
+  try {
+    setCookie = await options.cookie.serialize(
+      value,
+      serializeProps(options.cookie, isHttps(request, options)),
+    )
+  } catch (error) {
+    throw serializeFailure(error, session)
+  }
   if (own) return addCookie(response, setCookie, cacheControl)
   let answer: CommittedResponse = copyWithCookie(
     response,
@@ -218,38 +233,24 @@ function cannotCarry(
   )
 }
 
-async function save(
-  storage: SessionStorage,
-  saveWith: SessionStorage['save'],
-  session: Session<Data, Data>,
-): Promise<string | null> {
-  try {
-    return await saveWith.call(storage, session)
-  } catch (error) {
-    // The app's mistakes pass through as they are (a 500); anything else is an outage (a 503).
-    let appError =
-      error instanceof SessionTooLargeError ||
-      error instanceof DevalueError ||
-      error instanceof SessionUserError
-    throw appError ? error : new SessionStorageError(error)
-  }
+/** What a failed save throws: the app's mistakes as they are (a 500), anything else as an outage. */
+function saveFailure(error: unknown): unknown {
+  let appError =
+    error instanceof SessionTooLargeError ||
+    error instanceof DevalueError ||
+    error instanceof SessionUserError
+  return appError ? error : new SessionStorageError(error)
 }
 
-async function serialize(
-  cookie: Cookie,
-  value: string,
-  session: Session<Data, Data>,
-  https: boolean,
-): Promise<string> {
-  let secure = https && !cookie.secure && !isSecureOptOut(cookie)
-  try {
-    return await cookie.serialize(value, secure ? { secure: true } : undefined)
-  } catch (error) {
-    if (error instanceof CookieSizeError) {
-      throw new SessionTooLargeError(session, error.size, maxCookieSize, { cause: error })
-    }
-    throw error
-  }
+/** The props `cookie.serialize` takes: `Secure` over HTTPS, unless the cookie opted out. */
+function serializeProps(cookie: Cookie, https: boolean): { secure: true } | undefined {
+  return https && !cookie.secure && !isSecureOptOut(cookie) ? { secure: true } : undefined
+}
+
+/** What a failed serialize throws: a cookie too large for browsers is a session too large. */
+function serializeFailure(error: unknown, session: Session<Data, Data>): unknown {
+  if (!(error instanceof CookieSizeError)) return error
+  return new SessionTooLargeError(session, error.size, maxCookieSize, { cause: error })
 }
 
 function isHttps(
