@@ -4,7 +4,7 @@ import {
   type SessionStorage,
   SessionTooLargeError,
 } from '@x/session'
-import { createCookie } from '@x/session/cookie'
+import { Cookie, createCookie } from '@x/session/cookie'
 import { createCookieSessionStorage } from '@x/session/cookie-storage'
 import { createMemorySessionStorage } from '@x/session/memory-storage'
 import { afterEach, describe, expect, it, vi } from 'vitest'
@@ -340,6 +340,52 @@ describe('session middleware, lazy, failures', () => {
     expect(response.status).toBe(503)
     expect(errors).toHaveLength(1)
     expect((errors[0] as HttpError).cause).toEqual(new Error('ECONNREFUSED'))
+  })
+
+  it('answers a cookie that fails as the app error it is (500), not as an outage, in both modes', async () => {
+    // Cookie.parse never fails; a subclass's may. Only the storage's failures are a 503.
+    class RejectingCookie extends Cookie {
+      override parse(): Promise<string | null> {
+        return Promise.reject(new Error('parse failed'))
+      }
+    }
+    class ThrowingCookie extends Cookie {
+      override parse(): Promise<string | null> {
+        throw new Error('parse threw')
+      }
+    }
+    for (let Failing of [RejectingCookie, ThrowingCookie]) {
+      for (let lazy of [false, true]) {
+        let errors: unknown[] = []
+        let failing = new Failing('sid', { secrets: [secret] })
+        let router = createRouter({
+          middleware: [
+            lazy
+              ? session(failing, createMemorySessionStorage(), { lazy: true })
+              : session(failing, createMemorySessionStorage()),
+          ],
+          onError: (error) => void errors.push(error),
+        })
+        let calls: string[] = []
+        router.get('/', (context) => {
+          if (!lazy) return new Response('read')
+          // A promise that rejects, never a throw at the call.
+          let loading: Promise<unknown>
+          try {
+            loading = (context as unknown as { loadSession(): Promise<unknown> }).loadSession()
+          } catch {
+            calls.push('threw')
+            return new Response('threw')
+          }
+          return loading.then(() => new Response('loaded'))
+        })
+        let response = await router.fetch('http://x.test/')
+        expect([Failing.name, lazy, response.status, calls]).toEqual([Failing.name, lazy, 500, []])
+        expect(errors).toEqual([
+          new Error(Failing === RejectingCookie ? 'parse failed' : 'parse threw'),
+        ])
+      }
+    }
   })
 
   it('refuses a lazy and an eager session on one request', async () => {

@@ -114,10 +114,14 @@ export function session(
 
   if (options.lazy === true) {
     return lazySessionMiddleware(
-      (context) =>
-        parseCookie(context)
-          .then((cookieValue) => storage.read(cookieValue))
-          .catch(rethrowUnavailable),
+      async (context) => {
+        let cookieValue = await parseCookie(context)
+        try {
+          return await storage.read(cookieValue)
+        } catch (error) {
+          throw unavailable(error)
+        }
+      },
       (context, current, response) => save(commitWith, context, current, response),
     )
   }
@@ -265,10 +269,6 @@ function saveFailure(error: unknown): unknown {
 
 function rethrowSaveFailure(error: unknown): never {
   throw saveFailure(error)
-}
-
-function rethrowUnavailable(error: unknown): never {
-  throw unavailable(error)
 }
 
 function unavailable(cause: unknown): HttpError {
