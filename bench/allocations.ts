@@ -1,6 +1,7 @@
 // `pnpm --filter @x/bench allocations [server...]`: what HTTP servers of the bench allocate per
 // request under the HTTP section's load, from V8's own trace of its collections (see the README's
 // "Allocation per request").
+import { setTimeout as delay } from 'node:timers/promises'
 import { httpDuration, httpWarmup } from './config.ts'
 import { GcLog, type GcTotals, totalGc } from './gc-trace.ts'
 import { httpServers, serverEnvironment } from './http-servers.ts'
@@ -103,8 +104,4 @@ function allocationTable(rows: readonly AllocationRow[]): string {
     ]),
     ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   )
-}
-
-function delay(milliseconds: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, milliseconds))
 }

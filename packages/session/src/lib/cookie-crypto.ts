@@ -6,10 +6,9 @@ import {
   type NativeKey,
   nativeCrypto,
 } from './native.ts'
+import { decodeUtf8 } from './utf8.ts'
 
 const encoder = new TextEncoder()
-// `ignoreBOM`: a value that starts with U+FEFF reads back with it, as it was written.
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const hkdfSalt = encoder.encode('@x/session')
 const hkdfInfo = encoder.encode('cookie encryption')
 
@@ -155,7 +154,7 @@ export class CookieCrypto {
           let data = bytes.subarray(12) as Uint8Array<ArrayBuffer>
           plain = new Uint8Array(await crypto.subtle.decrypt(params, (keys as WebKeys).aes, data))
         }
-        return decoder.decode(plain)
+        return decodeUtf8(plain)
       } catch {
         // Wrong key, tampered data or invalid UTF-8: try the next secret.
       }

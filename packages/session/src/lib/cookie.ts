@@ -5,6 +5,7 @@ import { cookieValues } from './cookie-values.ts'
 import { edgeHash } from './edge-hash.ts'
 import { NativeBuffer } from './native.ts'
 import { TextCache } from './text-cache.ts'
+import { decodeUtf8 } from './utf8.ts'
 import { isWellFormed } from './well-formed.ts'
 
 /** Options for {@link createCookie}: the `Set-Cookie` attributes and how values are protected. */
@@ -124,8 +125,6 @@ const cookieOctets = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*$/
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it rejects
 const attributeUnsafe = /[;\x00-\x1F\x7F]/
 const encoder = new TextEncoder()
-// `ignoreBOM`: a value that starts with U+FEFF reads back with it, as it was written.
-const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 let optedOutOfSecure: (cookie: Cookie) => boolean
 
@@ -498,5 +497,5 @@ function encodeText(value: string): string {
 function decodeText(value: string): string {
   let bytes = fromBase64Url(value)
   if (bytes === null) throw new TypeError('Not base64url')
-  return decoder.decode(bytes)
+  return decodeUtf8(bytes)
 }
