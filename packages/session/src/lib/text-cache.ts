@@ -20,10 +20,10 @@ export interface TextCacheOptions<Value> {
   maxWrittenWeight: number
   /**
    * A key for `text` that costs a few dozen character reads, not a hash of the whole text: a hash
-   * of its last 43 characters, say (see `edgeHash`), or the text itself when the engine hashed it
-   * already. Texts that share a key replace each other.
+   * of its last 43 characters, say (see `edgeHash`). A number, not a string, which Node 26 would
+   * add to its string table. Texts that share a key replace each other.
    */
-  keyOf: (text: string) => string | number
+  keyOf: (text: string) => number
   /** The weight of an entry: its size in characters, say. */
   weigh: (text: string, value: Value) => number
 }
@@ -42,13 +42,13 @@ export interface TextCacheOptions<Value> {
  * collection, which copies it.
  */
 export class TextCache<Value> {
-  #sent: BoundedCache<string | number, Entry<Value>>
-  #written: BoundedCache<string | number, Entry<Value>>
-  #keyOf: (text: string) => string | number
+  #sent: BoundedCache<number, Entry<Value>>
+  #written: BoundedCache<number, Entry<Value>>
+  #keyOf: (text: string) => number
 
   constructor(options: TextCacheOptions<Value>) {
     let { maxEntries, maxWrittenEntries, maxWeight, maxWrittenWeight, keyOf, weigh } = options
-    let weighEntry = (_: unknown, entry: Entry<Value>) => weigh(entry.text, entry.value)
+    let weighEntry = (_: number, entry: Entry<Value>) => weigh(entry.text, entry.value)
     this.#keyOf = keyOf
     this.#sent = new BoundedCache(maxEntries, maxWeight, weighEntry)
     this.#written = new BoundedCache(maxWrittenEntries, maxWrittenWeight, weighEntry)

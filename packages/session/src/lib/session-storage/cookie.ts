@@ -1,4 +1,5 @@
 import { cachedValuesPerCookie, cachedWrittenValuesPerCookie, maxCookieSize } from '../cookie.ts'
+import { edgeHash } from '../edge-hash.ts'
 import { keepRecord } from '../record-copy.ts'
 import { patchRecordText } from '../record-text.ts'
 import type { TypedSessionStorage } from '../server-storage.ts'
@@ -18,9 +19,6 @@ import { TextCache } from '../text-cache.ts'
 
 const encoder = new TextEncoder()
 
-/** The longest cookie value, in characters, that is its own key in `parsedValues`. */
-const ownKeyMaxLength = 256
-
 /**
  * The cookie values a storage keeps parsed: a browser sends the value it was given back on each
  * request until the next save, and parsing it again would cost more than the rest of the read. At
@@ -29,25 +27,21 @@ const ownKeyMaxLength = 256
  * kept apart so that saves do not push out values clients send again, at most
  * {@link cachedWrittenValuesPerCookie} and 128 Ki characters.
  *
- * A value of up to {@link ownKeyMaxLength} characters is its own key: values parallel requests
- * of one session saved in the same millisecond differ only in their data, anywhere in it, and
- * must not replace each other. Hashing it costs about 1.5 ns a character (and on Node 26 adding it
- * to the engine's string table, see `edgeHash`): the engine keeps a string's hash, so it is paid
- * once when a value read back is the string the save gave (returned by the cookie's cache of
- * values it wrote, when the client's next request comes within 64 to 128 other writes), and again
- * when the cookie verified the value anew, which gives a new string. A longer value is keyed by its
- * id and its last 32 characters (which hold when it was saved), so that hashing it whole is not
- * paid per save; longer values saved in the same millisecond for one session replace each other.
- * Not by `edgeHash` of those characters: measured in process (a 457-character value, one core), a
- * read + save took 0.2 to 0.3 µs longer with it on Node 26.12, and the same on Node 24.
+ * Keyed by a hash of a value's length, first 8 characters (of its random id) and last 43 (the
+ * times it holds, and the end of its data: see `edgeHash`), not by the value: under the HTTP load
+ * of `pnpm bench` (the profile of the cookie row), `BoundedCache`'s `get` and `set` took 5.0-5.6%
+ * of the server's busy time on Node 26 with the value as key and its `peek` 1.6-2.1% on Node 24;
+ * with this key none of them is among the 15 costliest functions (each under 1.1%), and `edgeHash`
+ * (the cookie's own lookups included) took 1.3-1.5%. Values with equal keys (parallel saves of one
+ * session in the same millisecond that differ only before their last 43 characters) replace each
+ * other: the other one is parsed again when it comes back, as any value not cached.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
   maxWrittenEntries: cachedWrittenValuesPerCookie,
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
-  keyOf: (value: string) =>
-    value.length <= ownKeyMaxLength ? value : `${value.slice(0, 32)}${value.slice(-32)}`,
+  keyOf: (value: string) => edgeHash(value, 43, 8),
   // A layout holds two numbers an entry: about as much memory as 8 characters.
   weigh: (value: string, kept: KeptValue) =>
     value.length + 4 * (kept.written?.layout?.bounds.length ?? 0),
