@@ -1,6 +1,6 @@
 /** One generation of a {@link BoundedCache}: its entries and their total weight. */
-interface Generation<Key, Value> {
-  entries: Map<Key, Value>
+interface Generation<Value> {
+  entries: Map<number, Value>
   weight: number
 }
 
@@ -14,21 +14,21 @@ interface Generation<Key, Value> {
  * the way. Only what passed a check should be added, so that a flood of junk can neither grow it
  * nor push real entries out.
  */
-export class BoundedCache<Key extends string | number, Value> {
-  #young: Generation<Key, Value> = { entries: new Map(), weight: 0 }
-  #old: Generation<Key, Value> = { entries: new Map(), weight: 0 }
+export class BoundedCache<Value> {
+  #young: Generation<Value> = { entries: new Map(), weight: 0 }
+  #old: Generation<Value> = { entries: new Map(), weight: 0 }
   #maxEntries: number
   #maxWeight: number
-  #weigh: (key: Key, value: Value) => number
+  #weigh: (key: number, value: Value) => number
 
-  constructor(maxEntries: number, maxWeight: number, weigh: (key: Key, value: Value) => number) {
+  constructor(maxEntries: number, maxWeight: number, weigh: (key: number, value: Value) => number) {
     this.#maxEntries = maxEntries / 2
     this.#maxWeight = maxWeight / 2
     this.#weigh = weigh
   }
 
   /** The value stored under `key`; `undefined` when there is none. */
-  get(key: Key): Value | undefined {
+  get(key: number): Value | undefined {
     let value = this.#young.entries.get(key)
     if (value !== undefined) return value
     value = this.#old.entries.get(key)
@@ -41,12 +41,12 @@ export class BoundedCache<Key extends string | number, Value> {
    * The value stored under `key`, without moving it to the young generation: in a cache whose
    * entries are read at most once or twice, reads then do not push other entries out.
    */
-  peek(key: Key): Value | undefined {
+  peek(key: number): Value | undefined {
     return this.#young.entries.get(key) ?? this.#old.entries.get(key)
   }
 
   /** Stores `value` under `key`; one heavier than half of `maxWeight` is not stored. */
-  set(key: Key, value: Value): void {
+  set(key: number, value: Value): void {
     let weight = this.#weigh(key, value)
     if (weight > this.#maxWeight) return
     let young = this.#young

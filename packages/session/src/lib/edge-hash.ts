@@ -6,10 +6,11 @@
  * A cookie's cache of the values it verified and wrote, and a cookie storage's cache of the values
  * it parsed, key their entries with it rather than with the value or a string cut from it: Node
  * 26's V8 adds a string used to look up or fill a `Map` to its string table, which is dear for a
- * string it has not seen, and every save writes a cookie value never seen before. Measured (one core, a new 150-character value per lookup): a `Map.get` keyed
- * by its last 43 characters took 330-420 ns on Node 26.12 against 70 ns on Node 24.22, keyed by
- * this hash about 90 ns on both; a cookie's parse and serialize of each value it wrote, 0.13-0.33
- * µs less on Node 26.12, the same on Node 24. Texts with equal keys are told apart by the caller,
+ * string it has not seen, and every save writes a cookie value never seen before. Measured (one
+ * core, a new 150-character value per lookup): a `Map.get` keyed by its last 43 characters took
+ * 330-420 ns on Node 26.12 against 70 ns on Node 24.22, keyed by this hash about 90 ns on both; a
+ * cookie's parse and serialize of each value it wrote, 0.13-0.33 µs less on Node 26.12, the same on
+ * Node 24. Texts with equal keys are told apart by the caller,
  * which compares the whole text.
  */
 export function edgeHash(text: string, tail: number, head = 0): number {

@@ -42,8 +42,8 @@ export interface TextCacheOptions<Value> {
  * collection, which copies it.
  */
 export class TextCache<Value> {
-  #sent: BoundedCache<number, Entry<Value>>
-  #written: BoundedCache<number, Entry<Value>>
+  #sent: BoundedCache<Entry<Value>>
+  #written: BoundedCache<Entry<Value>>
   #keyOf: (text: string) => number
 
   constructor(options: TextCacheOptions<Value>) {

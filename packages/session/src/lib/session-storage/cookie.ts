@@ -27,14 +27,16 @@ const encoder = new TextEncoder()
  * kept apart so that saves do not push out values clients send again, at most
  * {@link cachedWrittenValuesPerCookie} and 128 Ki characters.
  *
- * Keyed by a hash of a value's length, first 8 characters (of its random id) and last 43 (the
- * times it holds, and the end of its data: see `edgeHash`), not by the value: under the HTTP load
- * of `pnpm bench` (the profile of the cookie row), `BoundedCache`'s `get` and `set` took 5.0-5.6%
- * of the server's busy time on Node 26 with the value as key and its `peek` 1.6-2.1% on Node 24;
- * with this key none of them is among the 15 costliest functions (each under 1.1%), and `edgeHash`
- * (the cookie's own lookups included) took 1.3-1.5%. Values with equal keys (parallel saves of one
- * session in the same millisecond that differ only before their last 43 characters) replace each
- * other: the other one is parsed again when it comes back, as any value not cached.
+ * Keyed by a hash of a value's length, first 8 characters (of its random id) and last 43 (the end
+ * of its text; in JSON form, the times it holds: see `edgeHash`), not by the value. Measured with
+ * the bench's profile of the cookie row (`profile.ts`: 8 s under the HTTP section's load),
+ * interleaved runs before and after: with the value as key, `BoundedCache`'s `get` and `set` took
+ * 5.0-5.6% of the server's busy time on Node 26 and its `peek` 1.6-2.1% on Node 24; with this key
+ * none of them is among the 15 costliest functions (each under 1.1%), and `edgeHash` (the cookie's
+ * own lookups included) took 1.3-1.5%. Values with equal keys (of one session, of the same length,
+ * differing only before their last 43 characters: parallel saves in the same millisecond, or in
+ * devalue form, whose end need not hold the times, saves at other times) replace each other: the
+ * other one is parsed again when it comes back, as any value not cached.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
