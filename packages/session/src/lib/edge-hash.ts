@@ -10,8 +10,7 @@
  * core, a new 150-character value per lookup): a `Map.get` keyed by its last 43 characters took
  * 330-420 ns on Node 26.12 against 70 ns on Node 24.22, keyed by this hash about 90 ns on both; a
  * cookie's parse and serialize of each value it wrote, 0.13-0.33 µs less on Node 26.12, the same on
- * Node 24. Texts with equal keys are told apart by the caller,
- * which compares the whole text.
+ * Node 24. Texts with equal keys are told apart by the caller, which compares the whole text.
  */
 export function edgeHash(text: string, tail: number, head = 0): number {
   let length = text.length
