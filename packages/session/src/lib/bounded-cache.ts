@@ -19,9 +19,9 @@ export class BoundedCache<Value> {
   #old: Generation<Value> = { entries: new Map(), weight: 0 }
   #maxEntries: number
   #maxWeight: number
-  #weigh: (key: number, value: Value) => number
+  #weigh: (value: Value) => number
 
-  constructor(maxEntries: number, maxWeight: number, weigh: (key: number, value: Value) => number) {
+  constructor(maxEntries: number, maxWeight: number, weigh: (value: Value) => number) {
     this.#maxEntries = maxEntries / 2
     this.#maxWeight = maxWeight / 2
     this.#weigh = weigh
@@ -47,7 +47,7 @@ export class BoundedCache<Value> {
 
   /** Stores `value` under `key`; one heavier than half of `maxWeight` is not stored. */
   set(key: number, value: Value): void {
-    let weight = this.#weigh(key, value)
+    let weight = this.#weigh(value)
     if (weight > this.#maxWeight) return
     let young = this.#young
     if (young.entries.size >= this.#maxEntries || young.weight + weight > this.#maxWeight) {

@@ -48,7 +48,7 @@ export class TextCache<Value> {
 
   constructor(options: TextCacheOptions<Value>) {
     let { maxEntries, maxWrittenEntries, maxWeight, maxWrittenWeight, keyOf, weigh } = options
-    let weighEntry = (_: number, entry: Entry<Value>) => weigh(entry.text, entry.value)
+    let weighEntry = (entry: Entry<Value>) => weigh(entry.text, entry.value)
     this.#keyOf = keyOf
     this.#sent = new BoundedCache(maxEntries, maxWeight, weighEntry)
     this.#written = new BoundedCache(maxWrittenEntries, maxWrittenWeight, weighEntry)
