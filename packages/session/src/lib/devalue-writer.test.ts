@@ -115,16 +115,10 @@ describe('stringifyValue on deep values', () => {
     } catch {
       return // refused at save: devalue refuses it too
     }
-    // Left to devalue: its own text, which it may or may not read back depending on the stack
-    // left where it reads (a tree this deep is devalue's own limit, as it always was).
-    let own = (() => {
-      try {
-        return devalue.stringify(value)
-      } catch {
-        return undefined
-      }
-    })()
-    if (text === own) return
+    // Left to devalue (no layout: the writer gave up): devalue's own text, which it may or may not
+    // read back depending on the stack left where it reads, as it always was. Asking the writer,
+    // not comparing with a second devalue.stringify, which may overflow where the first did not.
+    if (stringifyWithLayout(value).layout === undefined) return
     expect(() => devalue.parse(text)).not.toThrow()
   })
 
