@@ -1,10 +1,11 @@
 import { fromBase64Url, toBase64Url } from './base64url.ts'
+import { type HmacSigner, hmacSigner } from './hmac-signer.ts'
 import {
-  keyObjectsPay,
   NativeBuffer,
   type NativeCrypto,
   type NativeKey,
   nativeCrypto,
+  secretKey,
 } from './native.ts'
 import { decodeUtf8 } from './utf8.ts'
 
@@ -21,9 +22,9 @@ interface WebKeys {
   aes: CryptoKey
 }
 
-/** Keys for the native built-ins, derived once per secret: key objects where they pay (Node). */
+/** For the native built-ins, made once per secret: its HMAC signer and its AES key. */
 interface NativeKeys {
-  hmac: NativeKey
+  sign: HmacSigner
   aes: NativeKey
 }
 
@@ -57,8 +58,7 @@ export class CookieCrypto {
   sign(name: string, payload: string): string | Promise<string> {
     let text = `${name}=${payload}`
     if (this.#native) {
-      let key = (this.#keysNative()[0] as NativeKeys).hmac
-      return `${payload}.${this.#native.createHmac('sha256', key).update(text).digest('base64url')}`
+      return `${payload}.${(this.#keysNative()[0] as NativeKeys).sign(text)}`
     }
     return this.#signWeb(text, payload)
   }
@@ -88,7 +88,7 @@ export class CookieCrypto {
     let given = NativeBuffer.from(signature, 'utf8')
     if (given.length !== 43) return null
     for (let keys of this.#keysNative()) {
-      let expected = native.createHmac('sha256', keys.hmac).update(text).digest('base64url')
+      let expected = keys.sign(text)
       if (native.timingSafeEqual(NativeBuffer.from(expected, 'utf8'), given)) return payload
     }
     return null
@@ -167,7 +167,7 @@ export class CookieCrypto {
     this.#nativeKeys ??= this.#secrets.map((secret) => {
       let hmac = encoder.encode(secret)
       let aes = new Uint8Array(native.hkdfSync('sha256', hmac, hkdfSalt, hkdfInfo, 32))
-      return { hmac: secretKey(native, hmac), aes: secretKey(native, aes) }
+      return { sign: hmacSigner(native, hmac), aes: secretKey(native, aes) }
     })
     return this.#nativeKeys
   }
@@ -176,16 +176,6 @@ export class CookieCrypto {
     this.#webKeys ??= Promise.all(this.#secrets.map(importWebKeys))
     return this.#webKeys
   }
-}
-
-/**
- * A key object for `bytes` where it pays (Node: see {@link keyObjectsPay}), else the bytes. With
- * raw bytes Node's HMAC and cipher calls check what kind of key they were given each time; a key
- * object is recognised at once.
- */
-function secretKey(native: NativeCrypto, bytes: Uint8Array): NativeKey {
-  if (!keyObjectsPay) return bytes
-  return native.createSecretKey?.(bytes) ?? bytes
 }
 
 async function importWebKeys(secret: string): Promise<WebKeys> {

@@ -13,6 +13,11 @@ export interface NativeCrypto {
    */
   createSecretKey?(key: Uint8Array): NativeSecretKey
   createHmac(algorithm: 'sha256', key: NativeKey): NativeHmac
+  /**
+   * A one-shot digest (`crypto.hash`, Node 20.12 and later). Optional: without it HMACs are made
+   * with `createHmac` (see `hmacSigner`).
+   */
+  hash?: NativeHash
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
   hkdfSync(
     digest: 'sha256',
@@ -32,6 +37,12 @@ export interface NativeSecretKey {
 
 /** A key as Node's crypto takes it: a key object made once, or raw bytes. */
 export type NativeKey = NativeSecretKey | Uint8Array
+
+/** `crypto.hash` with the encodings used here. */
+export interface NativeHash {
+  (algorithm: 'sha256', data: Uint8Array, outputEncoding: 'buffer'): Uint8Array
+  (algorithm: 'sha256', data: Uint8Array, outputEncoding: 'base64url'): string
+}
 
 interface NativeHmac {
   update(data: Uint8Array | string): {
@@ -54,14 +65,22 @@ interface NativeDecipher {
   final(): Uint8Array
 }
 
-/** The parts of Node's `Buffer` used for base64url. */
+/** The parts of Node's `Buffer` used for base64url and HMACs. */
 export interface NativeBuffer {
+  /** A zero-filled buffer of `size` bytes. */
+  alloc(size: number): NativeBytes
   from(
     data: Uint8Array | string,
     encoding?: 'base64url' | 'utf8',
   ): Uint8Array & {
     toString(encoding: 'base64url' | 'utf8'): string
   }
+}
+
+/** A Node `Buffer`, with what is used of it beyond `Uint8Array`. */
+export interface NativeBytes extends Uint8Array {
+  /** Writes `text` as UTF-8 from byte `offset` on (whole characters only); the bytes written. */
+  write(text: string, offset: number): number
 }
 
 type BuiltinLoader = (id: string) => unknown
@@ -77,14 +96,23 @@ const runtime = globalThis as RuntimeGlobals
 const load = runtime.process?.getBuiltinModule
 
 /**
- * Whether key objects (`createSecretKey`) make the crypto calls faster: on Node only. Measured per
- * HMAC-SHA256 and AES-256-GCM seal of a cookie-sized value, key object against raw bytes in
- * interleaved rounds: on Node 22, 24 and 26 the key object saves 2–7%; Bun and Deno, whose
- * `node:crypto` is their own, are slower with it (HMAC 1–17%, Deno's AES-GCM 10–25%), so they are
- * given the bytes.
+ * Whether this is Node itself, not Bun or Deno, whose `node:crypto` is their own implementation
+ * with costs of its own: what was measured to pay on Node (key objects, `hmacSigner`'s one-shot
+ * digests) is used on Node only.
  */
-export const keyObjectsPay =
-  runtime.Deno === undefined && runtime.process?.versions?.bun === undefined
+export const onNode = runtime.Deno === undefined && runtime.process?.versions?.bun === undefined
+
+/**
+ * A key object (`createSecretKey`) for `bytes` on Node, else the bytes. With raw bytes Node's HMAC
+ * and cipher calls check what kind of key they were given each time; a key object is recognised at
+ * once. Measured per HMAC-SHA256 and AES-256-GCM seal of a cookie-sized value, key object against
+ * raw bytes in interleaved rounds: on Node 22, 24 and 26 the key object saves 2–7%; Bun and Deno
+ * are slower with it (HMAC 1–17%, Deno's AES-GCM 10–25%), so they are given the bytes.
+ */
+export function secretKey(native: NativeCrypto, bytes: Uint8Array): NativeKey {
+  if (!onNode) return bytes
+  return native.createSecretKey?.(bytes) ?? bytes
+}
 
 /** Node's `crypto` module where the runtime has one. */
 export const nativeCrypto = load?.('node:crypto') as NativeCrypto | undefined
