@@ -36,6 +36,16 @@ describe('CookieCrypto across its two implementations', () => {
     expect(await native.decrypt('other-name', fromNative)).toBeNull()
   })
 
+  it('signs alike with a secret longer than a SHA-256 block (64 bytes), hashed first by HMAC', async () => {
+    let long = ['l'.repeat(88), 'ü'.repeat(40)] // 88 bytes, and 80 bytes of UTF-8
+    let signed = await new CookieCrypto(long, nativeCrypto).sign('s', 'payload')
+    expect(await new CookieCrypto(long, null).sign('s', 'payload')).toBe(signed)
+    expect(await new CookieCrypto(long.toReversed(), null).verify('s', signed)).toBe('payload')
+    expect(await new CookieCrypto(long.toReversed(), nativeCrypto).verify('s', signed)).toBe(
+      'payload',
+    )
+  })
+
   it('verifies and decrypts with an older secret (rotation)', async () => {
     let old = new CookieCrypto([secrets[1] as string], nativeCrypto)
     expect(await web.verify('s', await old.sign('s', 'v'))).toBe('v')

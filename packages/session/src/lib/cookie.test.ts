@@ -424,11 +424,11 @@ describe('Cookie.parse of a value seen before', () => {
   })
 
   it.each([
-    ['signed', 'hash', false],
-    ['encrypted', 'createDecipheriv', true],
+    ['signed', false],
+    ['encrypted', true],
   ] as const)(
     'keeps the %s value it wrote while 200 values too large to send are refused',
-    async (_, check, encrypted) => {
+    async (_, encrypted) => {
       let cookie = createCookie('s', { secrets: [secret], encrypted })
       let mine = sent(await cookie.serialize('mine'))
       // Each would weigh about 10,000 characters in the cache: 14 would push out the 64 Ki
@@ -438,12 +438,14 @@ describe('Cookie.parse of a value seen before', () => {
           CookieSizeError,
         )
       }
-      let crypto = vi.spyOn(nodeCrypto, check)
+      let hmac = countHmacs()
+      let decipher = vi.spyOn(nodeCrypto, 'createDecipheriv')
       try {
         expect(await cookie.parse(mine)).toBe('mine')
-        expect(crypto).not.toHaveBeenCalled()
+        expect([hmac.count, decipher.mock.calls.length]).toEqual([0, 0])
       } finally {
-        crypto.mockRestore()
+        hmac.restore()
+        decipher.mockRestore()
       }
     },
   )

@@ -10,13 +10,17 @@ const native = nodeCrypto as unknown as NativeCrypto
 const expected = (key: Uint8Array, text: string) =>
   nodeCrypto.createHmac('sha256', key).update(text).digest('base64url')
 
-/** Any text of UTF-16 units, lone surrogates included, up to `maxLength` of them. */
+/**
+ * Any text of UTF-16 units, lone surrogates included, up to `maxLength` of them (`size: 'max'`:
+ * fast-check's default size would stop at 10).
+ */
 const anyText = (maxLength: number) =>
   fc
-    .array(fc.integer({ min: 0, max: 0xffff }), { maxLength })
+    .array(fc.integer({ min: 0, max: 0xffff }), { maxLength, size: 'max' })
     .map((units) => String.fromCharCode(...units))
 
-const anyKey = fc.uint8Array({ minLength: 0, maxLength: 160 })
+/** Any key up to 160 bytes: shorter and longer than SHA-256's 64-byte block. */
+const anyKey = fc.uint8Array({ minLength: 0, maxLength: 160, size: 'max' })
 
 describe('hmacSigner', () => {
   it('gives createHmac’s signature for any key (shorter and longer than a block) and text (1,000 runs)', () => {
@@ -24,9 +28,20 @@ describe('hmacSigner', () => {
       fc.property(anyKey, anyText(2000), (key, text) => {
         expect(hmacSigner(native, key)(text)).toBe(expected(key, text))
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, endOnFailure: true }, // shrinking texts of thousands of units takes minutes
     )
   })
+
+  it.each([0, 1, 32, 63, 64, 65, 88, 128, 200])(
+    'gives createHmac’s signature under a key of %i bytes (a key over 64 bytes is hashed first)',
+    (length) => {
+      let key = nodeCrypto.randomBytes(length)
+      let sign = hmacSigner(native, key)
+      for (let text of ['', 'a', 'name=payload', '€'.repeat(1400)]) {
+        expect(sign(text)).toBe(expected(key, text))
+      }
+    },
+  )
 
   it('gives the right signature to each of many texts signed in turn by one signer', () => {
     // One signer reuses its buffer: a short text after a long one must not hash the long one's tail.
@@ -39,21 +54,26 @@ describe('hmacSigner', () => {
           for (let text of texts) expect(sign(text)).toBe(expected(key, text))
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, endOnFailure: true },
     )
   })
 
   it('signs texts at and past the length its buffer holds, and far past it', () => {
     let key = nodeCrypto.randomBytes(32)
     let sign = hmacSigner(native, key)
-    // 1365 three-byte characters fill 4095 of the buffer's 4096 bytes; one more goes to a buffer of
-    // its own, as does any text over 1365 units, even ASCII.
+    // The buffer holds 4096 bytes of text: 1364 three-byte characters leave 4 bytes, 1365 leave 1
+    // (a text that may have been cut: it gets a buffer of its own), 1366 are cut; so are 4092 ASCII
+    // characters and an emoji (4 bytes left: written whole) and 4093 and one (cut).
     for (let text of [
+      '€'.repeat(1364),
       '€'.repeat(1365),
       '€'.repeat(1366),
-      'a'.repeat(1365),
-      'a'.repeat(1366),
+      'a'.repeat(4092),
+      'a'.repeat(4093),
       'a'.repeat(4096),
+      'a'.repeat(4097),
+      `${'a'.repeat(4092)}😀`,
+      `${'a'.repeat(4093)}😀`,
       '😀'.repeat(700),
       'x'.repeat(100_000),
       '',

@@ -9,12 +9,12 @@ export interface NativeCrypto {
    * A key object for secret bytes (`KeyObject`). Made once and passed to `createHmac`,
    * `createCipheriv` and `createDecipheriv` instead of the bytes, it spares each call the checks
    * that tell a key's kind. Node, Bun and Deno have it, but it pays only on Node (see
-   * {@link keyObjectsPay}); optional so that a runtime without it still works with the bytes.
+   * {@link secretKey}); optional so that a runtime without it still works with the bytes.
    */
   createSecretKey?(key: Uint8Array): NativeSecretKey
   createHmac(algorithm: 'sha256', key: NativeKey): NativeHmac
   /**
-   * A one-shot digest (`crypto.hash`, Node 20.12 and later). Optional: without it HMACs are made
+   * A one-shot digest (`crypto.hash`: Node 20.12 and later 20s, 21.7 and later). Optional: without it HMACs are made
    * with `createHmac` (see `hmacSigner`).
    */
   hash?: NativeHash
