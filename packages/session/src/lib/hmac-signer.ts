@@ -18,9 +18,8 @@ const bufferedTextBytes = 4096
  * calls' own time per request: Node 26, 8.5–9.1 µs with `createHmac` against 5.6–6.7 µs (busy time
  * per request 72.8–77.7 against 68.2–73.5 µs, 4 pairs); Node 24, 8.6–10.1 against 6.3–6.7 µs; Node
  * 20, 8.3–9.0 against 5.3–6.4 µs. Elsewhere (Bun, Deno, a Node without `crypto.hash`) it is
- * `createHmac` with the key.
- * Both give the same signature for every key and text (a lone surrogate is written as U+FFFD, as
- * `createHmac` writes it).
+ * `createHmac` with the key. Both give the same signature for every key and text (a lone surrogate
+ * is written as U+FFFD, as `createHmac` writes it).
  */
 export function hmacSigner(native: NativeCrypto, key: Uint8Array): HmacSigner {
   if (!onNode || native.hash === undefined || NativeBuffer === undefined) {
