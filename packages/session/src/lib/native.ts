@@ -96,9 +96,10 @@ const runtime = globalThis as RuntimeGlobals
 const load = runtime.process?.getBuiltinModule
 
 /**
- * Whether this is Node itself, not Bun or Deno, whose `node:crypto` is their own implementation
+ * Whether this runtime is neither Bun nor Deno, whose `node:crypto` is their own implementation
  * with costs of its own: what was measured to pay on Node (key objects, `hmacSigner`'s one-shot
- * digests) is used on Node only.
+ * digests) is not used there. In practice Node, the one other runtime found with `node:crypto`;
+ * another such runtime gets the same results either way, only its speed may differ.
  */
 export const onNode = runtime.Deno === undefined && runtime.process?.versions?.bun === undefined
 
