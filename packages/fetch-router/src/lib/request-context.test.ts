@@ -132,6 +132,21 @@ describe('context properties', () => {
     expect(() => context.set(Second, 2, { property: '' })).toThrow(TypeError)
   })
 
+  it('refuses a built-in or assigned name as the first property of a context, storing nothing', () => {
+    let Key = createContextKey<number>()
+    for (let name of ['url', 'get', 'request', 'toString', 'note']) {
+      let context = new RequestContext(new Request('http://x.test/'))
+      Object.assign(context, { note: 'set by a handler' })
+      expect(() => context.set(Key, 1, { property: name })).toThrow(
+        `Context property "${name}" would shadow a built-in property`,
+      )
+      expect(context.has(Key)).toBe(false)
+      // Nothing was claimed: another name still installs.
+      context.set(Key, 2, { property: 'count' })
+      expect((context as unknown as { count: number }).count).toBe(2)
+    }
+  })
+
   it('keeps an installed property out of Object.keys, spreads and JSON', async () => {
     let Session = createContextKey<{ secret: string }>()
     let router = createRouter({

@@ -151,10 +151,10 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
     value: ContextValue<Key>,
     options?: SetContextOptions | null,
   ): void => {
-    if (options != null) this.#claimProperty(key, options.property)
+    let property =
+      options != null ? this.#claimProperty(key, options.property) : this.#propertyOf?.get(key)
     this.#values ??= new Map()
     this.#values.set(key, value)
-    let property = this.#propertyOf?.get(key)
     if (property !== undefined) {
       // A read-only data property rather than a getter: several times cheaper to define, read
       // like a field, and redefined here whenever the key's value changes. Not enumerable, as in
@@ -210,13 +210,20 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
     this.#router = router
   }
 
-  #claimProperty(key: object, property: string): void {
+  /** Claims `property` for `key` (see `set`), and gives it. */
+  #claimProperty(key: object, property: string): string {
     if (typeof property !== 'string' || property === '') {
       throw new TypeError('A context property name must be a non-empty string')
     }
-    this.#propertyOf ??= new Map()
+    if (this.#propertyOf === undefined) {
+      // The first property installed on this context (the usual case): no other key to clash with.
+      this.#checkNotBuiltIn(property)
+      this.#propertyOf = new Map()
+      this.#propertyOf.set(key, property)
+      return property
+    }
     let current = this.#propertyOf.get(key)
-    if (current === property) return
+    if (current === property) return property
     if (current !== undefined) {
       throw new TypeError(`This key already installs the context property "${current}"`)
     }
@@ -225,10 +232,16 @@ export class RequestContext<Params extends AnyParams = AnyParams> {
         throw new TypeError(`Context property "${property}" is already installed by another key`)
       }
     }
+    this.#checkNotBuiltIn(property)
+    this.#propertyOf.set(key, property)
+    return property
+  }
+
+  /** Refuses a name the context already has: built in, or assigned by code. */
+  #checkNotBuiltIn(property: string): void {
     if (property in this) {
       throw new TypeError(`Context property "${property}" would shadow a built-in property`)
     }
-    this.#propertyOf.set(key, property)
   }
 }
 

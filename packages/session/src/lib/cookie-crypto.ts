@@ -51,27 +51,25 @@ export class CookieCrypto {
   }
 
   /**
-   * `payload.signature`: the signature (base64url HMAC-SHA256) covers the cookie name too.
-   * Synchronous with Node's crypto (a promise would cost a hop per request); a promise with Web
-   * Crypto.
+   * The signature of `payload` for the cookie `name`: the base64url HMAC-SHA256 (43 characters) of
+   * `name=payload`, with the first secret. The signed value is `payload.signature` (see
+   * {@link verify}). Synchronous with Node's crypto (a promise would cost a hop per request); a
+   * promise with Web Crypto.
    */
-  sign(name: string, payload: string): string | Promise<string> {
+  signature(name: string, payload: string): string | Promise<string> {
     let text = `${name}=${payload}`
-    if (this.#native) {
-      return `${payload}.${(this.#keysNative()[0] as NativeKeys).sign(text)}`
-    }
-    return this.#signWeb(text, payload)
+    if (this.#native) return (this.#keysNative()[0] as NativeKeys).sign(text)
+    return this.#signatureWeb(text)
   }
 
-  async #signWeb(text: string, payload: string): Promise<string> {
+  async #signatureWeb(text: string): Promise<string> {
     let key = ((await this.#keysWeb())[0] as WebKeys).hmac
-    let mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text)))
-    return `${payload}.${toBase64Url(mac)}`
+    return toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(text))))
   }
 
   /**
-   * The payload of a value signed by any secret; `null` when no secret verifies it. Synchronous
-   * with Node's crypto, a promise with Web Crypto.
+   * The payload of a signed value, `payload.signature`, when any secret verifies it; else `null`.
+   * Synchronous with Node's crypto, a promise with Web Crypto.
    */
   verify(name: string, signed: string): string | null | Promise<string | null> {
     let dot = signed.lastIndexOf('.')

@@ -2,7 +2,7 @@ import { type CookieProperties, SetCookie } from '@remix-run/headers/set-cookie'
 import { fromBase64Url, toBase64Url } from './base64url.ts'
 import { CookieCrypto, minSecretLength } from './cookie-crypto.ts'
 import { cookieValues } from './cookie-values.ts'
-import { edgeHash } from './edge-hash.ts'
+import { tailHash } from './edge-hash.ts'
 import { NativeBuffer } from './native.ts'
 import { TextCache } from './text-cache.ts'
 import { decodeUtf8 } from './utf8.ts'
@@ -87,20 +87,23 @@ export const cachedValuesPerCookie = 256
  */
 export const cachedWrittenValuesPerCookie = 128
 
+/** How many characters at the end of a cookie value make its key in the cookie's cache. */
+const verifiedKeyLength = 16
+
 /**
  * The cache of valid values a cookie keeps with what they carry (see `Cookie.#verified`): at most
  * {@link cachedValuesPerCookie} it read and 512 Ki characters (values and what they carry) in
  * all, and apart from them at most {@link cachedWrittenValuesPerCookie} it wrote and 128 Ki
- * characters. Keyed by a hash of a value's length and last 43 characters (its HMAC when signed,
- * its tag and more when encrypted), not by a string, which Node 26 would add to its string table
- * (see `edgeHash`).
+ * characters. Keyed by a hash of a value's last {@link verifiedKeyLength} characters (of its HMAC
+ * when signed, of its tag when encrypted: 96 random bits), not by a string, which Node 26 would
+ * add to its string table (see `edgeHash`, `tailHash`).
  */
 const verifiedValues = {
   maxEntries: cachedValuesPerCookie,
   maxWrittenEntries: cachedWrittenValuesPerCookie,
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
-  keyOf: (candidate: string) => edgeHash(candidate, 43),
+  keyOf: (candidate: string) => tailHash(candidate, verifiedKeyLength),
   weigh: (candidate: string, value: string) => candidate.length + value.length,
 }
 
@@ -154,13 +157,20 @@ export class Cookie {
    * `decode` unless encrypted (a custom `decode` is called on every read). Only valid values go in,
    * so forgeries can neither grow it nor push real values out. A hit compares the value sent with a
    * remembered one, which takes longer for a longer common prefix; the key is a 30-bit hash of the
-   * length and last 43 characters, which anyone can compute, so a value made to share another
-   * client's key (one in 2³⁰ guesses, each costing its sender an HMAC here) would time the
-   * comparison with that client's value: a few nanoseconds at most, below what a network shows. The
-   * secrets of a cookie never change: new secrets are a new cookie, which starts with nothing
-   * remembered.
+   * last 16 characters, which anyone can compute, so a value made to share another client's key
+   * (one in 2³⁰ guesses, each costing its sender an HMAC here) would time the comparison with that
+   * client's value: a few nanoseconds at most, below what a network shows. The secrets of a cookie
+   * never change: new secrets are a new cookie, which starts with nothing remembered.
    */
   #verified: TextCache<string> | undefined
+  /**
+   * The value `#protect` signed last with Node's crypto, until `serialize` remembers it, and its key
+   * in `#verified`, made from the signature: reading the value joined from payload and signature
+   * would make V8 copy it into one string first. Any other value `serialize` remembers (signed by
+   * Web Crypto, or while another request's `serialize` signed one) gets its key from its text.
+   */
+  #lastSigned: string | undefined
+  #lastSignedKey = 0
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
@@ -357,7 +367,12 @@ export class Cookie {
       )
     }
     if (this.#crypto === undefined) return encoded
-    return this.#crypto.sign(this.name, encoded)
+    let signature = this.#crypto.signature(this.name, encoded)
+    if (signature instanceof Promise) return signature.then((mac) => `${encoded}.${mac}`)
+    let signed = `${encoded}.${signature}`
+    this.#lastSigned = signed
+    this.#lastSignedKey = tailHash(signature, verifiedKeyLength)
+    return signed
   }
 
   /**
@@ -365,9 +380,12 @@ export class Cookie {
    * `value` (UTF-8 replaces a lone surrogate).
    */
   #remember(written: string, value: string): void {
+    // The key of the value just signed, made from its signature (see #lastSigned).
+    let key = written === this.#lastSigned ? this.#lastSignedKey : undefined
+    this.#lastSigned = undefined
     // UTF-8 cannot carry a lone surrogate: the value read back would differ.
     if (this.#verified !== undefined && isWellFormed(value)) {
-      this.#verified.setWritten(written, value)
+      this.#verified.setWritten(written, value, key)
     }
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { edgeHash } from './edge-hash.ts'
+import { edgeHash, tailHash } from './edge-hash.ts'
 
 /** The same hash, from the positions of the characters it reads, listed one by one. */
 function expected(text: string, positions: number[]): number {
@@ -48,9 +48,34 @@ describe('edgeHash', () => {
   it('gives an integer from 0 to 2³⁰ − 1', () => {
     for (let length = 0; length < 300; length++) {
       let text = '\uD800é€'.repeat(length).slice(0, length)
-      for (let hash of [edgeHash(text, 43), edgeHash(text, 43, 8)]) {
+      for (let hash of [edgeHash(text, 43), edgeHash(text, 43, 8), tailHash(text, 16)]) {
         expect(Number.isInteger(hash) && hash >= 0 && hash < 2 ** 30).toBe(true)
       }
     }
+  })
+})
+
+describe('tailHash', () => {
+  it('is the same for every text ending with the same tail, whatever its length', () => {
+    let signature = 'Zm9vYmFyYmF6cXV4cXV1eHF1dXpxdXV4cXV1eHF1dXo'
+    let joined = `${'p'.repeat(200)}.${signature}`
+    expect(tailHash(joined, 16)).toBe(tailHash(signature, 16))
+    expect(tailHash(`x${joined}`, 16)).toBe(tailHash(signature, 16))
+    expect(tailHash(signature.slice(-16), 16)).toBe(tailHash(signature, 16))
+  })
+
+  it('tells texts apart by each character of their tail, and only by those', () => {
+    let text = `${'a'.repeat(30)}${'0123456789abcdef'}`
+    for (let index = text.length - 16; index < text.length; index++) {
+      let changed = `${text.slice(0, index)}Z${text.slice(index + 1)}`
+      expect(tailHash(changed, 16)).not.toBe(tailHash(text, 16))
+    }
+    expect(tailHash(`b${text.slice(1)}`, 16)).toBe(tailHash(text, 16))
+  })
+
+  it('reads every character of a text shorter than its tail, and tells those texts apart', () => {
+    expect(tailHash('abc', 16)).not.toBe(tailHash('bc', 16))
+    expect(tailHash('', 16)).not.toBe(tailHash('a', 16))
+    expect(tailHash('abc', 16)).toBe(tailHash('abc', 3))
   })
 })

@@ -20,8 +20,8 @@ export interface TextCacheOptions<Value> {
   maxWrittenWeight: number
   /**
    * A key for `text` that costs a few dozen character reads, not a hash of the whole text: a hash
-   * of its last 43 characters, say (see `edgeHash`). A number, not a string, which Node 26 would
-   * add to its string table. Texts that share a key replace each other.
+   * of its last 16 characters, say (see `edgeHash`, `tailHash`). A number, not a string, which
+   * Node 26 would add to its string table. Texts that share a key replace each other.
    */
   keyOf: (text: string) => number
   /** The weight of an entry: its size in characters, say. */
@@ -71,8 +71,12 @@ export class TextCache<Value> {
     this.#sent.set(this.#keyOf(text), { text, value })
   }
 
-  /** Stores `value` for `text`, a text written here, in the cache of written texts. */
-  setWritten(text: string, value: Value): void {
-    this.#written.set(this.#keyOf(text), { text, value })
+  /**
+   * Stores `value` for `text`, a text written here, in the cache of written texts. `key`, when
+   * given, must be `keyOf(text)`: for a caller that knows it without reading `text` (see
+   * `tailHash`).
+   */
+  setWritten(text: string, value: Value, key = this.#keyOf(text)): void {
+    this.#written.set(key, { text, value })
   }
 }

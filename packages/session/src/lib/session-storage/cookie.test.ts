@@ -218,7 +218,7 @@ describe('createCookieSessionStorage', () => {
     // Only a signed cookie can carry it; the storage alone must still tell the two apart.
     let other = value.replace('"user"', '"root"')
     // The same length, start and end: the same key in the storage's cache (see parsedValues).
-    expect(edgeHash(other, 43, 8)).toBe(edgeHash(value, 43, 8))
+    expect(edgeHash(other, 24, 8)).toBe(edgeHash(value, 24, 8))
     expect((await storage.read(other)).get('role')).toBe('root')
   })
 

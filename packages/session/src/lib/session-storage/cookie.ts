@@ -27,23 +27,23 @@ const encoder = new TextEncoder()
  * kept apart so that saves do not push out values clients send again, at most
  * {@link cachedWrittenValuesPerCookie} and 128 Ki characters.
  *
- * Keyed by a hash of a value's length, first 8 characters (of its random id) and last 43 (the end
- * of its text; in JSON form, the times it holds: see `edgeHash`), not by the value. Measured with
- * the bench's profile of the cookie row (`profile.ts`: 8 s under the HTTP section's load),
- * interleaved runs before and after: with the value as key, `BoundedCache`'s `get` and `set` took
- * 5.0-5.6% of the server's busy time on Node 26 and its `peek` 1.6-2.1% on Node 24; with this key
- * none of them is among the 15 costliest functions (each under 1.1%), and `edgeHash` (the cookie's
- * own lookups included) took 1.3-1.5%. Values with equal keys (of one session, of the same length,
- * differing only before their last 43 characters: parallel saves in the same millisecond, or in
- * devalue form, whose end need not hold the times, saves at other times) replace each other: the
- * other one is parsed again when it comes back, as any value not cached.
+ * Keyed by a hash of a value's length, first 8 characters (of its random id) and last 24 (the end
+ * of its text; in JSON form, the last-use time it ends with: see `edgeHash`), not by the value.
+ * Measured with the bench's profile of the cookie row (`profile.ts`: 8 s under the HTTP section's
+ * load), interleaved runs before and after: with the value as key, `BoundedCache`'s `get` and
+ * `set` took 5.0-5.6% of the server's busy time on Node 26 and its `peek` 1.6-2.1% on Node 24;
+ * with a key of this kind none of them is among the 15 costliest functions (each under 1.1%).
+ * Values with equal keys (of one session, of the same length, differing only before their last 24
+ * characters: parallel saves in the same millisecond, or in devalue form, whose end need not hold
+ * the times, saves at other times) replace each other: the other one is parsed again when it comes
+ * back, as any value not cached.
  */
 const parsedValues = {
   maxEntries: cachedValuesPerCookie,
   maxWrittenEntries: cachedWrittenValuesPerCookie,
   maxWeight: 512 * 1024,
   maxWrittenWeight: 128 * 1024,
-  keyOf: (value: string) => edgeHash(value, 43, 8),
+  keyOf: (value: string) => edgeHash(value, 24, 8),
   // A layout holds two numbers an entry: about as much memory as 8 characters.
   weigh: (value: string, kept: KeptValue) =>
     value.length + 4 * (kept.written?.layout?.bounds.length ?? 0),
