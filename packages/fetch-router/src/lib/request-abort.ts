@@ -21,7 +21,11 @@ import { afterSharedDelay, type DelayedTask } from './shared-delay.ts'
 export class RequestAbort {
   #signal: AbortSignal | undefined
   readonly #readSignal: (() => AbortSignal) | undefined
-  readonly #pending = new Set<(reason: unknown) => void>()
+  // The rejecters of the steps pending: the first in a field (a request has one pending at a time,
+  // mostly), any more in a set made for them. A set per request would cost an allocation and a
+  // shrinking rehash at its delete (about 0.4 KB a request).
+  #pending: Reject | undefined
+  #morePending: Set<Reject> | undefined
   #last: Promise<unknown> | undefined
   #onAbort: (() => void) | undefined
   #listening = false
@@ -55,9 +59,9 @@ export class RequestAbort {
       }
       return Promise.reject(abortReason(this.#signal))
     }
-    let first = this.#pending.size === 0
+    let first = !this.#hasPending()
     let raced = new Promise<Value>((resolve, reject) => {
-      this.#pending.add(reject)
+      this.#addPending(reject)
       try {
         promise.then(
           (value) => {
@@ -76,7 +80,7 @@ export class RequestAbort {
       }
     })
     // Once the step is pending: a signal read at once (no tick queue) may have aborted already.
-    if (first && this.#pending.size > 0) this.#watch()
+    if (first && this.#hasPending()) this.#watch()
     this.#last = raced
     return raced
   }
@@ -97,7 +101,7 @@ export class RequestAbort {
   // error: run from a tick or a timer, it must not escape as an uncaught exception.
   #read(): void {
     this.#waitingForMicrotasks = false
-    if (this.#pending.size === 0) return
+    if (!this.#hasPending()) return
     try {
       let signal = (this.#readSignal as () => AbortSignal)()
       checkSignal(signal)
@@ -135,7 +139,7 @@ export class RequestAbort {
   }
 
   /** After a step settled: whether the request aborted meanwhile (then `reject` got the reason). */
-  #rejectedIfAborted(reject: (reason: unknown) => void): boolean {
+  #rejectedIfAborted(reject: Reject): boolean {
     let signal = this.#signal
     if (signal === undefined) return false
     try {
@@ -148,14 +152,31 @@ export class RequestAbort {
   }
 
   #rejectPending(reason: unknown): void {
-    let pending = [...this.#pending]
+    let pending = this.#pending === undefined ? [] : [this.#pending]
+    if (this.#morePending !== undefined) pending.push(...this.#morePending)
     for (let reject of pending) this.#done(reject)
     for (let reject of pending) reject(reason)
   }
 
-  #done(reject: (reason: unknown) => void): void {
+  #hasPending(): boolean {
+    return this.#pending !== undefined || (this.#morePending?.size ?? 0) > 0
+  }
+
+  #addPending(reject: Reject): void {
+    if (this.#pending === undefined) this.#pending = reject
+    else (this.#morePending ??= new Set()).add(reject)
+  }
+
+  /** Whether `reject` was pending (it no longer is). */
+  #deletePending(reject: Reject): boolean {
+    if (this.#pending !== reject) return this.#morePending?.delete(reject) ?? false
+    this.#pending = undefined
+    return true
+  }
+
+  #done(reject: Reject): void {
     // After an abort the set is already empty: the step settled late, and nothing else runs.
-    if (!this.#pending.delete(reject) || this.#pending.size > 0) return
+    if (!this.#deletePending(reject) || this.#hasPending()) return
     if (this.#listening) {
       offAbort(this.#signal as AbortSignal, this.#onAbort as () => void)
       this.#listening = false
@@ -167,5 +188,8 @@ export class RequestAbort {
     }
   }
 }
+
+/** What rejects the promise a race gave for one step. */
+type Reject = (reason: unknown) => void
 
 function ignore(): void {}
