@@ -163,8 +163,12 @@ export class RequestAbort {
   }
 
   #addPending(reject: Reject): void {
-    if (this.#pending === undefined) this.#pending = reject
-    else (this.#morePending ??= new Set()).add(reject)
+    if (this.#pending === undefined) {
+      this.#pending = reject
+    } else {
+      this.#morePending ??= new Set()
+      this.#morePending.add(reject)
+    }
   }
 
   /** Whether `reject` was pending (it no longer is). */
