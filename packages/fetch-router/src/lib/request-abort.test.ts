@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events'
 import { describe, expect, it, vi } from 'vitest'
 import type { Middleware } from './middleware.ts'
+import { RequestAbort } from './request-abort.ts'
 import { createRouter } from './router.ts'
 import { afterSharedDelay } from './shared-delay.ts'
 
@@ -551,5 +552,32 @@ describe('router.fetch on request objects of adapters', () => {
     expect(
       (await router.fetch(requestWithSignalGetter('http://x.test/', () => signal))).status,
     ).toBe(200)
+  })
+})
+
+describe('RequestAbort with several steps pending at once', () => {
+  it('rejects them in the order they began, after the first settled, and then stops listening', async () => {
+    let controller = new AbortController()
+    let abort = new RequestAbort(controller.signal)
+    let [first, second, third] = [gate<string>(), gate<string>(), gate<string>()]
+    let rejected: string[] = []
+    let firstRace = abort.race(first.promise)
+    let secondRace = abort.race(second.promise)
+    first.open('first')
+    expect(await firstRace).toBe('first')
+    // The first is done, the second still pending: the third begins after it.
+    let thirdRace = abort.race(third.promise)
+    secondRace.catch(() => rejected.push('second'))
+    thirdRace.catch(() => rejected.push('third'))
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    controller.abort(new Error('gone'))
+    await expect(secondRace).rejects.toThrow('gone')
+    await expect(thirdRace).rejects.toThrow('gone')
+    expect(rejected).toEqual(['second', 'third'])
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+    // Settling after the abort changes nothing.
+    second.open('late')
+    third.open('late')
+    await expect(secondRace).rejects.toThrow('gone')
   })
 })

@@ -163,7 +163,9 @@ export class RequestAbort {
   }
 
   #addPending(reject: Reject): void {
-    if (this.#pending === undefined) {
+    // The field holds the oldest: once a set was needed, newer steps go to it, so that an abort
+    // rejects the steps in the order they began.
+    if (this.#pending === undefined && this.#morePending === undefined) {
       this.#pending = reject
     } else {
       this.#morePending ??= new Set()
@@ -179,7 +181,7 @@ export class RequestAbort {
   }
 
   #done(reject: Reject): void {
-    // After an abort the set is already empty: the step settled late, and nothing else runs.
+    // After an abort nothing is pending any more: the step settled late, and nothing else runs.
     if (!this.#deletePending(reject) || this.#hasPending()) return
     if (this.#listening) {
       offAbort(this.#signal as AbortSignal, this.#onAbort as () => void)

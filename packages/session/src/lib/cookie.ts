@@ -87,7 +87,10 @@ export const cachedValuesPerCookie = 256
  */
 export const cachedWrittenValuesPerCookie = 128
 
-/** How many characters at the end of a cookie value make its key in the cookie's cache. */
+/**
+ * How many characters at the end of a cookie value make its key in the cookie's cache. At most 43,
+ * the length of a signature: the key of a value signed here is made from its signature alone.
+ */
 const verifiedKeyLength = 16
 
 /**
@@ -95,8 +98,8 @@ const verifiedKeyLength = 16
  * {@link cachedValuesPerCookie} it read and 512 Ki characters (values and what they carry) in
  * all, and apart from them at most {@link cachedWrittenValuesPerCookie} it wrote and 128 Ki
  * characters. Keyed by a hash of a value's last {@link verifiedKeyLength} characters (of its HMAC
- * when signed, of its tag when encrypted: 96 random bits), not by a string, which Node 26 would
- * add to its string table (see `edgeHash`, `tailHash`).
+ * when signed, of its tag when encrypted: about 94 random bits), not by a string, which Node 26
+ * would add to its string table (see `edgeHash`, `tailHash`).
  */
 const verifiedValues = {
   maxEntries: cachedValuesPerCookie,
@@ -164,10 +167,10 @@ export class Cookie {
    */
   #verified: TextCache<string> | undefined
   /**
-   * The value `#protect` signed last with Node's crypto, until `serialize` remembers it, and its key
-   * in `#verified`, made from the signature: reading the value joined from payload and signature
-   * would make V8 copy it into one string first. Any other value `serialize` remembers (signed by
-   * Web Crypto, or while another request's `serialize` signed one) gets its key from its text.
+   * The value `#protect` just signed with Node's crypto, until `serialize` takes it (at once, see
+   * #takeSignedKey), and its key in `#verified`, made from the signature: reading the value joined
+   * from payload and signature would make V8 copy it into one string first. A value signed by Web
+   * Crypto, or encrypted, gets its key from its text.
    */
   #lastSigned: string | undefined
   #lastSignedKey = 0
@@ -307,12 +310,15 @@ export class Cookie {
   async serialize(value: string, props?: CookieProperties): Promise<string> {
     let header: string
     let written = ''
+    // The value's key in `#verified`, when known without reading it (see #lastSigned).
+    let key: number | undefined
     let secureOnly = props !== undefined && isSecureOnly(props)
     if ((props === undefined || secureOnly) && value !== '') {
       // The usual cases, a value with the cookie's own attributes (plus Secure over HTTPS), reuse
       // their text.
-      let protectedValue = this.#protect(value)
-      written = protectedValue instanceof Promise ? await protectedValue : protectedValue
+      let protecting = this.#protect(value)
+      key = this.#takeSignedKey(protecting)
+      written = protecting instanceof Promise ? await protecting : protecting
       header = `${this.name}=${written}${this.#attributeText(secureOnly)}`
     } else {
       let properties: CookieProperties = { ...this.#attributes, ...props }
@@ -321,7 +327,11 @@ export class Cookie {
         properties.maxAge = 0
         properties.expires = new Date(0)
       }
-      written = value === '' ? '' : await this.#protect(value)
+      if (value !== '') {
+        let protecting = this.#protect(value)
+        key = this.#takeSignedKey(protecting)
+        written = await protecting
+      }
       header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
     }
     // Counting UTF-8 bytes costs an encoding: needed only when the characters alone come close.
@@ -334,7 +344,7 @@ export class Cookie {
     }
     // Only a header that is sent: values refused for their size do not push out the ones clients
     // still hold.
-    if (written !== '') this.#remember(written, value)
+    if (written !== '') this.#remember(written, value, key)
     return header
   }
 
@@ -370,19 +380,29 @@ export class Cookie {
     let signature = this.#crypto.signature(this.name, encoded)
     if (signature instanceof Promise) return signature.then((mac) => `${encoded}.${mac}`)
     let signed = `${encoded}.${signature}`
-    this.#lastSigned = signed
-    this.#lastSignedKey = tailHash(signature, verifiedKeyLength)
+    if (this.#verified !== undefined) {
+      this.#lastSigned = signed
+      this.#lastSignedKey = tailHash(signature, verifiedKeyLength)
+    }
     return signed
   }
 
   /**
-   * Remembers that the cookie value `written` carries `value`, when reading it back gives exactly
-   * `value` (UTF-8 replaces a lone surrogate).
+   * The key in `#verified` of the value `#protect` just gave (`protecting`), when it signed it here
+   * and made the key from its signature; else `undefined`. Call it right after `#protect`: it
+   * forgets the value, so a value that is never sent (too large for a cookie) is not kept.
    */
-  #remember(written: string, value: string): void {
-    // The key of the value just signed, made from its signature (see #lastSigned).
-    let key = written === this.#lastSigned ? this.#lastSignedKey : undefined
+  #takeSignedKey(protecting: string | Promise<string>): number | undefined {
+    let key = protecting === this.#lastSigned ? this.#lastSignedKey : undefined
     this.#lastSigned = undefined
+    return key
+  }
+
+  /**
+   * Remembers that the cookie value `written` carries `value`, when reading it back gives exactly
+   * `value` (UTF-8 replaces a lone surrogate). `key`: its key in `#verified`, when already known.
+   */
+  #remember(written: string, value: string, key: number | undefined): void {
     // UTF-8 cannot carry a lone surrogate: the value read back would differ.
     if (this.#verified !== undefined && isWellFormed(value)) {
       this.#verified.setWritten(written, value, key)

@@ -3,13 +3,15 @@
  * character once, all of them in a shorter text), as an integer below 2³⁰, which V8 keeps unboxed:
  * a `Map` key that costs `head + tail` character reads. `head` defaults to none.
  *
- * A cookie storage's cache of the values it parsed keys its entries with it rather than with the
- * value or a string cut from it: Node 26's V8 adds a string used to look up or fill a `Map` to its
- * string table, which is dear for a string it has not seen, and every save writes a cookie value
- * never seen before. Measured (one core, a new 150-character value per lookup): a `Map.get` keyed
- * by its last 43 characters took 330-420 ns on Node 26.12 against 70 ns on Node 24.22, keyed by
- * this hash about 90 ns on both; a cookie's parse and serialize of each value it wrote, 0.13-0.33
- * µs less on Node 26.12, the same on Node 24. Texts with equal keys are told apart by the caller,
+ * The caches of cookie values (a cookie storage's of the values it parsed with this hash, a
+ * cookie's of the values it verified and wrote with {@link tailHash}) key their entries with a
+ * number rather than with the value or a string cut from it: Node 26's V8 adds a string used to
+ * look up or fill a `Map` to its string table, which is dear for a string it has not seen, and
+ * every save writes a cookie value never seen before. Measured when both keyed by this hash of 43
+ * characters (one core, a new 150-character value per lookup): a `Map.get` keyed by the last 43
+ * characters as a string took 330-420 ns on Node 26.12 against 70 ns on Node 24.22, keyed by the
+ * hash about 90 ns on both; a cookie's parse and serialize of each value it wrote, 0.13-0.33 µs
+ * less on Node 26.12, the same on Node 24. Texts with equal keys are told apart by the caller,
  * which compares the whole text.
  */
 export function edgeHash(text: string, tail: number, head = 0): number {
