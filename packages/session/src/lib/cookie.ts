@@ -167,13 +167,12 @@ export class Cookie {
    */
   #verified: TextCache<string> | undefined
   /**
-   * The value `#protect` just signed with Node's crypto, until `serialize` takes it (at once, see
-   * #takeSignedKey), and its key in `#verified`, made from the signature: reading the value joined
-   * from payload and signature would make V8 copy it into one string first. A value signed by Web
+   * The key in `#verified` of the value `#protect` just signed with Node's crypto, made from the
+   * signature (reading the value joined from payload and signature would make V8 copy it into one
+   * string first), until `serialize` takes it, at once (see #takeSignedKey). A value signed by Web
    * Crypto, or encrypted, gets its key from its text.
    */
-  #lastSigned: string | undefined
-  #lastSignedKey = 0
+  #signedKey: number | undefined
 
   /**
    * @throws {TypeError} for a name that is not a token, an attribute that could inject others, a
@@ -310,14 +309,14 @@ export class Cookie {
   async serialize(value: string, props?: CookieProperties): Promise<string> {
     let header: string
     let written = ''
-    // The value's key in `#verified`, when known without reading it (see #lastSigned).
+    // The value's key in `#verified`, when known without reading it (see #signedKey).
     let key: number | undefined
     let secureOnly = props !== undefined && isSecureOnly(props)
     if ((props === undefined || secureOnly) && value !== '') {
       // The usual cases, a value with the cookie's own attributes (plus Secure over HTTPS), reuse
       // their text.
       let protecting = this.#protect(value)
-      key = this.#takeSignedKey(protecting)
+      key = this.#takeSignedKey()
       written = protecting instanceof Promise ? await protecting : protecting
       header = `${this.name}=${written}${this.#attributeText(secureOnly)}`
     } else {
@@ -329,7 +328,7 @@ export class Cookie {
       }
       if (value !== '') {
         let protecting = this.#protect(value)
-        key = this.#takeSignedKey(protecting)
+        key = this.#takeSignedKey()
         written = await protecting
       }
       header = new SetCookie({ ...properties, name: this.name, value: written }).toString()
@@ -379,22 +378,18 @@ export class Cookie {
     if (this.#crypto === undefined) return encoded
     let signature = this.#crypto.signature(this.name, encoded)
     if (signature instanceof Promise) return signature.then((mac) => `${encoded}.${mac}`)
-    let signed = `${encoded}.${signature}`
-    if (this.#verified !== undefined) {
-      this.#lastSigned = signed
-      this.#lastSignedKey = tailHash(signature, verifiedKeyLength)
-    }
-    return signed
+    if (this.#verified !== undefined) this.#signedKey = tailHash(signature, verifiedKeyLength)
+    return `${encoded}.${signature}`
   }
 
   /**
-   * The key in `#verified` of the value `#protect` just gave (`protecting`), when it signed it here
-   * and made the key from its signature; else `undefined`. Call it right after `#protect`: it
-   * forgets the value, so a value that is never sent (too large for a cookie) is not kept.
+   * The key in `#verified` of the value `#protect` just gave, when it signed it with Node's crypto;
+   * else `undefined`. Call it right after each `#protect`, before any `await`: `#protect` sets the
+   * key of the value it signs, and nothing else, so the key taken is that value's.
    */
-  #takeSignedKey(protecting: string | Promise<string>): number | undefined {
-    let key = protecting === this.#lastSigned ? this.#lastSignedKey : undefined
-    this.#lastSigned = undefined
+  #takeSignedKey(): number | undefined {
+    let key = this.#signedKey
+    this.#signedKey = undefined
     return key
   }
 

@@ -14,8 +14,8 @@ export interface NativeCrypto {
   createSecretKey?(key: Uint8Array): NativeSecretKey
   createHmac(algorithm: 'sha256', key: NativeKey): NativeHmac
   /**
-   * A one-shot digest (`crypto.hash`: Node 20.12 and later 20s, 21.7 and later). Optional: without it HMACs are made
-   * with `createHmac` (see `hmacSigner`).
+   * A one-shot digest (`crypto.hash`: Node 20.12 and later 20s, 21.7 and later). Optional:
+   * without it HMACs are made with `createHmac` (see `hmacSigner`).
    */
   hash?: NativeHash
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
