@@ -5,16 +5,17 @@ interface Generation<Value> {
 }
 
 /**
- * A map that stays small, for caches of work done on values a client sends back unchanged. Entries
- * go into a young generation; once it holds half of `maxEntries`, or half of `maxWeight` (of the
- * weights `weigh` gives, a size in characters say), it becomes the old one and the previous old
- * one is dropped whole. A hit in the old generation moves the entry to the young one, so what is
- * in use stays. At most `maxEntries` entries weighing `maxWeight` in all (only what `weigh`
- * counts: memory the values hold besides is not bounded by it), and no per-entry bookkeeping on
- * the way. Only what passed a check should be added, so that a flood of junk can neither grow it
- * nor push real entries out.
+ * A map that stays small, for caches of work done on texts a client sends back unchanged: each
+ * entry holds its `text`, and is found by a key made from it and that text. Entries go into a
+ * young generation; once it holds half of `maxEntries`, or half of `maxWeight` (of the weights
+ * `weigh` gives, a size in characters say), it becomes the old one and the previous old one is
+ * dropped whole. A hit in the old generation moves the entry to the young one, so what is in use
+ * stays; a text that only shares an entry's key moves nothing. At most `maxEntries` entries
+ * weighing `maxWeight` in all (only what `weigh` counts: memory the values hold besides is not
+ * bounded by it), and no per-entry bookkeeping on the way. Only what passed a check should be
+ * added, so that a flood of junk can neither grow it nor push real entries out.
  */
-export class BoundedCache<Value> {
+export class BoundedCache<Value extends { readonly text: string }> {
   #young: Generation<Value> = { entries: new Map(), weight: 0 }
   #old: Generation<Value> = { entries: new Map(), weight: 0 }
   #maxEntries: number
@@ -27,22 +28,28 @@ export class BoundedCache<Value> {
     this.#weigh = weigh
   }
 
-  /** The value stored under `key`; `undefined` when there is none. */
-  get(key: number): Value | undefined {
+  /**
+   * The entry stored under `key` for exactly `text`; `undefined` when there is none. A hit in the
+   * old generation moves the entry to the young one; an entry of another text under the same key
+   * stays where it is, so a forged text made to share a real entry's key cannot push others out.
+   */
+  get(key: number, text: string): Value | undefined {
     let value = this.#young.entries.get(key)
-    if (value !== undefined) return value
+    if (value !== undefined) return value.text === text ? value : undefined
     value = this.#old.entries.get(key)
+    if (value === undefined || value.text !== text) return undefined
     // Still in use: into the young generation.
-    if (value !== undefined) this.set(key, value)
+    this.set(key, value)
     return value
   }
 
   /**
-   * The value stored under `key`, without moving it to the young generation: in a cache whose
-   * entries are read at most once or twice, reads then do not push other entries out.
+   * The entry stored under `key` for exactly `text`, without moving it to the young generation: in
+   * a cache whose entries are read at most once or twice, reads then do not push other entries out.
    */
-  peek(key: number): Value | undefined {
-    return this.#young.entries.get(key) ?? this.#old.entries.get(key)
+  peek(key: number, text: string): Value | undefined {
+    let value = this.#young.entries.get(key) ?? this.#old.entries.get(key)
+    return value?.text === text ? value : undefined
   }
 
   /** Stores `value` under `key`; one heavier than half of `maxWeight` is not stored. */

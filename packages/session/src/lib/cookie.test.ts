@@ -560,6 +560,31 @@ describe('Cookie.parse of a value seen before', () => {
     }
   })
 
+  it('lets a payload swapped under a remembered HMAC push out no value it remembers', async () => {
+    let cookie = reader()
+    let source = writer()
+    let first = sent(await source.serialize('role=user'))
+    let others: string[] = []
+    for (let index = 0; index < 255; index++) others.push(sent(await source.serialize(`v${index}`)))
+    // The first and 127 others fill the newer half; the 128 after them make those the older half
+    // and fill the newer one again.
+    for (let value of [first, ...others]) expect(await cookie.parse(value)).not.toBeNull()
+    let signature = first.slice(first.lastIndexOf('.'))
+    let swapped = `s=${Buffer.from('role=boss').toString('base64url')}${signature}`
+    let hmac = countHmacs()
+    try {
+      expect(await cookie.parse(swapped)).toBeNull()
+      expect(hmac.count).toBe(2)
+      // Had the swap moved the first value into the full newer half, the older half (the first
+      // and the 127 others after it) would have been dropped, and this one verified again.
+      hmac.clear()
+      expect(await cookie.parse(others[0] as string)).toBe('v0')
+      expect(hmac.count).toBe(0)
+    } finally {
+      hmac.restore()
+    }
+  })
+
   it('reads back what UTF-8 carries of a value it wrote, as any other reader does', async () => {
     let cookie = reader()
     let header = sent(await cookie.serialize('lone \uD800 surrogate'))

@@ -57,13 +57,12 @@ export class TextCache<Value> {
   /** The value stored for `text`, or `undefined`. */
   get(text: string): Value | undefined {
     let key = this.#keyOf(text)
-    let entry = this.#sent.get(key)
-    if (entry?.text === text) return entry.value
+    let entry = this.#sent.get(key, text)
+    if (entry !== undefined) return entry.value
     // Not moved when found: only writes move this cache along, so a value written is found for
     // the next half to all of `maxWrittenEntries` writes however many others are read meanwhile;
     // one still in use after that is missed once, and then kept with the texts clients sent.
-    entry = this.#written.peek(key)
-    return entry?.text === text ? entry.value : undefined
+    return this.#written.peek(key, text)?.value
   }
 
   /** Stores `value` for `text`, a text a client sent. */
