@@ -6,10 +6,10 @@ interface Generation<Value> {
 
 /**
  * A map that stays small, for caches of work done on texts a client sends back unchanged: each
- * entry holds its `text`, and is found by a key made from it and that text. Entries go into a
- * young generation; once it holds half of `maxEntries`, or half of `maxWeight` (of the weights
- * `weigh` gives, a size in characters say), it becomes the old one and the previous old one is
- * dropped whole. A hit in the old generation moves the entry to the young one, so what is in use
+ * entry holds its `text`, and a lookup needs both its key (made from the text) and the text.
+ * Entries go into a young generation; once it holds half of `maxEntries`, or half of `maxWeight`
+ * (of the weights `weigh` gives, a size in characters say), it becomes the old one and the
+ * previous old one is dropped whole. A hit in the old generation moves the entry to the young one, so what is in use
  * stays; a text that only shares an entry's key moves nothing. At most `maxEntries` entries
  * weighing `maxWeight` in all (only what `weigh` counts: memory the values hold besides is not
  * bounded by it), and no per-entry bookkeeping on the way. Only what passed a check should be
