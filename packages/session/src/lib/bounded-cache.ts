@@ -9,11 +9,11 @@ interface Generation<Value> {
  * entry holds its `text`, and a lookup needs both its key (made from the text) and the text.
  * Entries go into a young generation; once it holds half of `maxEntries`, or half of `maxWeight`
  * (of the weights `weigh` gives, a size in characters say), it becomes the old one and the
- * previous old one is dropped whole. A hit in the old generation moves the entry to the young one, so what is in use
- * stays; a text that only shares an entry's key moves nothing. At most `maxEntries` entries
- * weighing `maxWeight` in all (only what `weigh` counts: memory the values hold besides is not
- * bounded by it), and no per-entry bookkeeping on the way. Only what passed a check should be
- * added, so that a flood of junk can neither grow it nor push real entries out.
+ * previous old one is dropped whole. A hit in the old generation moves the entry to the young
+ * one, so what is in use stays; a text that only shares an entry's key moves nothing. At most
+ * `maxEntries` entries weighing `maxWeight` in all (only what `weigh` counts: memory the values
+ * hold besides is not bounded by it), and no per-entry bookkeeping on the way. Only what passed a
+ * check should be added, so that a flood of junk can neither grow it nor push real entries out.
  */
 export class BoundedCache<Value extends { readonly text: string }> {
   #young: Generation<Value> = { entries: new Map(), weight: 0 }
