@@ -54,6 +54,11 @@ export const httpServers: readonly HttpServer[] = [
   { file: 'ours-memory', label: 'ours + memory storage' },
   { file: 'ours-memory-plain', label: 'ours + memory storage, `new Response()`' },
   { file: 'ours-redis', label: 'ours + Redis storage', redis: true },
+  {
+    file: 'ours-redis-thin',
+    label: 'ours + the thinnest Redis storage (a prototype: no checks)',
+    redis: true,
+  },
   { file: 'ours-redis-cluster', label: 'ours + Redis Cluster storage', redisCluster: true },
   { file: 'hono', label: 'hono + signed cookie' },
   { file: 'express-session', label: 'express 5 + express-session (memory)' },
